@@ -1,0 +1,4 @@
+// The shared tests of lab 1, run against the solution.
+extern crate strides_solution as strides;
+#[path = "../../../exercises/01-strides/tests/broadcasting.rs"]
+mod shared;
