@@ -9,7 +9,9 @@
 
 use std::ops::{Add, Sub};
 
-use ndarray::{Array, Array2, Array3, ArrayD, ArrayView, ArrayView1, ArrayView2, Dimension, RemoveAxis};
+use ndarray::{
+    Array, Array2, Array3, ArrayD, ArrayView, ArrayView1, ArrayView2, Dimension, RemoveAxis,
+};
 
 use crate::error::{AxisError, BroadcastError};
 
@@ -60,13 +62,19 @@ where
     A: Clone + Sub<Output = A>,
 {
     // TODO: a (1, n, d) view minus a (n, 1, d) view.
-    todo!("all pairwise differences of the rows of a {:?} array", x.shape())
+    todo!(
+        "all pairwise differences of the rows of a {:?} array",
+        x.shape()
+    )
 }
 
 /// Sums over one axis, which disappears from the shape: for a (4, 4) array,
 /// axis 0 gives the column sums and axis 1 the row sums. `AxisError` when the
 /// axis does not exist. `A::default()` is zero for numbers.
-pub fn sum_along<A, D>(a: ArrayView<'_, A, D>, axis: usize) -> Result<Array<A, D::Smaller>, AxisError>
+pub fn sum_along<A, D>(
+    a: ArrayView<'_, A, D>,
+    axis: usize,
+) -> Result<Array<A, D::Smaller>, AxisError>
 where
     A: Clone + Default + Add<Output = A>,
     D: RemoveAxis,

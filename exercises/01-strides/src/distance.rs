@@ -18,7 +18,11 @@ pub fn sq_euclidean_broadcast(
     y: ArrayView2<'_, f64>,
 ) -> Result<Array2<f64>, DimensionMismatch> {
     // TODO: differences by broadcasting, squared, summed over the last axis.
-    todo!("squared distances between {:?} and {:?} points", x.dim(), y.dim())
+    todo!(
+        "squared distances between {:?} and {:?} points",
+        x.dim(),
+        y.dim()
+    )
 }
 
 /// Bytes taken by the (n, m, d) f64 temporary of `sq_euclidean_broadcast`,

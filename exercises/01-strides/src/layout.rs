@@ -59,7 +59,10 @@ where
     D: Dimension,
 {
     // TODO: a.strides() are in elements.
-    todo!("report the byte strides of an array with element strides {:?}", a.strides())
+    todo!(
+        "report the byte strides of an array with element strides {:?}",
+        a.strides()
+    )
 }
 
 /// True when the elements sit in one block in C order: the last axis has

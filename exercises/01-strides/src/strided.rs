@@ -83,7 +83,10 @@ impl<'a, T> StridedView<'a, T> {
     /// `OutOfBounds` (naming the first bad axis) when `index[k] >= shape[k]`.
     pub fn address(&self, index: &[usize]) -> Result<usize, IndexError> {
         // TODO: check the index axis by axis, then apply the formula.
-        todo!("compute the address of element {index:?} in a view of shape {:?}", self.shape)
+        todo!(
+            "compute the address of element {index:?} in a view of shape {:?}",
+            self.shape
+        )
     }
 
     /// The element at `index`, borrowed from the buffer.
@@ -115,6 +118,10 @@ impl<'a, T> StridedView<'a, T> {
     {
         // TODO: walk every index like an odometer (increment the last axis,
         // carry into the previous one when it wraps) and push each element.
-        todo!("copy the {} elements of a view of shape {:?} in C order", self.len(), self.shape)
+        todo!(
+            "copy the {} elements of a view of shape {:?} in C order",
+            self.len(),
+            self.shape
+        )
     }
 }

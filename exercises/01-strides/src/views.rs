@@ -14,10 +14,10 @@
 
 use ndarray::{
     ArcArray2, Array1, Array2, ArrayBase, ArrayView, ArrayView1, ArrayView2, ArrayViewMut,
-    ArrayViewMut1, CowArray, Data, Dimension, Ix1, IxDyn,
+    ArrayViewMut1, ArrayViewMut2, CowArray, Data, Dimension, Ix1, IxDyn,
 };
 
-use crate::error::{LayoutError, ReshapeError};
+use crate::error::{LayoutError, ReshapeError, ShapeMismatch};
 
 /// The transpose as a view: shape and strides swapped, no element moved.
 pub fn transpose<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
@@ -29,7 +29,10 @@ pub fn transpose<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
 /// row stride.
 pub fn reverse_rows<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
     // TODO
-    todo!("reverse the rows of a view of shape {:?} without copying", a.shape())
+    todo!(
+        "reverse the rows of a view of shape {:?} without copying",
+        a.shape()
+    )
 }
 
 /// `x[:, np.newaxis]`: a (n, 1) column view of a 1-D array, no allocation.
@@ -55,20 +58,29 @@ pub fn repeat_as_rows<S: Data>(x: &ArrayBase<S, Ix1>, rows: usize) -> ArrayView2
 /// result shares `a`'s buffer and keeps it alive after `a` is dropped.
 pub fn shared_transpose<A>(a: &ArcArray2<A>) -> ArcArray2<A> {
     // TODO: cloning an ArcArray clones the Arc, not the elements.
-    todo!("transpose a shared array of shape {:?}, sharing its buffer", a.shape())
+    todo!(
+        "transpose a shared array of shape {:?}, sharing its buffer",
+        a.shape()
+    )
 }
 
 /// NumPy's `ravel`: the elements in C order as a 1-D array, borrowed when
 /// they already sit in one C-ordered block, copied otherwise.
 pub fn ravel<'a, A: Clone, D: Dimension>(a: ArrayView<'a, A, D>) -> CowArray<'a, A, Ix1> {
     // TODO: CowArray::from(a view) or CowArray::from(an owned array).
-    todo!("ravel an array of shape {:?} (a view when contiguous)", a.shape())
+    todo!(
+        "ravel an array of shape {:?} (a view when contiguous)",
+        a.shape()
+    )
 }
 
 /// NumPy's `flatten`: always a new, owned, contiguous copy.
 pub fn flatten<A: Clone, D: Dimension>(a: ArrayView<'_, A, D>) -> Array1<A> {
     // TODO
-    todo!("copy the elements of an array of shape {:?} in C order", a.shape())
+    todo!(
+        "copy the elements of an array of shape {:?} in C order",
+        a.shape()
+    )
 }
 
 /// NumPy's `reshape` (C order): a view when the input is C-contiguous, a copy
@@ -96,12 +108,29 @@ pub fn ravel_mut<'a, A, D: Dimension>(
 /// Side length of the square tiles of `transpose_copy_tiled`.
 pub const TILE: usize = 32;
 
-/// A C-ordered copy of the transpose of `a`, copied tile by tile: for each
-/// TILE×TILE block of `a`, write its elements to the transposed position.
-/// Must give the same result as `a.t().to_owned()` for any shape, including
-/// ragged edges, but run much faster on large arrays (see the transpose bench).
+/// A C-ordered copy of the transpose of `a`, copied tile by tile. Must give
+/// the same result as `a.t().to_owned()` for any shape, including ragged
+/// edges, but run much faster on large arrays (see the transpose bench).
 pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A> {
-    // TODO: make the source C-ordered (`as_standard_layout`), allocate the
-    // (cols, rows) output, and copy block by block through `as_slice`s.
-    todo!("copy the transpose of a {:?} array in {TILE}x{TILE} tiles", a.shape())
+    // TODO: allocate the (cols, rows) output and fill it with transpose_into_tiled.
+    todo!(
+        "copy the transpose of a {:?} array in {TILE}x{TILE} tiles",
+        a.shape()
+    )
+}
+
+/// Writes the transpose of `a` into `out`, which must be C-ordered with shape
+/// (cols, rows), else `ShapeMismatch`. For each TILE×TILE block of `a`, write
+/// its elements to their transposed positions.
+pub fn transpose_into_tiled<A: Copy>(
+    a: ArrayView2<'_, A>,
+    out: ArrayViewMut2<'_, A>,
+) -> Result<(), ShapeMismatch> {
+    // TODO: make the source C-ordered (`as_standard_layout`), then copy block
+    // by block between `as_slice()` and `as_slice_mut()`. (`mut out` to write.)
+    todo!(
+        "transpose a {:?} array into an output of shape {:?}",
+        a.shape(),
+        out.shape()
+    )
 }

@@ -19,7 +19,11 @@ pub fn broadcast_shape(left: &[usize], right: &[usize]) -> Result<Vec<usize>, Br
     let ndim = left.len().max(right.len());
     // Length of axis -k (counted from the right), 1 where the shape is too short.
     let len_from_right = |shape: &[usize], k: usize| {
-        if k <= shape.len() { shape[shape.len() - k] } else { 1 }
+        if k <= shape.len() {
+            shape[shape.len() - k]
+        } else {
+            1
+        }
     };
     let mut out = vec![0; ndim];
     for k in 1..=ndim {
@@ -56,8 +60,12 @@ where
     F: FnMut(&A, &B) -> C,
 {
     let shape = broadcast_shape(a.shape(), b.shape())?;
-    let a = a.broadcast(shape.as_slice()).expect("shape is compatible with a");
-    let b = b.broadcast(shape.as_slice()).expect("shape is compatible with b");
+    let a = a
+        .broadcast(shape.as_slice())
+        .expect("shape is compatible with a");
+    let b = b
+        .broadcast(shape.as_slice())
+        .expect("shape is compatible with b");
     Ok(Zip::from(&a).and(&b).map_collect(|x, y| f(x, y)))
 }
 // ANCHOR_END: broadcast_with
@@ -87,13 +95,19 @@ where
 // ANCHOR: sum_along
 /// Sums over one axis, which disappears from the shape: for a (4, 4) array,
 /// axis 0 gives the column sums and axis 1 the row sums.
-pub fn sum_along<A, D>(a: ArrayView<'_, A, D>, axis: usize) -> Result<Array<A, D::Smaller>, AxisError>
+pub fn sum_along<A, D>(
+    a: ArrayView<'_, A, D>,
+    axis: usize,
+) -> Result<Array<A, D::Smaller>, AxisError>
 where
     A: Clone + Default + Add<Output = A>,
     D: RemoveAxis,
 {
     if axis >= a.ndim() {
-        return Err(AxisError { axis, shape: a.shape().to_vec() });
+        return Err(AxisError {
+            axis,
+            shape: a.shape().to_vec(),
+        });
     }
     Ok(a.fold_axis(Axis(axis), A::default(), |sum, x| sum.clone() + x.clone()))
 }

@@ -16,7 +16,10 @@ pub fn sq_euclidean_broadcast(
     y: ArrayView2<'_, f64>,
 ) -> Result<Array2<f64>, DimensionMismatch> {
     if x.ncols() != y.ncols() {
-        return Err(DimensionMismatch { x: x.dim(), y: y.dim() });
+        return Err(DimensionMismatch {
+            x: x.dim(),
+            y: y.dim(),
+        });
     }
     // (n, 1, d) - (1, m, d) -> (n, m, d): the big temporary.
     let differences = &x.insert_axis(Axis(1)) - &y.insert_axis(Axis(0));
@@ -29,6 +32,8 @@ pub fn sq_euclidean_broadcast(
 /// Bytes taken by the (n, m, d) f64 temporary of [`sq_euclidean_broadcast`],
 /// or `None` when it would not even fit in the address space.
 pub fn temporary_bytes(n: usize, m: usize, d: usize) -> Option<usize> {
-    n.checked_mul(m)?.checked_mul(d)?.checked_mul(size_of::<f64>())
+    n.checked_mul(m)?
+        .checked_mul(d)?
+        .checked_mul(size_of::<f64>())
 }
 // ANCHOR_END: temporary_bytes

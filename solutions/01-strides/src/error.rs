@@ -19,7 +19,10 @@ pub fn fmt_shape(shape: &[usize]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LayoutError {
     /// `shape` and `strides` must have one entry per axis.
-    RankMismatch { shape: Vec<usize>, strides: Vec<isize> },
+    RankMismatch {
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    },
     /// Some element the view can reach lies outside the buffer.
     OutOfBuffer {
         shape: Vec<usize>,
@@ -30,7 +33,10 @@ pub enum LayoutError {
     /// The number of elements (or an address) does not fit in a machine word.
     TooLarge { shape: Vec<usize> },
     /// The elements are not one C-ordered block, so no flat view of them exists.
-    NotContiguous { shape: Vec<usize>, strides: Vec<isize> },
+    NotContiguous {
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    },
 }
 
 impl fmt::Display for LayoutError {
@@ -43,14 +49,23 @@ impl fmt::Display for LayoutError {
                 shape.len(),
                 strides.len()
             ),
-            LayoutError::OutOfBuffer { shape, strides, offset, buffer_len } => write!(
+            LayoutError::OutOfBuffer {
+                shape,
+                strides,
+                offset,
+                buffer_len,
+            } => write!(
                 f,
                 "a view of shape {} with strides {strides:?} and offset {offset} reaches outside \
                  a buffer of {buffer_len} elements",
                 fmt_shape(shape)
             ),
             LayoutError::TooLarge { shape } => {
-                write!(f, "an array of shape {} is too large to address", fmt_shape(shape))
+                write!(
+                    f,
+                    "an array of shape {} is too large to address",
+                    fmt_shape(shape)
+                )
             }
             LayoutError::NotContiguous { shape, strides } => write!(
                 f,
@@ -68,9 +83,16 @@ impl std::error::Error for LayoutError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexError {
     /// The index has a different number of entries than the array has axes.
-    WrongRank { index: Vec<usize>, shape: Vec<usize> },
+    WrongRank {
+        index: Vec<usize>,
+        shape: Vec<usize>,
+    },
     /// `index[axis]` is not smaller than `shape[axis]`.
-    OutOfBounds { index: Vec<usize>, shape: Vec<usize>, axis: usize },
+    OutOfBounds {
+        index: Vec<usize>,
+        shape: Vec<usize>,
+        axis: usize,
+    },
 }
 
 impl fmt::Display for IndexError {
@@ -131,7 +153,10 @@ pub struct BroadcastError {
 impl fmt::Display for BroadcastError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let k = self.axis_from_right;
-        let (l, r) = (self.left[self.left.len() - k], self.right[self.right.len() - k]);
+        let (l, r) = (
+            self.left[self.left.len() - k],
+            self.right[self.right.len() - k],
+        );
         write!(
             f,
             "operands could not be broadcast together with shapes {} and {}: \
@@ -168,6 +193,26 @@ impl fmt::Display for ReshapeError {
 }
 
 impl std::error::Error for ReshapeError {}
+
+/// An output array of the wrong shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeMismatch {
+    pub expected: Vec<usize>,
+    pub found: Vec<usize>,
+}
+
+impl fmt::Display for ShapeMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the output has shape {} but must have shape {}",
+            fmt_shape(&self.found),
+            fmt_shape(&self.expected)
+        )
+    }
+}
+
+impl std::error::Error for ShapeMismatch {}
 
 /// Two point sets whose points have different numbers of coordinates.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,7 +25,9 @@ pub enum Order {
 /// lengths of the axes after it. Like NumPy, size-1 axes keep that product
 /// (a `(1, 16)` array has strides `(16, 1)`).
 pub fn c_strides(shape: &[usize]) -> Result<Vec<isize>, LayoutError> {
-    let too_large = || LayoutError::TooLarge { shape: shape.to_vec() };
+    let too_large = || LayoutError::TooLarge {
+        shape: shape.to_vec(),
+    };
     let mut strides = vec![0isize; shape.len()];
     let mut step: isize = 1;
     for (stride, &len) in strides.iter_mut().zip(shape).rev() {

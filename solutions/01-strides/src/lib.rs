@@ -22,5 +22,8 @@ pub mod quiz;
 pub mod strided;
 pub mod views;
 
-pub use error::{AxisError, BroadcastError, DimensionMismatch, IndexError, LayoutError, ReshapeError};
+pub use error::{
+    AxisError, BroadcastError, DimensionMismatch, IndexError, LayoutError, ReshapeError,
+    ShapeMismatch,
+};
 pub use strided::StridedView;

@@ -42,14 +42,19 @@ impl<'a, T> StridedView<'a, T> {
                 strides: strides.to_vec(),
             });
         }
-        let too_large = || LayoutError::TooLarge { shape: shape.to_vec() };
+        let too_large = || LayoutError::TooLarge {
+            shape: shape.to_vec(),
+        };
         let out_of_buffer = || LayoutError::OutOfBuffer {
             shape: shape.to_vec(),
             strides: strides.to_vec(),
             offset,
             buffer_len: data.len(),
         };
-        shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).ok_or_else(too_large)?;
+        shape
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .ok_or_else(too_large)?;
         if !shape.contains(&0) {
             // i128 cannot overflow here: each term is below 2^64 * 2^64.
             let (mut lowest, mut highest) = (offset as i128, offset as i128);
@@ -65,7 +70,12 @@ impl<'a, T> StridedView<'a, T> {
                 return Err(out_of_buffer());
             }
         }
-        Ok(StridedView { data, shape: shape.to_vec(), strides: strides.to_vec(), offset })
+        Ok(StridedView {
+            data,
+            shape: shape.to_vec(),
+            strides: strides.to_vec(),
+            offset,
+        })
     }
     // ANCHOR_END: strided_new
 
@@ -105,7 +115,10 @@ impl<'a, T> StridedView<'a, T> {
     /// The buffer position of element `index`: `offset + Σ strides[k] * index[k]`.
     pub fn address(&self, index: &[usize]) -> Result<usize, IndexError> {
         if index.len() != self.shape.len() {
-            return Err(IndexError::WrongRank { index: index.to_vec(), shape: self.shape.clone() });
+            return Err(IndexError::WrongRank {
+                index: index.to_vec(),
+                shape: self.shape.clone(),
+            });
         }
         let mut address = self.offset as isize;
         for (axis, ((&i, &len), &stride)) in
@@ -139,7 +152,12 @@ impl<'a, T> StridedView<'a, T> {
         let mut strides = self.strides.clone();
         shape.reverse();
         strides.reverse();
-        StridedView { data: self.data, shape, strides, offset: self.offset }
+        StridedView {
+            data: self.data,
+            shape,
+            strides,
+            offset: self.offset,
+        }
     }
     // ANCHOR_END: strided_transpose
 
@@ -148,7 +166,10 @@ impl<'a, T> StridedView<'a, T> {
     /// sign and the offset moves to what used to be the last element.
     pub fn flip(&self, axis: usize) -> Result<StridedView<'a, T>, AxisError> {
         let Some(&len) = self.shape.get(axis) else {
-            return Err(AxisError { axis, shape: self.shape.clone() });
+            return Err(AxisError {
+                axis,
+                shape: self.shape.clone(),
+            });
         };
         let mut strides = self.strides.clone();
         let mut offset = self.offset;
@@ -156,7 +177,12 @@ impl<'a, T> StridedView<'a, T> {
             offset = (offset as isize + strides[axis] * (len as isize - 1)) as usize;
         }
         strides[axis] = -strides[axis];
-        Ok(StridedView { data: self.data, shape: self.shape.clone(), strides, offset })
+        Ok(StridedView {
+            data: self.data,
+            shape: self.shape.clone(),
+            strides,
+            offset,
+        })
     }
     // ANCHOR_END: strided_flip
 

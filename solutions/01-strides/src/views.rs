@@ -6,10 +6,10 @@
 
 use ndarray::{
     ArcArray2, Array, Array1, Array2, ArrayBase, ArrayView, ArrayView1, ArrayView2, ArrayViewMut,
-    ArrayViewMut1, Axis, CowArray, Data, Dimension, Ix1, IxDyn, s,
+    ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Data, Dimension, Ix1, IxDyn, s,
 };
 
-use crate::error::{LayoutError, ReshapeError};
+use crate::error::{LayoutError, ReshapeError, ShapeMismatch};
 
 // ANCHOR: transpose_view
 /// The transpose as a view: shape and strides swapped, no element moved.
@@ -41,7 +41,8 @@ pub fn as_row<A>(x: ArrayView1<'_, A>) -> ArrayView2<'_, A> {
 /// `x` repeated as `rows` identical rows, without copying: the row axis gets
 /// stride 0, so every row reads the same elements.
 pub fn repeat_as_rows<S: Data>(x: &ArrayBase<S, Ix1>, rows: usize) -> ArrayView2<'_, S::Elem> {
-    x.broadcast((rows, x.len())).expect("a 1-D array always broadcasts to (rows, len)")
+    x.broadcast((rows, x.len()))
+        .expect("a 1-D array always broadcasts to (rows, len)")
 }
 // ANCHOR_END: new_axis
 
@@ -86,10 +87,15 @@ pub fn reshape<'a, A: Clone, D: Dimension>(
 ) -> Result<CowArray<'a, A, IxDyn>, ReshapeError> {
     let count = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
     if count != Some(a.len()) {
-        return Err(ReshapeError { from: a.shape().to_vec(), to: shape.to_vec() });
+        return Err(ReshapeError {
+            from: a.shape().to_vec(),
+            to: shape.to_vec(),
+        });
     }
     if a.is_standard_layout() {
-        let view = a.into_shape_with_order(shape).expect("C-contiguous with the same element count");
+        let view = a
+            .into_shape_with_order(shape)
+            .expect("C-contiguous with the same element count");
         return Ok(CowArray::from(view));
     }
     let data: Vec<A> = a.iter().cloned().collect();
@@ -119,18 +125,34 @@ pub fn ravel_mut<'a, A, D: Dimension>(
 pub const TILE: usize = 32;
 
 /// A C-ordered copy of the transpose of `a`, copied tile by tile.
+pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A> {
+    let mut out = Array2::<A>::default((a.ncols(), a.nrows()));
+    transpose_into_tiled(a, out.view_mut()).expect("the output was made to measure");
+    out
+}
+
+/// Writes the transpose of `a` into `out` (shape (cols, rows), C-ordered),
+/// tile by tile. Reusing `out` across calls avoids paying for fresh memory.
 ///
 /// The naive copy (`ravel` of the transpose) reads the source down its
 /// columns: every read lands on a different cache line, and only 8 of its 64
 /// bytes are used before the line is evicted. Copying square tiles keeps the
 /// TILE source lines and TILE destination lines in cache while all their
 /// elements are used.
-pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A> {
-    let a = a.as_standard_layout(); // tiles index a C-ordered source
+pub fn transpose_into_tiled<A: Copy>(
+    a: ArrayView2<'_, A>,
+    mut out: ArrayViewMut2<'_, A>,
+) -> Result<(), ShapeMismatch> {
     let (rows, cols) = a.dim();
+    if out.dim() != (cols, rows) || !out.is_standard_layout() {
+        return Err(ShapeMismatch {
+            expected: vec![cols, rows],
+            found: out.shape().to_vec(),
+        });
+    }
+    let a = a.as_standard_layout(); // tiles index a C-ordered source
     let src = a.as_slice().expect("standard layout");
-    let mut out = Array2::<A>::default((cols, rows));
-    let dst = out.as_slice_mut().expect("a fresh array is standard layout");
+    let dst = out.as_slice_mut().expect("checked standard layout");
     for row0 in (0..rows).step_by(TILE) {
         for col0 in (0..cols).step_by(TILE) {
             for row in row0..(row0 + TILE).min(rows) {
@@ -140,6 +162,6 @@ pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A
             }
         }
     }
-    out
+    Ok(())
 }
 // ANCHOR_END: transpose_copy_tiled
