@@ -36,7 +36,7 @@ where
     D2: Dimension,
     F: FnMut(&A, &B) -> C,
 {
-    // TODO: (you will need `mut f` to call an FnMut)
+    // TODO
     todo!(
         "apply {} to operands of shapes {:?} and {:?}",
         std::any::type_name_of_val(&f),

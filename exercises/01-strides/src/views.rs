@@ -106,7 +106,7 @@ pub fn ravel_mut<'a, A, D: Dimension>(
 }
 
 /// Side length of the square tiles of `transpose_copy_tiled`.
-pub const TILE: usize = 32;
+pub const TILE: usize = 64;
 
 /// A C-ordered copy of the transpose of `a`, copied tile by tile. Must give
 /// the same result as `a.t().to_owned()` for any shape, including ragged

@@ -52,7 +52,7 @@ pub fn broadcast_shape(left: &[usize], right: &[usize]) -> Result<Vec<usize>, Br
 pub fn broadcast_with<A, B, C, D1, D2, F>(
     a: ArrayView<'_, A, D1>,
     b: ArrayView<'_, B, D2>,
-    mut f: F,
+    f: F,
 ) -> Result<ArrayD<C>, BroadcastError>
 where
     D1: Dimension,
@@ -66,7 +66,7 @@ where
     let b = b
         .broadcast(shape.as_slice())
         .expect("shape is compatible with b");
-    Ok(Zip::from(&a).and(&b).map_collect(|x, y| f(x, y)))
+    Ok(Zip::from(&a).and(&b).map_collect(f))
 }
 // ANCHOR_END: broadcast_with
 

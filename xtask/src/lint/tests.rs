@@ -1,0 +1,233 @@
+use super::*;
+
+/// A small workspace in a temp directory, removed on drop.
+struct Fixture {
+    root: PathBuf,
+}
+
+impl Fixture {
+    /// A lab that passes the lint: both crates, shims for a test and a bench, the chapter
+    /// linked from SUMMARY.md and including an anchored region of the solution.
+    fn good(test: &str) -> Fixture {
+        let root = std::env::temp_dir().join(format!("xtask-lint-{}-{test}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let fixture = Fixture { root };
+        let files = [
+            (
+                "exercises/01-demo/Cargo.toml",
+                "[package]\nname = \"demo\"\n",
+            ),
+            (
+                "exercises/01-demo/lab.toml",
+                "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\nexercises = [\"views\"]\n[stub_passes]\n\"views::trivial\" = \"checks a constant\"\n",
+            ),
+            (
+                "exercises/01-demo/tests/views.rs",
+                "#[test]\n#[ignore = \"needs a CUDA GPU\"]\nfn gpu() {}\n// a comment may say #[ignore]\n",
+            ),
+            ("exercises/01-demo/benches/speed.rs", "fn main() {}\n"),
+            (
+                "solutions/01-demo/Cargo.toml",
+                "[package]\nname = \"demo-solution\"\n",
+            ),
+            (
+                "solutions/01-demo/src/lib.rs",
+                "// ANCHOR: ravel\npub fn ravel() {}\n// ANCHOR_END: ravel\n",
+            ),
+            (
+                "solutions/01-demo/tests/views.rs",
+                "// Runs the shared tests against the solution.\nextern crate demo_solution as demo;\n\
+                 #[path = \"../../../exercises/01-demo/tests/views.rs\"]\nmod shared;\n",
+            ),
+            (
+                "solutions/01-demo/benches/speed.rs",
+                "extern crate demo_solution as demo;\ninclude!(\"../../../exercises/01-demo/benches/speed.rs\");\n",
+            ),
+            (
+                "book/src/SUMMARY.md",
+                "# Summary\n\n# Labs\n\n- [Demo](labs/01-demo.md)\n",
+            ),
+            (
+                "book/src/labs/01-demo.md",
+                "# Demo\n\n```rust\n{{#include ../../../solutions/01-demo/src/lib.rs:ravel}}\n```\n",
+            ),
+        ];
+        for (path, text) in files {
+            fixture.write(path, text);
+        }
+        fixture
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.root.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn lint(&self) -> Tally {
+        lint(&self.root, &[])
+    }
+
+    /// Lints and returns the single failure, which must mention every one of `words`.
+    fn only_failure(&self, words: &[&str]) -> String {
+        let tally = self.lint();
+        assert_eq!(
+            tally.failures.len(),
+            1,
+            "expected one failure: {:#?}",
+            tally.failures
+        );
+        let failure = tally.failures[0].clone();
+        for word in words {
+            assert!(failure.contains(word), "`{word}` not in: {failure}");
+        }
+        failure
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+#[test]
+fn a_good_tree_passes() {
+    let tally = Fixture::good("good").lint();
+    assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
+    // pairing (2), shims (2 + 2), chapter, SUMMARY link, exercises order, stub_passes reason,
+    // ignore, include
+    assert_eq!(tally.passed, 12);
+}
+
+#[test]
+fn a_missing_shim_fails_and_shows_the_shim_to_write() {
+    let fixture = Fixture::good("missing-shim");
+    fixture.write("exercises/01-demo/tests/layout.rs", "#[test]\nfn t() {}\n");
+    fixture.write(
+        "exercises/01-demo/lab.toml",
+        "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\nexercises = [\"layout\", \"views\"]\n",
+    );
+    fixture.only_failure(&[
+        "missing shim solutions/01-demo/tests/layout.rs",
+        "extern crate demo_solution as demo;",
+        "#[path = \"../../../exercises/01-demo/tests/layout.rs\"]",
+    ]);
+}
+
+#[test]
+fn a_shim_with_the_wrong_path_fails() {
+    let fixture = Fixture::good("wrong-path");
+    fixture.write(
+        "solutions/01-demo/tests/views.rs",
+        "extern crate demo_solution as demo;\n#[path = \"../../../exercises/01-demo/tests/other.rs\"]\nmod shared;\n",
+    );
+    fixture.only_failure(&[
+        "solutions/01-demo/tests/views.rs must be exactly the shim below",
+        "#[path = \"../../../exercises/01-demo/tests/views.rs\"]",
+    ]);
+}
+
+#[test]
+fn a_shim_with_the_wrong_crate_alias_fails() {
+    let fixture = Fixture::good("wrong-alias");
+    fixture.write(
+        "solutions/01-demo/benches/speed.rs",
+        "extern crate demo_solution;\ninclude!(\"../../../exercises/01-demo/benches/speed.rs\");\n",
+    );
+    fixture.only_failure(&["must start with `extern crate demo_solution as demo;`"]);
+}
+
+#[test]
+fn a_shim_without_its_shared_test_fails() {
+    let fixture = Fixture::good("orphan-shim");
+    fixture.write(
+        "solutions/01-demo/tests/gone.rs",
+        "extern crate demo_solution as demo;\n#[path = \"../../../exercises/01-demo/tests/gone.rs\"]\nmod shared;\n",
+    );
+    fixture.only_failure(&["exercises/01-demo/tests/gone.rs, which does not exist"]);
+}
+
+#[test]
+fn ignore_without_a_reason_fails_with_its_line() {
+    let fixture = Fixture::good("ignore");
+    fixture.write(
+        "solutions/01-demo/src/extra.rs",
+        "\n#[test]\n#[ignore]\nfn slow() {}\n",
+    );
+    fixture.only_failure(&[
+        "solutions/01-demo/src/extra.rs:3",
+        "#[ignore = \"needs a CUDA GPU\"]",
+    ]);
+}
+
+#[test]
+fn a_missing_anchor_fails() {
+    let fixture = Fixture::good("anchor");
+    fixture.write("solutions/01-demo/src/lib.rs", "pub fn ravel() {}\n");
+    fixture.only_failure(&[
+        "book/src/labs/01-demo.md:4",
+        "lacks: add `// ANCHOR: ravel`",
+    ]);
+}
+
+#[test]
+fn a_line_range_include_fails() {
+    let fixture = Fixture::good("range");
+    fixture.write(
+        "book/src/labs/01-demo.md",
+        "{{#include ../../../solutions/01-demo/src/lib.rs:1:2}}\n",
+    );
+    fixture.only_failure(&["uses a line range", "ANCHOR: name"]);
+}
+
+#[test]
+fn an_include_of_a_missing_file_fails() {
+    let fixture = Fixture::good("include-missing");
+    fixture.write("book/src/labs/01-demo.md", "{{#include ../nope.rs}}\n");
+    fixture.only_failure(&["includes ../nope.rs, which does not exist"]);
+}
+
+#[test]
+fn a_chapter_missing_from_summary_fails() {
+    let fixture = Fixture::good("summary");
+    fixture.write("book/src/SUMMARY.md", "# Summary\n");
+    fixture.only_failure(&[
+        "SUMMARY.md does not link labs/01-demo.md",
+        "- [Demo](labs/01-demo.md)",
+    ]);
+}
+
+#[test]
+fn a_lab_without_its_solution_fails() {
+    let fixture = Fixture::good("unpaired");
+    fixture.write(
+        "exercises/02-next/Cargo.toml",
+        "[package]\nname = \"next\"\n",
+    );
+    fixture.only_failure(&["solutions/02-next is missing"]);
+}
+
+#[test]
+fn an_allow_listed_stub_pass_needs_a_reason() {
+    let fixture = Fixture::good("reason");
+    fixture.write(
+        "exercises/01-demo/lab.toml",
+        "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\n[stub_passes]\n\"views::x\" = \" \"\n",
+    );
+    fixture.only_failure(&["`views::x` has no reason"]);
+}
+
+#[test]
+fn an_exercise_order_must_list_every_test_file() {
+    let fixture = Fixture::good("order");
+    fixture.write("exercises/01-demo/tests/layout.rs", "#[test]\nfn t() {}\n");
+    fixture.write(
+        "solutions/01-demo/tests/layout.rs",
+        "extern crate demo_solution as demo;\n#[path = \"../../../exercises/01-demo/tests/layout.rs\"]\nmod shared;\n",
+    );
+    fixture.only_failure(&[
+        "`exercises` must list each tests/*.rs stem",
+        "layout, views",
+    ]);
+}

@@ -1,0 +1,153 @@
+//! `cargo xtask progress`: the student's view. Runs each lab's shared tests against the
+//! exercises, shows how far each exercise (test file) is, and what to do next. No state
+//! file: everything comes from running the tests now.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::cargo::excerpt;
+use crate::libtest::{Outcome, TestResult};
+use crate::report::{indent_after_first, new_table};
+use crate::testrun::{self, TargetResults, Tests};
+use crate::ui::Ui;
+use crate::workspace::{self, Lab};
+
+pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
+    let labs = workspace::select(workspace::discover(root)?, filters)?;
+    let mut ui = Ui::new(labs.len());
+    let mut runs = Vec::new();
+    for lab in &labs {
+        ui.start(&format!("testing lab {}", lab.label()));
+        // A lab that cannot be built or run is reported as such; the others still are.
+        let tests = testrun::build_and_run(root, &lab.stub, true, timeout)
+            .unwrap_or_else(|error| Tests::DoesNotCompile(format!("{error:#}")));
+        runs.push((lab, tests));
+    }
+    ui.done();
+
+    let mut table = new_table(["lab", "exercise", "tests passing", "status"]);
+    let (mut passed, mut failed) = (0, 0);
+    let mut next_step: Option<String> = None;
+    for (lab, tests) in &runs {
+        match tests {
+            Tests::DoesNotCompile(error) => {
+                table.add_row(vec![
+                    lab.label(),
+                    "-".into(),
+                    "-".into(),
+                    "does not compile".into(),
+                ]);
+                next_step.get_or_insert_with(|| {
+                    format!(
+                        "make lab {} compile again; the first error:\n{}\n\nIterate with: cargo build -p {} --tests",
+                        lab.name,
+                        excerpt(error, 25),
+                        lab.stub.package
+                    )
+                });
+            }
+            Tests::Ran(targets) if targets.is_empty() => {
+                table.add_row(vec![
+                    lab.label(),
+                    "-".into(),
+                    "-".into(),
+                    "no tests yet".into(),
+                ]);
+            }
+            Tests::Ran(targets) => {
+                let mut targets: Vec<&TargetResults> = targets.iter().collect();
+                targets.sort_by_key(|target| lab.exercise_rank(&target.target));
+                for target in targets {
+                    let (ok, total, status) = exercise_status(target);
+                    passed += ok;
+                    failed += total - ok;
+                    table.add_row(vec![
+                        lab.label(),
+                        target.target.clone(),
+                        format!("{ok}/{total}"),
+                        status,
+                    ]);
+                    if ok < total && next_step.is_none() {
+                        next_step = Some(next_step_for(lab, target));
+                    }
+                }
+            }
+        }
+    }
+    println!("{table}");
+    match next_step {
+        Some(step) => println!("\nNext step: {step}"),
+        None => println!("\nEvery exercise passes: well done."),
+    }
+    println!("progress: {passed} passed, {failed} failed");
+    Ok(())
+}
+
+/// Tests passing, tests counted (ignored ones are not), and a word for the student.
+fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
+    let counted = || {
+        target
+            .results
+            .iter()
+            .filter(|t| !matches!(t.outcome, Outcome::Ignored(_)))
+    };
+    let total = counted().count();
+    let ok = counted().filter(|t| t.outcome == Outcome::Passed).count();
+    let skipped = target.results.len() - total;
+    let mut status = match ok {
+        _ if total == 0 => "nothing to run here".to_string(),
+        _ if ok == total => "✓ done".to_string(),
+        0 => "to do".to_string(),
+        _ => "in progress".to_string(),
+    };
+    if skipped > 0 {
+        status += &format!(" ({skipped} skipped: needs hardware)");
+    }
+    (ok, total, status)
+}
+
+/// The first failing test in the order the file declares them (the order to read and solve
+/// them in), its message, and the command to iterate with.
+fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
+    let file = lab
+        .stub
+        .dir
+        .join("tests")
+        .join(format!("{}.rs", target.target));
+    let source = fs::read_to_string(&file).unwrap_or_default();
+    let position = |test: &TestResult| {
+        let short = test.name.rsplit("::").next().unwrap_or(&test.name);
+        source.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
+    };
+    let first = target
+        .results
+        .iter()
+        .filter(|t| matches!(t.outcome, Outcome::Failed { .. }))
+        .min_by_key(|t| position(t));
+    let Some(test) = first else {
+        return String::new();
+    };
+    let Outcome::Failed { message, location } = &test.outcome else {
+        unreachable!("filtered on failures")
+    };
+    let mut text = format!(
+        "lab {}, exercise `{}` (exercises/{}/tests/{}.rs)\n  test `{}` fails:\n    {}",
+        lab.name,
+        target.target,
+        lab.name,
+        target.target,
+        test.name,
+        indent_after_first(message),
+    );
+    if let Some(at) = location {
+        text += &format!("\n    at {at}");
+    }
+    text += &format!(
+        "\n  Iterate with: cargo test -p {} --test {}",
+        lab.stub.package, target.target
+    );
+    text
+}

@@ -1,0 +1,230 @@
+//! Where things are: the workspace root, the labs (an `exercises/NN-x` + `solutions/NN-x` pair)
+//! and each lab's `lab.toml`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+pub fn root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask is a member directory of the workspace")
+        .to_path_buf()
+}
+
+/// `exercises/NN-x/lab.toml`. Unknown keys are ignored so that later issues can add fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct LabToml {
+    pub title: String,
+    /// The lab's book chapter, relative to `book/src`.
+    pub chapter: String,
+    /// Test ids allowed to pass on the stub, each with the reason why.
+    #[serde(default)]
+    pub stub_passes: BTreeMap<String, String>,
+    /// The exercises (test file stems) in the order students do them; when absent, `progress`
+    /// goes alphabetically.
+    #[serde(default)]
+    pub exercises: Vec<String>,
+}
+
+/// One crate of a lab: the student's stub or the solution.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    pub dir: PathBuf,
+    pub package: String,
+    /// The library's crate name (what `use` and `extern crate` say).
+    pub lib: String,
+}
+
+impl Crate {
+    pub fn manifest(&self) -> PathBuf {
+        self.dir.join("Cargo.toml")
+    }
+}
+
+/// A lab present in both `exercises/` and `solutions/`.
+#[derive(Debug)]
+pub struct Lab {
+    /// Directory name, e.g. `01-strides`; the same on both sides.
+    pub name: String,
+    pub stub: Crate,
+    pub solution: Crate,
+    pub meta: LabToml,
+}
+
+impl Lab {
+    /// Sort key putting exercises in `lab.toml`'s order, unlisted ones after, alphabetically.
+    pub fn exercise_rank(&self, exercise: &str) -> (usize, String) {
+        let position = self.meta.exercises.iter().position(|e| e == exercise);
+        (position.unwrap_or(usize::MAX), exercise.to_string())
+    }
+
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.meta.title)
+    }
+}
+
+/// The `*.rs` files directly inside `dir` (not in subdirectories: those are helper modules,
+/// not test targets), sorted. A missing directory has none.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Names of the lab directories (those with a Cargo.toml) under `root/side`, sorted.
+pub fn lab_dirs(root: &Path, side: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root.join(side))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().join("Cargo.toml").is_file())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Reads the package and library names from a crate's Cargo.toml.
+pub fn read_crate(dir: &Path) -> Result<Crate> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        package: Package,
+        lib: Option<Target>,
+    }
+    #[derive(Deserialize)]
+    struct Package {
+        name: String,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        name: Option<String>,
+    }
+    let path = dir.join("Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    // Cargo's rule: the lib is named after the package, with `-` turned into `_`.
+    let lib = manifest
+        .lib
+        .and_then(|lib| lib.name)
+        .unwrap_or_else(|| manifest.package.name.replace('-', "_"));
+    Ok(Crate {
+        dir: dir.to_path_buf(),
+        package: manifest.package.name,
+        lib,
+    })
+}
+
+pub fn read_lab_toml(path: &Path) -> Result<LabToml> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Every lab present on both sides, in order. Labs missing a side are the lint's business.
+pub fn discover(root: &Path) -> Result<Vec<Lab>> {
+    let solutions = lab_dirs(root, "solutions");
+    let mut labs = Vec::new();
+    for name in lab_dirs(root, "exercises") {
+        if !solutions.contains(&name) {
+            continue;
+        }
+        let stub_dir = root.join("exercises").join(&name);
+        labs.push(Lab {
+            stub: read_crate(&stub_dir)?,
+            solution: read_crate(&root.join("solutions").join(&name))?,
+            meta: read_lab_toml(&stub_dir.join("lab.toml"))?,
+            name,
+        });
+    }
+    Ok(labs)
+}
+
+/// Keeps the labs named by `filters` (`01`, `1`, `01-strides`, `strides`); all when empty.
+pub fn select(labs: Vec<Lab>, filters: &[String]) -> Result<Vec<Lab>> {
+    if filters.is_empty() {
+        return Ok(labs);
+    }
+    for filter in filters {
+        if !labs.iter().any(|lab| matches(lab, filter)) {
+            let known: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
+            bail!(
+                "no lab matches `{filter}`; the labs are: {}",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(labs
+        .into_iter()
+        .filter(|lab| filters.iter().any(|filter| matches(lab, filter)))
+        .collect())
+}
+
+fn matches(lab: &Lab, filter: &str) -> bool {
+    let (number, topic) = lab.name.split_once('-').unwrap_or((&lab.name, ""));
+    let same_number = matches!(
+        (number.parse::<u32>(), filter.parse::<u32>()),
+        (Ok(a), Ok(b)) if a == b
+    );
+    same_number || filter == lab.name || filter == topic || filter == lab.stub.package
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(name: &str, package: &str) -> Lab {
+        let krate = Crate {
+            dir: PathBuf::new(),
+            package: package.into(),
+            lib: package.into(),
+        };
+        Lab {
+            name: name.into(),
+            stub: krate.clone(),
+            solution: krate,
+            meta: LabToml::default(),
+        }
+    }
+
+    #[test]
+    fn lab_filter_accepts_number_directory_topic_and_package() {
+        let labs = || {
+            vec![
+                lab("01-strides", "strides"),
+                lab("02-vector", "vectorization"),
+            ]
+        };
+        for filter in ["1", "01", "01-strides", "strides"] {
+            let picked = select(labs(), &[filter.to_string()]).unwrap();
+            assert_eq!(picked.len(), 1, "filter {filter}");
+            assert_eq!(picked[0].name, "01-strides");
+        }
+        assert_eq!(
+            select(labs(), &["vectorization".into()]).unwrap()[0].name,
+            "02-vector"
+        );
+        let error = select(labs(), &["7".into()]).unwrap_err().to_string();
+        assert!(error.contains("01-strides, 02-vector"), "{error}");
+    }
+
+    #[test]
+    fn lab_toml_ignores_unknown_keys() {
+        let meta: LabToml = toml::from_str(
+            "title = \"T\"\nchapter = \"labs/01.md\"\nweights = 3\n[stub_passes]\n\"a::b\" = \"why\"\n",
+        )
+        .unwrap();
+        assert_eq!(meta.stub_passes["a::b"], "why");
+    }
+}
