@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, ExitStatus};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -31,14 +31,42 @@ pub struct TestResult {
     pub outcome: Outcome,
 }
 
+/// How the message of a test that never reported starts: it was killed at the time limit,
+/// its process crashed, or it never ran because the time was up.
+pub const TIMED_OUT: &str = "did not finish within";
+pub const CRASHED: &str = "the test process crashed";
+pub const NOT_RUN: &str = "not run:";
+
 /// Lists the tests of `exe`, runs them, and returns one result per test. When the process
 /// dies (a timeout, an abort, a stack overflow) before some tests reported, each of those is
 /// run alone, so that the failure lands on the test that caused it.
 pub fn run_tests(exe: &TestExe, package_dir: &Path, timeout: Duration) -> Result<Vec<TestResult>> {
-    let list = capture(test_command(exe, package_dir, &["--list"]), timeout)?;
+    run_tests_within(exe, package_dir, timeout, None)
+}
+
+/// [`run_tests`], where nothing runs past `deadline`: each run's time limit is cut to what is
+/// left, and a test that cannot start any more fails with a [`NOT_RUN`] message. With no time
+/// left at all, no test is known: the result is empty.
+pub fn run_tests_within(
+    exe: &TestExe,
+    package_dir: &Path,
+    timeout: Duration,
+    deadline: Option<Instant>,
+) -> Result<Vec<TestResult>> {
+    let limit = || {
+        deadline.map_or(timeout, |end| {
+            timeout.min(end.saturating_duration_since(Instant::now()))
+        })
+    };
+    let list_limit = limit();
+    if list_limit.is_zero() {
+        return Ok(Vec::new());
+    }
+    let list = capture(test_command(exe, package_dir, &["--list"]), list_limit)?;
+    let run_limit = limit();
     let run = capture(
         test_command(exe, package_dir, &["--test-threads=2", "--color=never"]),
-        timeout,
+        run_limit,
     )?;
     let parsed = parse(&run.stdout);
     let mut names: Vec<String> = list.stdout.lines().filter_map(listed_test).collect();
@@ -50,6 +78,10 @@ pub fn run_tests(exe: &TestExe, package_dir: &Path, timeout: Duration) -> Result
     for name in names {
         let outcome = match decide(&name, &parsed) {
             Some(outcome) => outcome,
+            None if limit().is_zero() => Outcome::Failed {
+                message: format!("{NOT_RUN} the time limit ran out before it could run"),
+                location: None,
+            },
             None => {
                 let args = [
                     "--exact",
@@ -57,8 +89,9 @@ pub fn run_tests(exe: &TestExe, package_dir: &Path, timeout: Duration) -> Result
                     "--test-threads=1",
                     "--color=never",
                 ];
-                let alone = capture(test_command(exe, package_dir, &args), timeout)?;
-                decide(&name, &parse(&alone.stdout)).unwrap_or_else(|| died(&alone, timeout))
+                let alone_limit = limit();
+                let alone = capture(test_command(exe, package_dir, &args), alone_limit)?;
+                decide(&name, &parse(&alone.stdout)).unwrap_or_else(|| died(&alone, alone_limit))
             }
         };
         // A solution's shim wraps the shared file in `mod shared`: the same test, same id.
@@ -96,9 +129,9 @@ fn decide(name: &str, parsed: &Parsed) -> Option<Outcome> {
 /// Why a test run alone did not report.
 fn died(run: &Captured, timeout: Duration) -> Outcome {
     let why = if run.timed_out {
-        format!("did not finish within {} s (killed)", timeout.as_secs())
+        format!("{TIMED_OUT} {} s (killed)", seconds(timeout))
     } else {
-        format!("the test process crashed ({})", describe(run.status))
+        format!("{CRASHED} ({})", describe(run.status))
     };
     Outcome::Failed {
         message: format!("{why}\n{}", excerpt(&run.stderr, 10))
@@ -132,6 +165,12 @@ fn test_command(exe: &TestExe, package_dir: &Path, args: &[&str]) -> Command {
 /// `name: test` lines of `--list`.
 fn listed_test(line: &str) -> Option<String> {
     line.strip_suffix(": test").map(str::to_owned)
+}
+
+/// `3` for three seconds, `0.5` for half a second.
+pub fn seconds(duration: Duration) -> String {
+    let text = format!("{:.1}", duration.as_secs_f64());
+    text.strip_suffix(".0").unwrap_or(&text).to_string()
 }
 
 fn describe(status: Option<ExitStatus>) -> String {

@@ -1,5 +1,6 @@
 //! The structure lint: both crates of a lab run the same tests, every lab has its chapter,
-//! every book include resolves to an anchor, no `#[ignore]` without a reason.
+//! every exercise its hints, every book include resolves to an anchor, no `#[ignore]` without
+//! a reason.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,7 @@ fn lint_lab(root: &Path, name: &str, tally: &mut Tally) {
         }
     }
     check_lab_toml(root, name, tally);
+    crate::hint::lint::check(root, name, tally);
 }
 
 fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {

@@ -1,9 +1,13 @@
 //! Instructor and maintainer commands for the labs. Run `cargo xtask --help`.
 //!
 //! - `cargo xtask progress`: the student's view: which exercises pass, and what to do next.
+//! - `cargo xtask hint <lab> [exercise] [n]`: a hint for the next exercise, one at a time.
 //! - `cargo xtask check`: everything CI checks (DESIGN.md §3).
 //! - `cargo xtask book`: build the book with the pinned mdbook tools.
+//! - `cargo xtask handout OUTDIR`: the tree a student receives (no solutions).
+//! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,6 +17,9 @@ use clap::{Parser, Subcommand};
 mod book;
 mod cargo;
 mod check;
+mod grade;
+mod handout;
+mod hint;
 mod html;
 mod libtest;
 mod lint;
@@ -45,6 +52,19 @@ enum Command {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// Show a hint: for the first exercise you have not finished, or for the one you name.
+    Hint {
+        /// The lab: a number (`1`), directory (`01-strides`) or package (`strides`).
+        lab: String,
+        /// The exercise (a test file's name: `views` for tests/views.rs); default: the first
+        /// one whose tests do not all pass yet.
+        exercise: Option<String>,
+        /// Which hint, from 1 (a nudge) to the last (nearly the answer); default: 1.
+        n: Option<usize>,
+        /// Seconds one test executable may run before it is killed.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
     /// The full check CI runs: solutions pass, stubs compile and fail, lints, docs, book.
     Check {
         /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
@@ -63,6 +83,48 @@ enum Command {
         #[arg(long)]
         open_path: bool,
     },
+    /// Grade submissions with the instructor's tests: a gradebook (CSV, JSON) and a feedback
+    /// report per student. Only students' `exercises/*/src/**` are taken.
+    Grade {
+        /// Directories (a copy of the workspace, or its exercises/), git repositories (bare,
+        /// or a `.git` directory: its last commit) and .tar.gz/.zip archives; none: this
+        /// workspace as it is.
+        submissions: Vec<PathBuf>,
+        /// Where to write gradebook.csv, gradebook.json and feedback/ [default: target/grades]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Scratch space for the graders' workspaces and builds, kept between runs so that the
+        /// dependencies compile once [default: target/grade-work]
+        #[arg(long)]
+        work: Option<PathBuf>,
+        /// Submissions graded at once [default: the number of cores]
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Seconds one lab of one submission may take, build and tests, before it is killed.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Seconds one test process may run before it is killed (within the lab's time).
+        #[arg(long, default_value_t = 60)]
+        test_timeout: u64,
+        /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
+        #[arg(long = "lab")]
+        labs: Vec<String>,
+        /// The instructor's tree whose tests grade [default: this workspace]
+        #[arg(long)]
+        course: Option<PathBuf>,
+    },
+    /// Write the student handout to OUTDIR: the labs, hints, xtask and the built book; no solutions.
+    Handout {
+        /// Where to write it (e.g. dist/handout, which git ignores).
+        outdir: PathBuf,
+        /// Leave the book out (faster; students then have no offline book).
+        #[arg(long)]
+        no_book: bool,
+        /// Update a handout made earlier in OUTDIR (everything else in it is removed, except
+        /// target/ and .git/).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -79,11 +141,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Progress { labs, timeout } => {
             progress::run(&root, &labs, Duration::from_secs(timeout))?;
         }
+        Command::Hint {
+            lab,
+            exercise,
+            n,
+            timeout,
+        } => {
+            let args = hint::Args {
+                lab,
+                exercise,
+                number: n,
+                timeout: Duration::from_secs(timeout),
+            };
+            hint::run(&root, &args)?;
+        }
         Command::Check {
             labs,
             skip_book,
             timeout,
         } => {
+            handout::require_instructor_tree(&root, "check")?;
             let options = check::Options {
                 labs,
                 skip_book,
@@ -94,12 +171,49 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Book { open_path } => {
-            let index = book::build(&root)?;
+            let index = match handout::is_handout(&root) {
+                true => handout::built_book(&root)?,
+                false => book::build(&root)?,
+            };
             if open_path {
                 println!("{}", index.display());
             } else {
                 println!("The book is built: open {}", index.display());
             }
+        }
+        Command::Grade {
+            submissions,
+            out,
+            work,
+            jobs,
+            timeout,
+            test_timeout,
+            labs,
+            course,
+        } => {
+            handout::require_instructor_tree(&root, "grade")?;
+            let args = grade::Args {
+                course,
+                submissions,
+                out,
+                work,
+                jobs,
+                timeout: Duration::from_secs(timeout),
+                test_timeout: Duration::from_secs(test_timeout),
+                labs,
+            };
+            grade::run(&root, args)?;
+        }
+        Command::Handout {
+            outdir,
+            no_book,
+            force,
+        } => {
+            let options = handout::Options {
+                book: !no_book,
+                force,
+            };
+            handout::run(&root, &outdir, &options)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -58,9 +58,7 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
                 ]);
             }
             Tests::Ran(targets) => {
-                let mut targets: Vec<&TargetResults> = targets.iter().collect();
-                targets.sort_by_key(|target| lab.exercise_rank(&target.target));
-                for target in targets {
+                for target in in_order(lab, targets) {
                     let (ok, total, status) = exercise_status(target);
                     passed += ok;
                     failed += total - ok;
@@ -86,8 +84,23 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
     Ok(())
 }
 
+/// A lab's exercises (test targets) in the order students do them (`lab.toml`'s `exercises`).
+pub fn in_order<'t>(lab: &Lab, targets: &'t [TargetResults]) -> Vec<&'t TargetResults> {
+    let mut targets: Vec<&TargetResults> = targets.iter().collect();
+    targets.sort_by_key(|target| lab.exercise_rank(&target.target));
+    targets
+}
+
+/// The first exercise, in the students' order, with a test still failing.
+pub fn first_unfinished<'t>(lab: &Lab, targets: &'t [TargetResults]) -> Option<&'t TargetResults> {
+    in_order(lab, targets).into_iter().find(|target| {
+        let (ok, total, _) = exercise_status(target);
+        ok < total
+    })
+}
+
 /// Tests passing, tests counted (ignored ones are not), and a word for the student.
-fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
+pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
     let counted = || {
         target
             .results

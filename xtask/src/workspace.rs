@@ -30,6 +30,21 @@ pub struct LabToml {
     /// goes alphabetically.
     #[serde(default)]
     pub exercises: Vec<String>,
+    /// How `cargo xtask grade` scores the lab: one point per test unless this says otherwise.
+    #[serde(default)]
+    pub grading: Grading,
+}
+
+/// `[grading]` in lab.toml. Ignored tests count neither way.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    /// What the whole lab is worth, split over its tests by weight; default: the sum of the
+    /// weights (one point per test).
+    pub points: Option<f64>,
+    /// Per-test weights by test id (`<test file stem>::<test name>`); default 1.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
 }
 
 /// One crate of a lab: the student's stub or the solution.
@@ -47,13 +62,15 @@ impl Crate {
     }
 }
 
-/// A lab present in both `exercises/` and `solutions/`.
+/// A lab: its crate in `exercises/` and, in the instructor's tree, its solved twin in
+/// `solutions/` (the student handout has no `solutions/`).
 #[derive(Debug)]
 pub struct Lab {
     /// Directory name, e.g. `01-strides`; the same on both sides.
     pub name: String,
     pub stub: Crate,
-    pub solution: Crate,
+    /// None in the student handout, or while a lab's solution is yet to be written.
+    pub solution: Option<Crate>,
     pub meta: LabToml,
 }
 
@@ -132,18 +149,20 @@ pub fn read_lab_toml(path: &Path) -> Result<LabToml> {
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// Every lab present on both sides, in order. Labs missing a side are the lint's business.
+/// Every lab of `exercises/`, in order, with its solution when `solutions/` has it. A lab
+/// missing a side is the lint's business; the student handout has no `solutions/` at all.
 pub fn discover(root: &Path) -> Result<Vec<Lab>> {
     let solutions = lab_dirs(root, "solutions");
     let mut labs = Vec::new();
     for name in lab_dirs(root, "exercises") {
-        if !solutions.contains(&name) {
-            continue;
-        }
         let stub_dir = root.join("exercises").join(&name);
+        let solution = match solutions.contains(&name) {
+            true => Some(read_crate(&root.join("solutions").join(&name))?),
+            false => None,
+        };
         labs.push(Lab {
             stub: read_crate(&stub_dir)?,
-            solution: read_crate(&root.join("solutions").join(&name))?,
+            solution,
             meta: read_lab_toml(&stub_dir.join("lab.toml"))?,
             name,
         });
@@ -193,7 +212,7 @@ mod tests {
         Lab {
             name: name.into(),
             stub: krate.clone(),
-            solution: krate,
+            solution: Some(krate),
             meta: LabToml::default(),
         }
     }

@@ -15,20 +15,22 @@ use crate::workspace::{self, Lab};
 /// `-p a -p b ...` for the solutions of `labs`.
 fn solution_packages(labs: &[Lab]) -> Vec<String> {
     labs.iter()
-        .flat_map(|lab| ["--package".to_string(), lab.solution.package.clone()])
+        .filter_map(|lab| lab.solution.as_ref())
+        .flat_map(|solution| ["--package".to_string(), solution.package.clone()])
         .collect()
 }
 
 /// The solutions' doctests (the per-test runner skips them: cargo compiles them at run time).
 pub fn doctests(root: &Path, labs: &[Lab]) -> Result<Tally> {
     let mut tally = Tally::default();
-    if labs.is_empty() {
+    let packages = solution_packages(labs);
+    if packages.is_empty() {
         return Ok(tally);
     }
     let out = cargo::output(
         cargo::command(root)
             .args(["test", "--doc"])
-            .args(solution_packages(labs))
+            .args(packages)
             .env("RUST_BACKTRACE", "0"),
     )?;
     let parsed = libtest::parse(&String::from_utf8_lossy(&out.stdout));

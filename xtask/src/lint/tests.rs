@@ -1,5 +1,8 @@
 use super::*;
 
+/// The chapter's block folding in the hints of exercise `views`.
+const HINTS: &str = "\n<details>\n<summary>Hints</summary>\n\n{{#include ../../../exercises/01-demo/hints/views.md}}\n\n</details>\n";
+
 /// A small workspace in a temp directory, removed on drop.
 struct Fixture {
     root: PathBuf,
@@ -12,6 +15,9 @@ impl Fixture {
         let root = std::env::temp_dir().join(format!("xtask-lint-{}-{test}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         let fixture = Fixture { root };
+        let chapter = format!(
+            "# Demo\n\n```rust\n{{{{#include ../../../solutions/01-demo/src/lib.rs:ravel}}}}\n```\n{HINTS}"
+        );
         let files = [
             (
                 "exercises/01-demo/Cargo.toml",
@@ -48,9 +54,10 @@ impl Fixture {
                 "# Summary\n\n# Labs\n\n- [Demo](labs/01-demo.md)\n",
             ),
             (
-                "book/src/labs/01-demo.md",
-                "# Demo\n\n```rust\n{{#include ../../../solutions/01-demo/src/lib.rs:ravel}}\n```\n",
+                "exercises/01-demo/hints/views.md",
+                "<!-- hints -->\n\n#### Hint 1: Look closer\n\nAt the strides.\n",
             ),
+            ("book/src/labs/01-demo.md", chapter.as_str()),
         ];
         for (path, text) in files {
             fixture.write(path, text);
@@ -96,8 +103,8 @@ fn a_good_tree_passes() {
     let tally = Fixture::good("good").lint();
     assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
     // pairing (2), shims (2 + 2), chapter, SUMMARY link, exercises order, stub_passes reason,
-    // ignore, include
-    assert_eq!(tally.passed, 12);
+    // hints file well-formed, in the chapter, named after an exercise, ignore, includes (2)
+    assert_eq!(tally.passed, 16);
 }
 
 #[test]
@@ -107,6 +114,14 @@ fn a_missing_shim_fails_and_shows_the_shim_to_write() {
     fixture.write(
         "exercises/01-demo/lab.toml",
         "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\nexercises = [\"layout\", \"views\"]\n",
+    );
+    fixture.write(
+        "exercises/01-demo/hints/layout.md",
+        "#### Hint 1: A\n\nB.\n",
+    );
+    fixture.write(
+        "book/src/labs/01-demo.md",
+        &format!("{HINTS}{}", HINTS.replace("views.md", "layout.md")),
     );
     fixture.only_failure(&[
         "missing shim solutions/01-demo/tests/layout.rs",
@@ -176,7 +191,7 @@ fn a_line_range_include_fails() {
     let fixture = Fixture::good("range");
     fixture.write(
         "book/src/labs/01-demo.md",
-        "{{#include ../../../solutions/01-demo/src/lib.rs:1:2}}\n",
+        &format!("{{{{#include ../../../solutions/01-demo/src/lib.rs:1:2}}}}\n{HINTS}"),
     );
     fixture.only_failure(&["uses a line range", "ANCHOR: name"]);
 }
@@ -184,7 +199,10 @@ fn a_line_range_include_fails() {
 #[test]
 fn an_include_of_a_missing_file_fails() {
     let fixture = Fixture::good("include-missing");
-    fixture.write("book/src/labs/01-demo.md", "{{#include ../nope.rs}}\n");
+    fixture.write(
+        "book/src/labs/01-demo.md",
+        &format!("{{{{#include ../nope.rs}}}}\n{HINTS}"),
+    );
     fixture.only_failure(&["includes ../nope.rs, which does not exist"]);
 }
 
@@ -229,5 +247,47 @@ fn an_exercise_order_must_list_every_test_file() {
     fixture.only_failure(&[
         "`exercises` must list each tests/*.rs stem",
         "layout, views",
+    ]);
+}
+
+#[test]
+fn an_exercise_without_hints_fails() {
+    let fixture = Fixture::good("no-hints");
+    fs::remove_file(fixture.root.join("exercises/01-demo/hints/views.md")).unwrap();
+    fixture.write("book/src/labs/01-demo.md", "# Demo\n");
+    fixture.only_failure(&[
+        "exercises/01-demo/hints/views.md is missing",
+        "`#### Hint N: a short title`",
+    ]);
+}
+
+#[test]
+fn a_malformed_hints_file_fails_with_its_line() {
+    let fixture = Fixture::good("bad-hints");
+    fixture.write(
+        "exercises/01-demo/hints/views.md",
+        "#### Hint 1: A\n\nB.\n\n#### Hint 3: C\n\nD.\n",
+    );
+    fixture.only_failure(&["exercises/01-demo/hints/views.md: line 5: this should be hint 2"]);
+}
+
+#[test]
+fn a_hints_file_for_no_exercise_fails() {
+    let fixture = Fixture::good("stray-hints");
+    fixture.write("exercises/01-demo/hints/veiws.md", "#### Hint 1: A\n\nB.\n");
+    fixture.only_failure(&[
+        "exercises/01-demo/hints/veiws.md names no exercise of lab 01-demo",
+        "its exercises are: views",
+    ]);
+}
+
+#[test]
+fn hints_left_out_of_the_chapter_fail_with_the_block_to_add() {
+    let fixture = Fixture::good("hints-not-in-book");
+    fixture.write("book/src/labs/01-demo.md", "# Demo\n");
+    fixture.only_failure(&[
+        "book/src/labs/01-demo.md does not fold in the hints of `views`",
+        "{{#include ../../../exercises/01-demo/hints/views.md}}",
+        "cargo xtask hint demo views",
     ]);
 }

@@ -1,0 +1,645 @@
+//! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests.
+//!
+//! For each submission (a directory, a git repository, a `.tar.gz` or `.zip`; none: this
+//! workspace), only the students' source files (`exercises/*/src/**`) are taken, into a
+//! scratch workspace made from the instructor's tree: tests, manifests, build scripts and the
+//! lockfile are always the instructor's. Each lab is built and tested on its own, within a
+//! time limit that kills the whole process tree, so a lab that does not compile, crashes or
+//! loops forever costs only that lab. Each test scores by the weights in the lab's `lab.toml`
+//! (`[grading]`; one point per test by default).
+//!
+//! Submissions are graded in parallel (`--jobs`), each worker in its own scratch workspace and
+//! target directory, both kept between submissions and runs (`<work>/worker-K`), so the
+//! dependencies are compiled once. The first worker warms up by building the instructor's
+//! stubs (which also lists the tests and what each is worth); the others start from a copy of
+//! its target directory.
+//!
+//! Outputs (see `output`): `gradebook.csv`, `gradebook.json`, `feedback/<name>.md`.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::libtest::{self, Outcome};
+
+mod course;
+mod input;
+mod model;
+mod output;
+mod progress;
+mod scratch;
+#[cfg(test)]
+mod tests;
+
+use course::{Course, CourseLab};
+pub use model::*;
+pub use output::{print_table, write_outputs};
+use progress::Progress;
+use scratch::{Build, Worker};
+
+pub struct Options {
+    /// Scratch space: the workers' workspaces and target directories, unpacked submissions.
+    pub work: PathBuf,
+    /// How many submissions are graded at once.
+    pub jobs: usize,
+    /// Wall-clock limit for one lab of one submission: build and tests.
+    pub lab_timeout: Duration,
+    /// Wall-clock limit for one test process (within the lab's).
+    pub test_timeout: Duration,
+    /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
+    pub labs: Vec<String>,
+    /// Show progress on the terminal (or as lines in a log).
+    pub progress: bool,
+}
+
+/// How long the warm-up (the instructor's stubs, dependencies included) may take per lab.
+const WARM_UP_LIMIT: Duration = Duration::from_secs(3600);
+
+/// Grades each of `submissions` against the course at `course` (the instructor's tree).
+/// Every submission gets its row, whatever happened to it; an error here is the grader's or
+/// the course's, never a student's.
+pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Result<Gradebook> {
+    let course = Course::load(course, &options.labs)?;
+    fs::create_dir_all(&options.work)
+        .with_context(|| format!("creating {}", options.work.display()))?;
+    let work = fs::canonicalize(&options.work)?;
+    let inputs = work.join("inputs");
+    if inputs.exists() {
+        fs::remove_dir_all(&inputs).with_context(|| format!("removing {}", inputs.display()))?;
+    }
+
+    let workers = options.jobs.clamp(1, submissions.len().max(1));
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    let cargo_jobs = (cores / workers).max(1);
+    let progress = Progress::new(
+        options.progress,
+        submissions.len(),
+        course.labs.len(),
+        workers,
+    );
+    let prepared = prepare(&course, &work, workers, cargo_jobs, options, &progress)?;
+    let labs: Vec<LabInfo> = course
+        .labs
+        .iter()
+        .map(|lab| LabInfo {
+            name: lab.name.clone(),
+            package: lab.package.clone(),
+            title: lab.title.clone(),
+            max: prepared.max(lab),
+        })
+        .collect();
+
+    let names = input::names(submissions);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
+    thread::scope(|scope| {
+        for index in 0..workers {
+            let worker = Worker::new(&work, index, cargo_jobs);
+            let (course, prepared, progress, next, results, names, inputs) = (
+                &course, &prepared, &progress, &next, &results, &names, &inputs,
+            );
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(path) = submissions.get(i) else {
+                        progress.working(index, "done");
+                        break;
+                    };
+                    let grader = Grader {
+                        course,
+                        prepared,
+                        worker: &worker,
+                        worker_index: index,
+                        options,
+                        progress,
+                    };
+                    let scratch = inputs.join(&names[i]);
+                    // A bug of ours costs this submission's row, not the whole run.
+                    let grade = panic::catch_unwind(AssertUnwindSafe(|| {
+                        grader.submission(&names[i], path, &scratch)
+                    }))
+                    .unwrap_or_else(|panic| grader.failed(&names[i], path, &*panic));
+                    progress.submission_done(&grade);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(grade);
+                }
+            });
+        }
+    });
+    progress.done();
+    let submissions = results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|grade| grade.expect("every submission was graded"))
+        .collect();
+    let _ = fs::remove_dir_all(&inputs);
+    Ok(Gradebook {
+        max: round(labs.iter().map(|lab| lab.max).sum()),
+        labs,
+        submissions,
+    })
+}
+
+/// What the warm-up found, cached in `<work>/course.json` for runs with the same course key.
+#[derive(Debug, Serialize, Deserialize)]
+struct Prepared {
+    key: String,
+    /// The course's lockfile pruned to the labs' dependencies.
+    lock: String,
+    /// The tests of each lab, in the order they ran, and what each is worth.
+    tests: BTreeMap<String, Vec<TestInfo>>,
+    worth: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+impl Prepared {
+    fn max(&self, lab: &CourseLab) -> f64 {
+        round(self.worth[&lab.name].values().sum())
+    }
+}
+
+/// Warms up the workers' target directories and lists the tests, unless a previous run did
+/// it for the same course key.
+fn prepare(
+    course: &Course,
+    work: &Path,
+    workers: usize,
+    cargo_jobs: usize,
+    options: &Options,
+    progress: &Progress,
+) -> Result<Prepared> {
+    let key = course.key();
+    let cache = work.join("course.json");
+    let marker = |index: usize| work.join(format!("worker-{index}")).join("prepared");
+    let is_warm = |index: usize| {
+        let worker = Worker::new(work, index, cargo_jobs);
+        worker.target.is_dir() && fs::read_to_string(marker(index)).is_ok_and(|k| k == key)
+    };
+    let cached = fs::read_to_string(&cache)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Prepared>(&text).ok())
+        .filter(|prepared| prepared.key == key && is_warm(0));
+    let prepared = match cached {
+        Some(prepared) => prepared,
+        None => {
+            progress.note("Warming up: building the course's stubs and their dependencies ...");
+            let started = Instant::now();
+            // Nothing else runs yet: all cores to it.
+            let cores = thread::available_parallelism().map_or(1, |n| n.get());
+            let worker = Worker::new(work, 0, cores);
+            let prepared = warm_up(course, &worker, key.clone(), options)?;
+            fs::write(&cache, serde_json::to_string_pretty(&prepared)?)?;
+            fs::write(marker(0), &key)?;
+            let seconds = started.elapsed().as_secs_f64();
+            progress.note(&format!("Warmed up in {seconds:.1} s."));
+            prepared
+        }
+    };
+    for index in 1..workers {
+        if !is_warm(index) {
+            let worker = Worker::new(work, index, cargo_jobs);
+            fs::create_dir_all(&worker.dir)?;
+            scratch::copy_target(&Worker::new(work, 0, cargo_jobs).target, &worker.target)?;
+            fs::write(marker(index), &key)?;
+        }
+    }
+    Ok(prepared)
+}
+
+/// Builds and runs the instructor's stubs in worker 0: the dependencies get compiled (outside
+/// any student's time limit), and each lab's tests are listed. A stub that does not build
+/// here is the course's problem: grading stops.
+fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> Result<Prepared> {
+    let course_lock = course
+        .files
+        .get(Path::new("Cargo.lock"))
+        .cloned()
+        .unwrap_or_default();
+    worker.sync(course, &course_lock, &BTreeMap::new())?;
+    let lock = worker.fetch(WARM_UP_LIMIT)?;
+    let mut tests = BTreeMap::new();
+    let mut worth = BTreeMap::new();
+    for lab in &course.labs {
+        let exes = match worker.build(lab, WARM_UP_LIMIT)? {
+            Build::Built(exes) => exes,
+            Build::DoesNotCompile(error) => bail!(
+                "the course's own exercises/{} does not build in the scratch workspace {} \
+                 (`cargo test -p {} --no-run`): fix the course first:\n{error}",
+                lab.name,
+                worker.ws.display(),
+                lab.package
+            ),
+            Build::TimedOut => bail!("building the course's exercises/{} timed out", lab.name),
+        };
+        let deadline = Instant::now() + WARM_UP_LIMIT;
+        let mut listed = Vec::new();
+        for exe in &exes {
+            for result in worker.run(lab, exe, options.test_timeout, deadline)? {
+                listed.push(TestInfo {
+                    ignored: match result.outcome {
+                        Outcome::Ignored(reason) => Some(reason),
+                        _ => None,
+                    },
+                    id: result.id,
+                    target: exe.target.clone(),
+                    name: result.name,
+                });
+            }
+        }
+        // In the order students do them, as `progress` shows them.
+        listed.sort_by_key(|test| {
+            let rank = lab.exercises.iter().position(|e| *e == test.target);
+            (rank.unwrap_or(usize::MAX), test.target.clone())
+        });
+        let unknown: Vec<&String> = lab
+            .grading
+            .weights
+            .keys()
+            .filter(|id| !listed.iter().any(|test| &test.id == *id))
+            .collect();
+        if let Some(id) = unknown.first() {
+            let ids: Vec<&str> = listed.iter().map(|test| test.id.as_str()).collect();
+            bail!(
+                "exercises/{}/lab.toml [grading.weights] names `{id}`, which is not a test: \
+                 fix the id (`<test file stem>::<test name>`); the tests are: {}",
+                lab.name,
+                ids.join(", ")
+            );
+        }
+        worth.insert(lab.name.clone(), model::worth(&lab.grading, &listed));
+        tests.insert(lab.name.clone(), listed);
+    }
+    Ok(Prepared {
+        key,
+        lock: String::from_utf8_lossy(&lock).into_owned(),
+        tests,
+        worth,
+    })
+}
+
+/// Grades submissions in one worker.
+struct Grader<'a> {
+    course: &'a Course,
+    prepared: &'a Prepared,
+    worker: &'a Worker,
+    worker_index: usize,
+    options: &'a Options,
+    progress: &'a Progress,
+}
+
+impl Grader<'_> {
+    fn empty(&self, name: &str, path: &Path) -> SubmissionGrade {
+        let max = self.course.labs.iter().map(|lab| self.prepared.max(lab));
+        SubmissionGrade {
+            name: name.to_string(),
+            source: path.display().to_string(),
+            status: SubmissionStatus::Graded,
+            reason: None,
+            commit: None,
+            points: 0.0,
+            max: round(max.sum()),
+            labs: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+
+    /// The row of a submission on which the grader panicked.
+    fn failed(&self, name: &str, path: &Path, panic: &(dyn Any + Send)) -> SubmissionGrade {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        let mut grade = self.empty(name, path);
+        grade.status = SubmissionStatus::Error;
+        grade.reason = Some(format!("the grader panicked: {message}"));
+        grade
+    }
+
+    fn submission(&self, name: &str, path: &Path, scratch: &Path) -> SubmissionGrade {
+        let started = Instant::now();
+        let mut grade = self.empty(name, path);
+        self.progress
+            .working(self.worker_index, &format!("{name}: opening"));
+        let lab_names: Vec<String> = self.course.labs.iter().map(|l| l.name.clone()).collect();
+        let opened =
+            input::classify(path).and_then(|kind| input::open(path, kind, scratch, &lab_names));
+        match opened {
+            Err(reason) => {
+                grade.status = SubmissionStatus::Unreadable;
+                for lab in &self.course.labs {
+                    let why = "not graded: the submission could not be read";
+                    grade
+                        .labs
+                        .push(self.not_built(lab, LabStatus::Missing, why));
+                    self.progress.lab_done();
+                }
+                grade.reason = Some(reason);
+            }
+            Ok(opened) => {
+                grade.commit = opened.commit;
+                for lab in &self.course.labs {
+                    self.progress
+                        .working(self.worker_index, &format!("{name}: {}", lab.name));
+                    let lab_started = Instant::now();
+                    let mut result = self
+                        .lab(lab, &opened.exercises.join(&lab.name))
+                        .unwrap_or_else(|error| {
+                            let why = format!("{error:#}");
+                            self.not_built(lab, LabStatus::Error, &why)
+                        });
+                    result.seconds = millis(lab_started.elapsed());
+                    grade.labs.push(result);
+                    self.progress.lab_done();
+                }
+            }
+        }
+        if scratch.exists() {
+            let _ = fs::remove_dir_all(scratch);
+        }
+        grade.points = round(grade.labs.iter().map(|lab| lab.points).sum());
+        grade.seconds = millis(started.elapsed());
+        grade
+    }
+
+    /// Builds and tests one lab of a submission, whose directory for it is `dir`.
+    fn lab(&self, lab: &CourseLab, dir: &Path) -> Result<LabGrade> {
+        let src = dir.join("src");
+        if !src.is_dir() {
+            let why = format!("the submission has no exercises/{}/src", lab.name);
+            return Ok(self.not_built(lab, LabStatus::Missing, &why));
+        }
+        if lab.lib_path.starts_with("src") && !dir.join(&lab.lib_path).is_file() {
+            let why = format!(
+                "exercises/{}/{} is missing from the submission",
+                lab.name,
+                lab.lib_path.display()
+            );
+            return Ok(self.not_built(lab, LabStatus::DoesNotCompile, &why));
+        }
+        let started = Instant::now();
+        let deadline = started + self.options.lab_timeout;
+        let sources = BTreeMap::from([(lab.name.as_str(), src.as_path())]);
+        if let Err(error) = self
+            .worker
+            .sync(self.course, self.prepared.lock.as_bytes(), &sources)
+        {
+            let why = format!("could not take exercises/{}/src: {error:#}", lab.name);
+            return Ok(self.not_built(lab, LabStatus::Error, &why));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let exes = match self.worker.build(lab, left)? {
+            Build::Built(exes) => exes,
+            Build::DoesNotCompile(error) => {
+                return Ok(self.not_built(lab, LabStatus::DoesNotCompile, &error));
+            }
+            Build::TimedOut => {
+                let why = format!(
+                    "the build did not finish within the lab's time limit of {} s (killed)",
+                    libtest::seconds(self.options.lab_timeout)
+                );
+                return Ok(self.not_built(lab, LabStatus::TimedOut, &why));
+            }
+        };
+        let mut results = BTreeMap::new();
+        for exe in &exes {
+            for result in self
+                .worker
+                .run(lab, exe, self.options.test_timeout, deadline)?
+            {
+                results.insert(result.id.clone(), result.outcome);
+            }
+        }
+        let out_of_time = Instant::now() >= deadline;
+        Ok(self.score(lab, results, out_of_time))
+    }
+
+    /// Scores the outcomes of a lab's tests (by id); the tests that did not report are
+    /// `not run`.
+    fn score(
+        &self,
+        lab: &CourseLab,
+        mut results: BTreeMap<String, Outcome>,
+        out_of_time: bool,
+    ) -> LabGrade {
+        let worth = &self.prepared.worth[&lab.name];
+        let mut tests = Vec::new();
+        for test in &self.prepared.tests[&lab.name] {
+            let max = worth.get(&test.id).copied().unwrap_or(0.0);
+            let (outcome, message, location) = match results.remove(&test.id) {
+                Some(Outcome::Passed) => (TestOutcome::Passed, None, None),
+                Some(Outcome::Ignored(reason)) => (TestOutcome::Ignored, Some(reason), None),
+                Some(Outcome::Failed { message, location }) => {
+                    let message = self.worker.tidy(&message);
+                    let outcome = if message.starts_with(libtest::TIMED_OUT) {
+                        TestOutcome::TimedOut
+                    } else if message.starts_with(libtest::CRASHED) {
+                        TestOutcome::Crashed
+                    } else if message.starts_with(libtest::NOT_RUN) {
+                        TestOutcome::NotRun
+                    } else {
+                        TestOutcome::Failed
+                    };
+                    (
+                        outcome,
+                        Some(message),
+                        location.map(|at| self.worker.tidy(&at)),
+                    )
+                }
+                None => {
+                    let why = match out_of_time {
+                        true => "not run: the lab's time limit ran out first",
+                        false => "not run: its test executable did not report it",
+                    };
+                    (TestOutcome::NotRun, Some(why.to_string()), None)
+                }
+            };
+            let points = match outcome {
+                TestOutcome::Passed => max,
+                _ => 0.0,
+            };
+            tests.push(TestGrade {
+                id: test.id.clone(),
+                target: test.target.clone(),
+                name: test.name.clone(),
+                outcome,
+                message,
+                location,
+                points,
+                max: if outcome == TestOutcome::Ignored {
+                    0.0
+                } else {
+                    max
+                },
+            });
+        }
+        let (status, reason) = self.lab_status(&tests, out_of_time);
+        LabGrade {
+            lab: lab.name.clone(),
+            package: lab.package.clone(),
+            status,
+            reason,
+            points: round(tests.iter().map(|test| test.points).sum()),
+            max: self.prepared.max(lab),
+            seconds: 0.0,
+            tests,
+        }
+    }
+
+    /// A timeout outranks a crash; each names the first test it hit.
+    fn lab_status(&self, tests: &[TestGrade], out_of_time: bool) -> (LabStatus, Option<String>) {
+        let with = |outcome: TestOutcome| -> Vec<&TestGrade> {
+            tests
+                .iter()
+                .filter(|test| test.outcome == outcome)
+                .collect()
+        };
+        let more = |n: usize| match n {
+            0 | 1 => String::new(),
+            2 => " (and 1 more test)".to_string(),
+            n => format!(" (and {} more tests)", n - 1),
+        };
+        let limit = libtest::seconds(self.options.lab_timeout);
+        let timed_out = with(TestOutcome::TimedOut);
+        let not_run = with(TestOutcome::NotRun);
+        if let Some(first) = timed_out.first() {
+            let message = first.message.as_deref().unwrap_or_default();
+            let why = format!(
+                "`{}` {}{}",
+                first.id,
+                model::first_line(message),
+                more(timed_out.len())
+            );
+            return (LabStatus::TimedOut, Some(why));
+        }
+        if out_of_time && !not_run.is_empty() {
+            let why = format!(
+                "the lab's time limit of {limit} s ran out with {} tests not run",
+                not_run.len()
+            );
+            return (LabStatus::TimedOut, Some(why));
+        }
+        let crashed = with(TestOutcome::Crashed);
+        if let Some(first) = crashed.first() {
+            let message = first.message.as_deref().unwrap_or_default();
+            let what = if message.contains("overflowed its stack") {
+                "stack overflow".to_string()
+            } else {
+                model::first_line(message)
+                    .trim_start_matches(libtest::CRASHED)
+                    .trim()
+                    .to_string()
+            };
+            let why = format!("`{}` crashed: {what}{}", first.id, more(crashed.len()));
+            return (LabStatus::Crashed, Some(why));
+        }
+        if let Some(first) = not_run.first() {
+            let why = format!(
+                "`{}` {}",
+                first.id,
+                first.message.as_deref().unwrap_or_default()
+            );
+            return (LabStatus::Error, Some(why));
+        }
+        (LabStatus::Ok, None)
+    }
+
+    /// A lab none of whose tests ran: each is `not run`, with the lab's reason.
+    fn not_built(&self, lab: &CourseLab, status: LabStatus, reason: &str) -> LabGrade {
+        let worth = &self.prepared.worth[&lab.name];
+        let tests = self.prepared.tests[&lab.name]
+            .iter()
+            .map(|test| TestGrade {
+                id: test.id.clone(),
+                target: test.target.clone(),
+                name: test.name.clone(),
+                outcome: match &test.ignored {
+                    Some(_) => TestOutcome::Ignored,
+                    None => TestOutcome::NotRun,
+                },
+                message: test.ignored.clone(),
+                location: None,
+                points: 0.0,
+                max: worth.get(&test.id).copied().unwrap_or(0.0),
+            })
+            .collect();
+        LabGrade {
+            lab: lab.name.clone(),
+            package: lab.package.clone(),
+            status,
+            reason: Some(reason.to_string()),
+            points: 0.0,
+            max: self.prepared.max(lab),
+            seconds: 0.0,
+            tests,
+        }
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// `cargo xtask grade`'s arguments.
+pub struct Args {
+    /// The instructor's tree; default: this workspace.
+    pub course: Option<PathBuf>,
+    pub submissions: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub work: Option<PathBuf>,
+    pub jobs: Option<usize>,
+    pub timeout: Duration,
+    pub test_timeout: Duration,
+    pub labs: Vec<String>,
+}
+
+/// `cargo xtask grade`: grades, writes the gradebook and feedback, prints the table.
+pub fn run(workspace: &Path, args: Args) -> Result<()> {
+    let root = args.course.as_deref().unwrap_or(workspace);
+    let submissions = match args.submissions.is_empty() {
+        true => vec![root.to_path_buf()],
+        false => args.submissions,
+    };
+    let options = Options {
+        work: args
+            .work
+            .unwrap_or_else(|| workspace.join("target/grade-work")),
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get())),
+        lab_timeout: args.timeout,
+        test_timeout: args.test_timeout,
+        labs: args.labs,
+        progress: true,
+    };
+    let started = Instant::now();
+    let gradebook = grade(root, &submissions, &options)?;
+    let out = args.out.unwrap_or_else(|| workspace.join("target/grades"));
+    write_outputs(&gradebook, &out)?;
+    print_table(&gradebook);
+    let count = |status| {
+        let with = gradebook.submissions.iter().filter(|s| s.status == status);
+        with.count()
+    };
+    println!(
+        "\nWrote {0}/gradebook.csv, {0}/gradebook.json and {0}/feedback/ ({1} files).",
+        out.display(),
+        gradebook.submissions.len()
+    );
+    println!(
+        "grade: {} graded, {} unreadable, {} grader errors, in {:.1} s",
+        count(SubmissionStatus::Graded),
+        count(SubmissionStatus::Unreadable),
+        count(SubmissionStatus::Error),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

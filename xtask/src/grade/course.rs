@@ -1,0 +1,274 @@
+//! The instructor's side of grading: the labs, what each is worth, and the files of the
+//! scratch workspace that always come from the instructor (everything but the labs' `src/`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::hash::{DefaultHasher, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace::{self, Grading};
+
+/// One lab of the course.
+#[derive(Debug, Clone)]
+pub struct CourseLab {
+    /// The directory under `exercises/`, e.g. `01-strides`.
+    pub name: String,
+    pub package: String,
+    pub title: String,
+    pub grading: Grading,
+    /// The exercises (test file stems) in the order students do them (lab.toml).
+    pub exercises: Vec<String>,
+    /// The library's source file relative to the crate (`src/lib.rs` unless the manifest
+    /// says otherwise): without it the scratch workspace would not even load.
+    pub lib_path: PathBuf,
+}
+
+/// Relative path → contents.
+pub type Files = BTreeMap<PathBuf, Vec<u8>>;
+
+#[derive(Debug)]
+pub struct Course {
+    pub labs: Vec<CourseLab>,
+    /// The scratch workspace's instructor files, relative to its root: each lab's directory
+    /// but `src/` (manifests, tests, benches, build scripts, lab.toml), a root manifest made
+    /// from the course's, the course's Cargo.lock and `.cargo/config.toml`.
+    pub files: Files,
+    /// Each lab's `src/` as the instructor wrote it (the stubs), relative to `src/`: the warm-up
+    /// builds them, and they stand in for the labs not being graded.
+    pub stubs: BTreeMap<String, Files>,
+}
+
+impl Course {
+    /// Reads the course at `root`, keeping the labs that `filters` name (all when empty).
+    pub fn load(root: &Path, filters: &[String]) -> Result<Course> {
+        let mut labs = Vec::new();
+        for name in workspace::lab_dirs(root, "exercises") {
+            let dir = root.join("exercises").join(&name);
+            let krate = workspace::read_crate(&dir)?;
+            let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;
+            labs.push(CourseLab {
+                lib_path: lib_path(&dir)?,
+                package: krate.package,
+                title: meta.title,
+                grading: meta.grading,
+                exercises: meta.exercises,
+                name,
+            });
+        }
+        if labs.is_empty() {
+            bail!(
+                "{} has no labs (exercises/NN-name/Cargo.toml): is it the course's root?",
+                root.display()
+            );
+        }
+        labs = select(labs, filters)?;
+        for lab in &labs {
+            check_grading(lab)?;
+        }
+
+        let mut files = Files::new();
+        let mut stubs = BTreeMap::new();
+        for lab in &labs {
+            let dir = root.join("exercises").join(&lab.name);
+            let rel = Path::new("exercises").join(&lab.name);
+            for (path, bytes) in read_tree(&dir, &|rel| rel != Path::new("src"))? {
+                files.insert(rel.join(path), bytes);
+            }
+            stubs.insert(lab.name.clone(), read_tree(&dir.join("src"), &|_| true)?);
+        }
+        files.insert("Cargo.toml".into(), scratch_manifest(root)?.into_bytes());
+        for extra in [
+            "Cargo.lock",
+            ".cargo/config.toml",
+            "rust-toolchain.toml",
+            "rust-toolchain",
+        ] {
+            if let Ok(bytes) = fs::read(root.join(extra)) {
+                files.insert(extra.into(), bytes);
+            }
+        }
+        Ok(Course { labs, files, stubs })
+    }
+
+    /// Changes whenever the instructor's files or the toolchain do: the cached warm-up (test
+    /// lists, pruned lockfile, built dependencies) is valid only for the same key.
+    pub fn key(&self) -> String {
+        let mut hasher = DefaultHasher::new();
+        let mut add = |path: &Path, bytes: &[u8]| {
+            hasher.write(path.as_os_str().as_encoded_bytes());
+            hasher.write_usize(bytes.len());
+            hasher.write(bytes);
+        };
+        for (path, bytes) in &self.files {
+            add(path, bytes);
+        }
+        for (lab, files) in &self.stubs {
+            for (path, bytes) in files {
+                add(&Path::new(lab).join(path), bytes);
+            }
+        }
+        for lab in &self.labs {
+            add(
+                Path::new(&lab.name),
+                format!("{:?}", lab.grading).as_bytes(),
+            );
+        }
+        add(Path::new("rustc -vV"), toolchain().as_bytes());
+        format!("{:016x}", hasher.finish())
+    }
+}
+
+/// `rustc -vV`: a new toolchain means new builds and maybe new test names.
+fn toolchain() -> String {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+fn lib_path(dir: &Path) -> Result<PathBuf> {
+    let path = dir.join("Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let declared = manifest
+        .get("lib")
+        .and_then(|lib| lib.get("path"))
+        .and_then(|path| path.as_str());
+    Ok(PathBuf::from(declared.unwrap_or("src/lib.rs")))
+}
+
+/// The labs that `filters` name: `1`, `01`, `01-strides`, `strides`; all when empty.
+fn select(labs: Vec<CourseLab>, filters: &[String]) -> Result<Vec<CourseLab>> {
+    let matches = |lab: &CourseLab, filter: &str| {
+        let (number, topic) = lab.name.split_once('-').unwrap_or((&lab.name, ""));
+        let same_number = matches!(
+            (number.parse::<u32>(), filter.parse::<u32>()),
+            (Ok(a), Ok(b)) if a == b
+        );
+        same_number || filter == lab.name || filter == topic || filter == lab.package
+    };
+    for filter in filters {
+        if !labs.iter().any(|lab| matches(lab, filter)) {
+            let known: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
+            bail!(
+                "no lab matches `{filter}`; the labs are: {}",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(labs
+        .into_iter()
+        .filter(|lab| filters.is_empty() || filters.iter().any(|f| matches(lab, f)))
+        .collect())
+}
+
+fn check_grading(lab: &CourseLab) -> Result<()> {
+    let file = format!("exercises/{}/lab.toml", lab.name);
+    if let Some(points) = lab.grading.points
+        && !(points.is_finite() && points >= 0.0)
+    {
+        bail!("{file}: [grading] points = {points}: give a number of points, 0 or more");
+    }
+    for (id, weight) in &lab.grading.weights {
+        if !(weight.is_finite() && *weight >= 0.0) {
+            bail!("{file}: [grading.weights] `{id}` = {weight}: weights are 0 or more");
+        }
+    }
+    Ok(())
+}
+
+/// The regular files under `dir`, relative to it, skipping build output, hidden directories,
+/// symbolic links and the top-level entries `keep` refuses.
+pub fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Files> {
+    let mut files = Files::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let entries =
+            fs::read_dir(dir.join(&rel)).with_context(|| format!("reading {}", dir.display()))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let path = rel.join(&name);
+            let kind = entry.file_type()?;
+            if rel.as_os_str().is_empty() && !keep(&path) {
+                continue;
+            }
+            if kind.is_dir() {
+                let hidden = name.to_string_lossy().starts_with('.');
+                if name != "target" && !hidden {
+                    stack.push(path);
+                }
+            } else if kind.is_file() {
+                let bytes = fs::read(entry.path())
+                    .with_context(|| format!("reading {}", entry.path().display()))?;
+                files.insert(path, bytes);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The scratch workspace's root manifest: the course's, with only `exercises/*` as members.
+/// What builds depend on is kept (`[workspace.package]`, `[workspace.dependencies]`,
+/// `[workspace.lints]`, the resolver, `[profile]`, `[patch]`); relative `path`
+/// dependencies are made absolute, since the scratch workspace lives elsewhere.
+fn scratch_manifest(root: &Path) -> Result<String> {
+    let path = root.join("Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let mut workspace = toml::Table::new();
+    workspace.insert(
+        "members".into(),
+        toml::Value::Array(vec!["exercises/*".into()]),
+    );
+    if let Some(course) = manifest.get("workspace").and_then(|w| w.as_table()) {
+        for key in ["resolver", "package", "dependencies", "lints"] {
+            if let Some(value) = course.get(key) {
+                workspace.insert(key.into(), value.clone());
+            }
+        }
+    }
+    let mut scratch = toml::Table::new();
+    if let Some(deps) = workspace.get_mut("dependencies") {
+        absolute_paths(deps, root);
+    }
+    scratch.insert("workspace".into(), toml::Value::Table(workspace));
+    for key in ["profile", "patch"] {
+        if let Some(value) = manifest.get(key) {
+            let mut value = value.clone();
+            if key == "patch"
+                && let Some(sources) = value.as_table_mut()
+            {
+                sources
+                    .iter_mut()
+                    .for_each(|(_, deps)| absolute_paths(deps, root));
+            }
+            scratch.insert(key.into(), value);
+        }
+    }
+    let body = toml::to_string(&scratch).context("writing the scratch workspace's manifest")?;
+    Ok(format!(
+        "# Made by `cargo xtask grade` from the course's Cargo.toml: the labs only.\n{body}"
+    ))
+}
+
+/// `dep = { path = "support" }` → an absolute path under the course root.
+fn absolute_paths(deps: &mut toml::Value, root: &Path) {
+    let Some(deps) = deps.as_table_mut() else {
+        return;
+    };
+    for (_, dep) in deps.iter_mut() {
+        if let Some(path) = dep.get_mut("path")
+            && let Some(relative) = path.as_str()
+            && Path::new(relative).is_relative()
+        {
+            *path = root.join(relative).to_string_lossy().into_owned().into();
+        }
+    }
+}

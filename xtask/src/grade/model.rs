@@ -1,0 +1,209 @@
+//! The gradebook: what `grade` found for every submission, lab and test, and how it scores.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::workspace::Grading;
+
+/// Everything a grading run found; `gradebook.json` is this, serialised.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Gradebook {
+    /// The labs graded, in order, with what each is worth.
+    pub labs: Vec<LabInfo>,
+    /// The most points a submission can get.
+    pub max: f64,
+    /// One per submission given, in the order given, whatever happened to it.
+    pub submissions: Vec<SubmissionGrade>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LabInfo {
+    /// The lab's directory, e.g. `01-strides`.
+    pub name: String,
+    pub package: String,
+    pub title: String,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Read and graded (each lab has its own status).
+    Graded,
+    /// Not a readable directory, repository or archive, or no `exercises/` in it.
+    Unreadable,
+    /// The grader itself failed on it (a bug in xtask: the reason says where).
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmissionGrade {
+    /// Filesystem-safe and unique in the gradebook: the feedback file's name.
+    pub name: String,
+    /// The path as given.
+    pub source: String,
+    pub status: SubmissionStatus,
+    /// Why it is unreadable.
+    pub reason: Option<String>,
+    /// The commit graded, for a git repository.
+    pub commit: Option<String>,
+    pub points: f64,
+    pub max: f64,
+    pub labs: Vec<LabGrade>,
+    pub seconds: f64,
+}
+
+impl SubmissionGrade {
+    /// `ok`, or what went wrong, short: the gradebook's `status` column.
+    pub fn summary(&self) -> String {
+        let reason = first_line(self.reason.as_deref().unwrap_or(""));
+        match self.status {
+            SubmissionStatus::Unreadable => return format!("unreadable: {reason}"),
+            SubmissionStatus::Error => return format!("grader error: {reason}"),
+            SubmissionStatus::Graded => {}
+        }
+        let problems: Vec<String> = self
+            .labs
+            .iter()
+            .filter(|lab| lab.status != LabStatus::Ok)
+            .map(|lab| format!("{}: {}", lab.lab, lab.status.words()))
+            .collect();
+        match problems.is_empty() {
+            true => "ok".into(),
+            false => problems.join("; "),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabStatus {
+    /// Built, and every test ran (passing or not).
+    Ok,
+    /// The lab or its tests do not compile: no test ran.
+    DoesNotCompile,
+    /// A test, the build, or the lab as a whole ran out of time and was killed.
+    TimedOut,
+    /// A test process died (stack overflow, abort, signal).
+    Crashed,
+    /// The submission has no `src/` for this lab.
+    Missing,
+    /// The grader could not grade it (the reason says why).
+    Error,
+}
+
+impl LabStatus {
+    pub fn words(self) -> &'static str {
+        match self {
+            LabStatus::Ok => "ok",
+            LabStatus::DoesNotCompile => "does not compile",
+            LabStatus::TimedOut => "timed out",
+            LabStatus::Crashed => "crashed",
+            LabStatus::Missing => "missing",
+            LabStatus::Error => "grader error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LabGrade {
+    pub lab: String,
+    pub package: String,
+    pub status: LabStatus,
+    /// Why the status is not `ok`: the first compiler error, the test that timed out, ...
+    pub reason: Option<String>,
+    pub points: f64,
+    pub max: f64,
+    pub seconds: f64,
+    pub tests: Vec<TestGrade>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestOutcome {
+    Passed,
+    Failed,
+    /// `#[ignore = "reason"]`: counts neither for nor against.
+    Ignored,
+    TimedOut,
+    Crashed,
+    /// The lab did not compile, or its time ran out first.
+    NotRun,
+}
+
+impl TestOutcome {
+    pub fn words(self) -> &'static str {
+        match self {
+            TestOutcome::Passed => "passed",
+            TestOutcome::Failed => "failed",
+            TestOutcome::Ignored => "ignored",
+            TestOutcome::TimedOut => "timed out",
+            TestOutcome::Crashed => "crashed",
+            TestOutcome::NotRun => "not run",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TestGrade {
+    /// `<test file stem>::<test name>`, as in lab.toml's weights.
+    pub id: String,
+    /// The test file's stem: `cargo test -p LAB --test TARGET`.
+    pub target: String,
+    /// The libtest name: `-- --exact NAME`.
+    pub name: String,
+    pub outcome: TestOutcome,
+    /// The first panic message, the reason for ignoring, or why it did not run.
+    pub message: Option<String>,
+    /// Where it panicked, relative to the workspace root.
+    pub location: Option<String>,
+    pub points: f64,
+    pub max: f64,
+}
+
+/// A test of the course, as the instructor's stub build lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestInfo {
+    pub id: String,
+    pub target: String,
+    pub name: String,
+    /// The reason, for an `#[ignore]`d test.
+    pub ignored: Option<String>,
+}
+
+/// What each test is worth: `grading.points` (default: the sum of the weights) split over
+/// the tests that are not ignored, by weight (default 1).
+pub fn worth(grading: &Grading, tests: &[TestInfo]) -> BTreeMap<String, f64> {
+    let weight = |test: &TestInfo| match test.ignored {
+        Some(_) => 0.0,
+        None => grading.weights.get(&test.id).copied().unwrap_or(1.0),
+    };
+    let total: f64 = tests.iter().map(weight).sum();
+    let lab = grading.points.unwrap_or(total);
+    tests
+        .iter()
+        .map(|test| {
+            let share = match total > 0.0 {
+                true => lab * weight(test) / total,
+                false => 0.0,
+            };
+            (test.id.clone(), round(share))
+        })
+        .collect()
+}
+
+/// Points to a millionth, so that 1.5 + 1.5 + 3 is exactly 6 in the gradebook.
+pub fn round(points: f64) -> f64 {
+    (points * 1e6).round() / 1e6
+}
+
+/// `3`, `1.5`, `3.33`: points for people.
+pub fn show(points: f64) -> String {
+    let text = format!("{points:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+pub fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("").trim()
+}

@@ -1,0 +1,348 @@
+//! A worker's scratch workspace, `<work>/worker-K/ws`, and its target directory,
+//! `<work>/worker-K/target`. Their paths stay the same from one submission (and one run) to the
+//! next, so the dependencies compile once and only the lab crates rebuild for each student.
+//!
+//! Before each lab is built, the workspace is made to hold exactly the instructor's files,
+//! that lab's `src/` from the submission, and the instructor's stubs in the other labs' `src/`:
+//! edited or deleted tests, manifests or lockfiles change nothing, a file one student's code
+//! wrote during its tests is gone for the next, and a `src/` that would stop cargo from even
+//! loading the workspace costs only its own lab. Fresh copies get fresh mtimes, which is
+//! what tells cargo to rebuild the lab.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::course::{Course, CourseLab, Files};
+use crate::cargo::{self, TestExe, excerpt};
+use crate::libtest::{self, TestResult};
+use crate::process::{self, Limits};
+
+/// A lab's `src/` may not hold more than this: it is source code.
+const MAX_SRC_BYTES: u64 = 16 << 20;
+const MAX_SRC_FILES: usize = 2000;
+
+pub struct Worker {
+    pub dir: PathBuf,
+    pub ws: PathBuf,
+    pub target: PathBuf,
+    /// `cargo --jobs`: the cores shared out between the workers.
+    pub cargo_jobs: usize,
+}
+
+/// What building one lab's tests gave.
+pub enum Build {
+    Built(Vec<TestExe>),
+    /// The first compiler error (or cargo's), with scratch paths made relative.
+    DoesNotCompile(String),
+    TimedOut,
+}
+
+impl Worker {
+    pub fn new(work: &Path, index: usize, cargo_jobs: usize) -> Worker {
+        let dir = work.join(format!("worker-{index}"));
+        Worker {
+            ws: dir.join("ws"),
+            target: dir.join("target"),
+            dir,
+            cargo_jobs,
+        }
+    }
+
+    /// Makes the workspace hold the instructor's `files` (with `lock` as Cargo.lock), and in
+    /// each lab's `src/` a copy of the submission's (by lab name in `students`) or else the stub.
+    pub fn sync(
+        &self,
+        course: &Course,
+        lock: &[u8],
+        students: &BTreeMap<&str, &Path>,
+    ) -> Result<()> {
+        let mut files: BTreeMap<&Path, &[u8]> = course
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
+            .collect();
+        files.insert(Path::new("Cargo.lock"), lock);
+        let srcs: BTreeSet<PathBuf> = course
+            .labs
+            .iter()
+            .map(|lab| Path::new("exercises").join(&lab.name).join("src"))
+            .collect();
+        fs::create_dir_all(&self.ws).with_context(|| format!("creating {}", self.ws.display()))?;
+        prune(&self.ws, Path::new(""), &files, &srcs)?;
+        for (path, bytes) in &files {
+            let full = self.ws.join(path);
+            if fs::read(&full).ok().as_deref() != Some(*bytes) {
+                if full.is_dir() {
+                    fs::remove_dir_all(&full)?;
+                }
+                if let Some(parent) = full.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))?;
+            }
+        }
+        for lab in &course.labs {
+            let src = self.ws.join("exercises").join(&lab.name).join("src");
+            if src.exists() {
+                fs::remove_dir_all(&src).with_context(|| format!("emptying {}", src.display()))?;
+            }
+            match students.get(lab.name.as_str()) {
+                Some(from) => copy_src(from, &src)?,
+                None => write_files(&src, &course.stubs[&lab.name])?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A cargo command in the scratch workspace, building into this worker's target.
+    pub fn cargo(&self, args: &[&str]) -> Command {
+        let mut command = cargo::command(&self.ws);
+        command
+            .args(args)
+            .env("CARGO_TARGET_DIR", &self.target)
+            // Nothing to ask a person, and no colour codes in messages.
+            .env("CARGO_TERM_COLOR", "never")
+            .env("CARGO_TERM_PROGRESS_WHEN", "never");
+        command
+    }
+
+    /// `cargo fetch`: downloads what the lockfile names (the only step that may need the
+    /// network) and prunes the course's lockfile to the labs' dependencies, without which
+    /// `--locked` would refuse it. Returns the pruned lockfile.
+    pub fn fetch(&self, limit: Duration) -> Result<Vec<u8>> {
+        let out = process::capture(self.cargo(&["fetch"]), limit)?;
+        if !out.status.is_some_and(|status| status.success()) {
+            bail!(
+                "`cargo fetch` failed in the scratch workspace {}:\n{}",
+                self.ws.display(),
+                excerpt(&out.stderr, 20)
+            );
+        }
+        fs::read(self.ws.join("Cargo.lock")).context("reading the scratch Cargo.lock")
+    }
+
+    /// Builds `lab`'s integration tests (only those: a student's unit tests are theirs) as
+    /// `cargo test --no-run --frozen` would, killed at `limit`.
+    pub fn build(&self, lab: &CourseLab, limit: Duration) -> Result<Build> {
+        let jobs = self.cargo_jobs.to_string();
+        let args = [
+            "test",
+            "--no-run",
+            "--frozen",
+            "--message-format=json",
+            "--package",
+            &lab.package,
+            "--test",
+            "*",
+            "--jobs",
+            &jobs,
+        ];
+        self.forget_builds(lab)?;
+        // Results and errors come first, artifacts last: keep plenty of both ends.
+        let limits = Limits {
+            head: 4 << 20,
+            tail: 4 << 20,
+        };
+        let out = process::capture_with(self.cargo(&args), limit, limits)?;
+        if out.timed_out {
+            return Ok(Build::TimedOut);
+        }
+        let mut build = cargo::parse_messages(&out.stdout);
+        build.stderr = out.stderr;
+        let manifest = self.lab_dir(lab).join("Cargo.toml");
+        if !out.status.is_some_and(|status| status.success()) {
+            let error = self.tidy(&build.first_error(&manifest));
+            return Ok(Build::DoesNotCompile(excerpt(&error, 30)));
+        }
+        let exes: Vec<TestExe> = build
+            .tests_of(&manifest)
+            .into_iter()
+            .filter(TestExe::is_integration_test)
+            .collect();
+        Ok(Build::Built(exes))
+    }
+
+    /// Removes cargo's fingerprints of `lab`'s crates (`debug/.fingerprint/<package>-<hash>`),
+    /// so that it rebuilds them whatever the mtimes say: on a filesystem with coarse mtimes, a
+    /// student's files copied in the second the last build ended would look up to date.
+    fn forget_builds(&self, lab: &CourseLab) -> Result<()> {
+        let dir = self.target.join("debug/.fingerprint");
+        let prefix = format!("{}-", lab.package);
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_lab = name.strip_prefix(&prefix).is_some_and(|hash| {
+                hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if is_lab {
+                fs::remove_dir_all(entry.path())
+                    .with_context(|| format!("removing {}", entry.path().display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one test executable; nothing runs past `deadline`.
+    pub fn run(
+        &self,
+        lab: &CourseLab,
+        exe: &TestExe,
+        test_limit: Duration,
+        deadline: Instant,
+    ) -> Result<Vec<TestResult>> {
+        libtest::run_tests_within(exe, &self.lab_dir(lab), test_limit, Some(deadline))
+    }
+
+    pub fn lab_dir(&self, lab: &CourseLab) -> PathBuf {
+        self.ws.join("exercises").join(&lab.name)
+    }
+
+    /// Messages as the student would see them in their own workspace: scratch paths made
+    /// relative, thread ids gone (they change from run to run).
+    pub fn tidy(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (path, short) in [(&self.ws, ""), (&self.target, "target/")] {
+            let path = format!("{}/", path.display());
+            text = text.replace(&path, short);
+        }
+        text = text.replace(&self.dir.display().to_string(), "<scratch>");
+        if let Some(home) = std::env::var_os("HOME").filter(|home| home.len() > 1) {
+            text = text.replace(&home.to_string_lossy().into_owned(), "~");
+        }
+        without_thread_ids(&text)
+    }
+}
+
+/// `thread 'x' (12345) panicked` → `thread 'x' panicked`.
+pub fn without_thread_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("thread '") {
+        let after_name = rest[at + 8..].find('\'').map(|end| at + 8 + end + 1);
+        let Some(end) = after_name else { break };
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+        if let Some(id) = rest.strip_prefix(" (")
+            && let Some(close) = id.find(')')
+            && close > 0
+            && id[..close].bytes().all(|b| b.is_ascii_digit())
+        {
+            rest = &id[close + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Removes from `dir` (the workspace at `rel`) whatever is not one of `files`, leaving the
+/// labs' `src/` directories (rewritten whole by the caller).
+fn prune(
+    root: &Path,
+    rel: &Path,
+    files: &BTreeMap<&Path, &[u8]>,
+    srcs: &BTreeSet<PathBuf>,
+) -> Result<()> {
+    for entry in fs::read_dir(root.join(rel))? {
+        let entry = entry?;
+        let path = rel.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if srcs.contains(&path) {
+            continue;
+        }
+        let wanted_dir = files.keys().any(|file| file.starts_with(&path))
+            || srcs.iter().any(|src| src.starts_with(&path));
+        if kind.is_dir() && wanted_dir {
+            prune(root, &path, files, srcs)?;
+        } else if kind.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else if !(kind.is_file() && files.contains_key(path.as_path())) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_files(dir: &Path, files: &Files) -> Result<()> {
+    fs::create_dir_all(dir)?;
+    for (path, bytes) in files {
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))?;
+    }
+    Ok(())
+}
+
+/// Copies a submission's `src/`: regular files and folders only (no links out of it), within
+/// [`MAX_SRC_BYTES`] and [`MAX_SRC_FILES`].
+fn copy_src(from: &Path, to: &Path) -> Result<()> {
+    let (mut bytes, mut count) = (0_u64, 0_usize);
+    let mut stack = vec![PathBuf::new()];
+    fs::create_dir_all(to)?;
+    while let Some(rel) = stack.pop() {
+        for entry in fs::read_dir(from.join(&rel))? {
+            let entry = entry?;
+            let path = rel.join(entry.file_name());
+            let kind = entry.file_type()?;
+            count += 1;
+            if count > MAX_SRC_FILES {
+                bail!("its src/ has more than {MAX_SRC_FILES} files");
+            }
+            if kind.is_dir() {
+                fs::create_dir_all(to.join(&path))?;
+                stack.push(path);
+            } else if kind.is_file() {
+                bytes += entry.metadata()?.len();
+                if bytes > MAX_SRC_BYTES {
+                    bail!("its src/ holds more than {} MiB", MAX_SRC_BYTES >> 20);
+                }
+                fs::copy(entry.path(), to.join(&path))
+                    .with_context(|| format!("copying {}", entry.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `cp -a`: a copy of a warm target directory, mtimes kept (cargo's freshness checks compare
+/// them), for a new worker to start from instead of building the dependencies again.
+pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
+    }
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .context("running cp -a")?;
+    if !status.success() {
+        // Not fatal: the worker builds its dependencies itself.
+        let _ = fs::remove_dir_all(to);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_ids_are_removed() {
+        assert_eq!(
+            without_thread_ids(
+                "thread 'a::b' (12345) panicked at x\nthread 'c' (main) has\nthread 'd' (77)"
+            ),
+            "thread 'a::b' panicked at x\nthread 'c' (main) has\nthread 'd'"
+        );
+        assert_eq!(without_thread_ids("thread 'open"), "thread 'open");
+    }
+}

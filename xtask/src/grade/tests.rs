@@ -1,0 +1,543 @@
+//! Golden tests: the fixture submissions in `xtask/fixtures/grade/submissions`, graded against
+//! the tiny fixture course beside them, each with the grade it must get.
+//!
+//! The course: lab `01-alpha` (5 tests worth 1 + 1 + 1 + 2 + 1 = 6 points, and one test
+//! ignored for want of a GPU) and lab `02-beta` (3 tests, the lab worth 6 points split by
+//! weight: 1.5 + 1.5 + 3).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use std::{env, fs};
+
+use super::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/grade")
+}
+
+fn course() -> PathBuf {
+    fixtures().join("course")
+}
+
+fn submission(name: &str) -> PathBuf {
+    fixtures().join("submissions").join(name)
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = env::temp_dir().join(format!("xtask-grade-{}-{test}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn options(work: &Path) -> Options {
+    Options {
+        work: work.to_path_buf(),
+        jobs: 2,
+        lab_timeout: Duration::from_secs(60),
+        test_timeout: Duration::from_secs(2),
+        labs: Vec::new(),
+        progress: false,
+    }
+}
+
+fn find<'a>(gradebook: &'a Gradebook, name: &str) -> &'a SubmissionGrade {
+    gradebook
+        .submissions
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no submission {name} in the gradebook"))
+}
+
+fn lab<'a>(submission: &'a SubmissionGrade, lab: &str) -> &'a LabGrade {
+    submission
+        .labs
+        .iter()
+        .find(|l| l.lab == lab)
+        .unwrap_or_else(|| panic!("{}: no lab {lab}", submission.name))
+}
+
+fn test<'a>(lab: &'a LabGrade, id: &str) -> &'a TestGrade {
+    lab.tests
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("{}: no test {id}", lab.lab))
+}
+
+fn reason(lab: &LabGrade) -> &str {
+    lab.reason.as_deref().unwrap_or_default()
+}
+
+fn message(test: &TestGrade) -> &str {
+    test.message.as_deref().unwrap_or_default()
+}
+
+/// The processes whose working directory is under `dir`: what a test left running.
+fn processes_under(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir))
+        })
+        .map(|entry| {
+            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).replace('\0', " ")
+        })
+        .collect()
+}
+
+/// Each fixture submission and what it must get: (name, lab 1 points and status, lab 2
+/// points and status).
+const GOLDEN: &[(&str, f64, LabStatus, f64, LabStatus)] = &[
+    ("all-correct", 6.0, LabStatus::Ok, 6.0, LabStatus::Ok),
+    ("all-stubs", 0.0, LabStatus::Ok, 0.0, LabStatus::Ok),
+    (
+        "no-compile",
+        0.0,
+        LabStatus::DoesNotCompile,
+        6.0,
+        LabStatus::Ok,
+    ),
+    ("panic", 5.0, LabStatus::Ok, 6.0, LabStatus::Ok),
+    (
+        "infinite-loop",
+        6.0,
+        LabStatus::Ok,
+        3.0,
+        LabStatus::TimedOut,
+    ),
+    ("assert-true", 0.0, LabStatus::Ok, 6.0, LabStatus::Ok),
+    ("deleted-test", 2.0, LabStatus::Ok, 6.0, LabStatus::Ok),
+    ("print-flood", 6.0, LabStatus::Ok, 6.0, LabStatus::Ok),
+    (
+        "added-dependency",
+        0.0,
+        LabStatus::DoesNotCompile,
+        6.0,
+        LabStatus::Ok,
+    ),
+    (
+        "stack-overflow",
+        4.0,
+        LabStatus::Crashed,
+        6.0,
+        LabStatus::Ok,
+    ),
+    (
+        "exercises-only",
+        6.0,
+        LabStatus::Ok,
+        0.0,
+        LabStatus::Missing,
+    ),
+];
+
+#[test]
+fn fixture_submissions_get_their_expected_grades() {
+    let work = scratch("golden");
+    let paths: Vec<PathBuf> = GOLDEN
+        .iter()
+        .map(|(name, ..)| match *name {
+            // Just the exercises/ tree, as some students hand in.
+            "exercises-only" => submission(name).join("exercises"),
+            _ => submission(name),
+        })
+        .collect();
+    let gradebook = grade(&course(), &paths, &options(&work)).unwrap();
+
+    assert_eq!(gradebook.max, 12.0);
+    let maxes: Vec<f64> = gradebook.labs.iter().map(|lab| lab.max).collect();
+    assert_eq!(maxes, [6.0, 6.0]);
+    assert_eq!(gradebook.submissions.len(), GOLDEN.len());
+    for (s, (name, alpha, alpha_status, beta, beta_status)) in
+        gradebook.submissions.iter().zip(GOLDEN)
+    {
+        assert_eq!(s.name, *name);
+        let got = |l: &str| (lab(s, l).points, lab(s, l).status);
+        assert_eq!(
+            (got("01-alpha"), got("02-beta")),
+            ((*alpha, *alpha_status), (*beta, *beta_status)),
+            "{name}: {:#?}",
+            s.labs
+        );
+        assert_eq!(s.points, alpha + beta, "{name}");
+        assert_eq!(s.max, 12.0);
+    }
+
+    // Stubs: zero, every test failed with its todo!() message; the GPU test is ignored.
+    let stubs = lab(find(&gradebook, "all-stubs"), "01-alpha");
+    let sum = test(stubs, "sums::sum_adds_everything");
+    assert_eq!(sum.outcome, TestOutcome::Failed);
+    assert!(
+        message(sum).contains("not yet implemented: add up [1, 2, 3, -4]"),
+        "{sum:?}"
+    );
+    let gpu = test(stubs, "triangles::triangles_on_the_gpu");
+    assert_eq!(
+        (gpu.outcome, message(gpu), gpu.max),
+        (TestOutcome::Ignored, "needs a CUDA GPU", 0.0)
+    );
+    let beta = lab(find(&gradebook, "all-stubs"), "02-beta");
+    let maxes: Vec<f64> = beta.tests.iter().map(|t| t.max).collect();
+    assert_eq!(maxes, [3.0, 1.5, 1.5], "{beta:?}");
+
+    // Does not compile: the first error, with the path the student knows; nothing ran.
+    let broken = lab(find(&gradebook, "no-compile"), "01-alpha");
+    assert!(reason(broken).contains("mismatched types"), "{broken:?}");
+    assert!(
+        reason(broken).contains("exercises/01-alpha/src/lib.rs:5:5"),
+        "{broken:?}"
+    );
+    assert!(!reason(broken).contains("worker-"), "{broken:?}");
+    assert!(
+        broken
+            .tests
+            .iter()
+            .all(|t| matches!(t.outcome, TestOutcome::NotRun | TestOutcome::Ignored))
+    );
+
+    // A panic fails only its own test, with the panic's message and where it happened.
+    let panic = lab(find(&gradebook, "panic"), "01-alpha");
+    let zero = test(panic, "triangles::triangle_of_zero_is_zero");
+    assert_eq!(zero.outcome, TestOutcome::Failed);
+    assert!(
+        message(zero).contains("index out of bounds: the len is 0 but the index is 0"),
+        "{zero:?}"
+    );
+    assert_eq!(
+        zero.location.as_deref(),
+        Some("exercises/01-alpha/src/lib.rs:11:9")
+    );
+
+    // An infinite loop: that test is killed, with the process it started; the others count.
+    let looping = lab(find(&gradebook, "infinite-loop"), "02-beta");
+    let palindromes = test(looping, "words::palindromes_are_detected");
+    assert_eq!(palindromes.outcome, TestOutcome::TimedOut);
+    assert!(
+        message(palindromes).starts_with("did not finish within 2 s (killed)"),
+        "{palindromes:?}"
+    );
+    assert!(
+        reason(looping).contains("`words::palindromes_are_detected` did not finish within 2 s"),
+        "{looping:?}"
+    );
+    assert_eq!(processes_under(&work), Vec::<String>::new());
+
+    // Edited and deleted tests: the instructor's are back.
+    let edited = lab(find(&gradebook, "assert-true"), "01-alpha");
+    assert!(message(test(edited, "sums::sum_of_nothing_is_zero")).contains("not yet implemented"));
+    let deleted = lab(find(&gradebook, "deleted-test"), "01-alpha");
+    let outcome = |id| test(deleted, id).outcome;
+    assert_eq!(outcome("sums::sum_adds_everything"), TestOutcome::Passed);
+    assert_eq!(
+        outcome("triangles::triangle_of_four_is_ten"),
+        TestOutcome::Failed
+    );
+    assert_eq!(
+        test(
+            lab(find(&gradebook, "deleted-test"), "02-beta"),
+            "words::reverse_of_empty_is_empty"
+        )
+        .outcome,
+        TestOutcome::Passed
+    );
+
+    // An added dependency: the manifest is the instructor's, so the crate is unknown.
+    let added = lab(find(&gradebook, "added-dependency"), "01-alpha");
+    assert!(reason(added).contains("itoa"), "{added:?}");
+
+    // A stack overflow crashes its tests (each rerun alone), not the grader or the lab.
+    let overflow = lab(find(&gradebook, "stack-overflow"), "01-alpha");
+    let crashed = test(overflow, "sums::sum_adds_everything");
+    assert_eq!(crashed.outcome, TestOutcome::Crashed);
+    assert!(
+        message(crashed).contains("has overflowed its stack"),
+        "{crashed:?}"
+    );
+    assert!(
+        message(crashed).contains("thread 'sum_adds_everything' has"),
+        "thread ids are gone: {crashed:?}"
+    );
+    assert!(
+        reason(overflow).contains("crashed: stack overflow"),
+        "{overflow:?}"
+    );
+    assert_eq!(
+        test(overflow, "triangles::triangle_of_a_hundred").outcome,
+        TestOutcome::Passed
+    );
+
+    let missing = lab(find(&gradebook, "exercises-only"), "02-beta");
+    assert!(
+        reason(missing).contains("no exercises/02-beta/src"),
+        "{missing:?}"
+    );
+
+    // The outputs.
+    let out = work.join("out");
+    write_outputs(&gradebook, &out).unwrap();
+    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "submission,01-alpha,02-beta,total,max,status");
+    assert_eq!(lines.len(), GOLDEN.len() + 1);
+    assert!(lines.contains(&"panic,5,6,11,12,ok"), "{csv}");
+    assert!(
+        lines.contains(&"infinite-loop,6,3,9,12,02-beta: timed out"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"no-compile,0,6,6,12,01-alpha: does not compile"),
+        "{csv}"
+    );
+    let json: Gradebook =
+        serde_json::from_str(&fs::read_to_string(out.join("gradebook.json")).unwrap()).unwrap();
+    assert_eq!(json.submissions.len(), GOLDEN.len());
+    let feedback = fs::read_to_string(out.join("feedback/panic.md")).unwrap();
+    assert!(
+        feedback.contains("Total: **11 / 12** points."),
+        "{feedback}"
+    );
+    assert!(
+        feedback
+            .contains("cargo test -p alpha --test triangles -- --exact triangle_of_zero_is_zero"),
+        "{feedback}"
+    );
+    let feedback = fs::read_to_string(out.join("feedback/no-compile.md")).unwrap();
+    assert!(feedback.contains("mismatched types"), "{feedback}");
+
+    fs::remove_dir_all(&work).unwrap();
+}
+
+fn run_ok(command: &mut Command) {
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{command:?}: {out:?}");
+}
+
+#[test]
+fn archives_repositories_and_unreadable_submissions() {
+    let work = scratch("inputs");
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let submissions = fixtures().join("submissions");
+
+    // A .tar.gz with everything inside one folder, and a .zip of just exercises/.
+    run_ok(
+        Command::new("tar")
+            .arg("-czf")
+            .arg(given.join("alice.tar.gz"))
+            .arg("-C")
+            .arg(&submissions)
+            .arg("all-correct"),
+    );
+    run_ok(
+        Command::new("python3")
+            .args(["-m", "zipfile", "-c"])
+            .arg(given.join("bob.zip"))
+            .arg(submissions.join("panic/exercises")),
+    );
+    fs::write(given.join("broken.tar.gz"), b"not a gzip stream").unwrap();
+    fs::write(given.join("notes.txt"), b"my homework").unwrap();
+    fs::create_dir_all(given.join("empty")).unwrap();
+
+    // A repository: its last commit is graded through `.git`; its working tree, broken after
+    // the commit, is graded as a directory.
+    let carol = given.join("carol");
+    run_ok(
+        Command::new("cp")
+            .arg("-r")
+            .arg(submissions.join("all-correct"))
+            .arg(&carol),
+    );
+    let git = |args: &[&str]| {
+        let mut command = Command::new("git");
+        command
+            .arg("-C")
+            .arg(&carol)
+            .args([
+                "-c",
+                "user.name=Carol",
+                "-c",
+                "user.email=carol@example.org",
+            ])
+            .args(args);
+        run_ok(&mut command);
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "."]);
+    git(&["commit", "--quiet", "-m", "lab 1 and 2"]);
+    fs::write(
+        carol.join("exercises/01-alpha/src/lib.rs"),
+        "pub fn sum(values: &[i64]) -> i64 { values }\npub fn triangle(n: u64) -> u64 { n }\n",
+    )
+    .unwrap();
+
+    let paths = [
+        given.join("alice.tar.gz"),
+        given.join("bob.zip"),
+        given.join("broken.tar.gz"),
+        given.join("notes.txt"),
+        given.join("nowhere"),
+        given.join("empty"),
+        carol.join(".git"),
+        carol.clone(),
+    ];
+    let gradebook = grade(&course(), &paths, &options(&work.join("work"))).unwrap();
+    let summary: Vec<(&str, f64, SubmissionStatus)> = gradebook
+        .submissions
+        .iter()
+        .map(|s| (s.name.as_str(), s.points, s.status))
+        .collect();
+    use SubmissionStatus::{Graded, Unreadable};
+    assert_eq!(
+        summary,
+        [
+            ("alice", 12.0, Graded),
+            ("bob", 11.0, Graded),
+            ("broken", 0.0, Unreadable),
+            ("notes.txt", 0.0, Unreadable),
+            ("nowhere", 0.0, Unreadable),
+            ("empty", 0.0, Unreadable),
+            ("carol", 12.0, Graded),
+            ("carol-2", 6.0, Graded),
+        ]
+    );
+    let why = |name| find(&gradebook, name).reason.clone().unwrap_or_default();
+    assert!(why("broken").contains("tar failed"), "{}", why("broken"));
+    assert!(
+        why("notes.txt").contains("not a directory"),
+        "{}",
+        why("notes.txt")
+    );
+    assert!(
+        why("nowhere").contains("does not exist"),
+        "{}",
+        why("nowhere")
+    );
+    assert!(why("empty").contains("no exercises/"), "{}", why("empty"));
+    let bob = lab(find(&gradebook, "bob"), "01-alpha");
+    assert_eq!(bob.status, LabStatus::Ok);
+    let commit = find(&gradebook, "carol").commit.clone().unwrap_or_default();
+    assert_eq!(commit.len(), 40, "{commit}");
+    assert_eq!(
+        lab(find(&gradebook, "carol-2"), "01-alpha").status,
+        LabStatus::DoesNotCompile
+    );
+
+    let out = work.join("out");
+    write_outputs(&gradebook, &out).unwrap();
+    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    assert_eq!(csv.lines().count(), paths.len() + 1, "{csv}");
+    assert!(
+        csv.lines()
+            .any(|line| line.starts_with("notes.txt,0,0,0,12,\"unreadable: ")),
+        "{csv}"
+    );
+    let feedback = fs::read_to_string(out.join("feedback/broken.md")).unwrap();
+    assert!(feedback.contains("could not be read"), "{feedback}");
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn the_lab_time_limit_covers_build_and_tests() {
+    let work = scratch("deadline");
+    let options = Options {
+        lab_timeout: Duration::from_secs(8),
+        test_timeout: Duration::from_secs(60),
+        jobs: 1,
+        ..options(&work)
+    };
+    let gradebook = grade(&course(), &[submission("infinite-loop")], &options).unwrap();
+    let s = &gradebook.submissions[0];
+    assert_eq!(lab(s, "01-alpha").points, 6.0);
+    let beta = lab(s, "02-beta");
+    assert_eq!(
+        (beta.status, beta.points),
+        (LabStatus::TimedOut, 3.0),
+        "{beta:?}"
+    );
+    assert!(beta.seconds < 20.0, "{beta:?}");
+    assert_eq!(processes_under(&work), Vec::<String>::new());
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn weights_split_the_points_and_ignored_tests_count_neither_way() {
+    let tests: Vec<TestInfo> = ["a::x", "a::y", "b::z", "b::gpu"]
+        .iter()
+        .map(|id| TestInfo {
+            id: id.to_string(),
+            target: id.split("::").next().unwrap().into(),
+            name: id.split("::").nth(1).unwrap().into(),
+            ignored: id.ends_with("gpu").then(|| "needs a CUDA GPU".into()),
+        })
+        .collect();
+    let mut grading = crate::workspace::Grading::default();
+    let plain = model::worth(&grading, &tests);
+    assert_eq!(
+        plain.values().copied().collect::<Vec<_>>(),
+        [1.0, 1.0, 0.0, 1.0]
+    );
+    grading.weights.insert("b::z".into(), 2.0);
+    grading.points = Some(10.0);
+    let weighted = model::worth(&grading, &tests);
+    assert_eq!(weighted["a::x"], 2.5);
+    assert_eq!(weighted["b::z"], 5.0);
+    assert_eq!(weighted["b::gpu"], 0.0);
+    assert_eq!(model::show(10.0 / 3.0), "3.33");
+    assert_eq!(model::show(1.5), "1.5");
+    assert_eq!(model::show(6.0), "6");
+}
+
+#[test]
+fn lab_toml_grading_is_optional_and_strict() {
+    let parse = |text: &str| toml::from_str::<crate::workspace::LabToml>(text);
+    let plain = parse("title = \"T\"\nchapter = \"c.md\"\n").unwrap();
+    assert_eq!(plain.grading.points, None);
+    assert!(plain.grading.weights.is_empty());
+    let graded = parse(
+        "title = \"T\"\nchapter = \"c.md\"\n[grading]\npoints = 10\n\
+         [grading.weights]\n\"views::a\" = 2\n",
+    )
+    .unwrap();
+    assert_eq!(graded.grading.points, Some(10.0));
+    assert_eq!(graded.grading.weights["views::a"], 2.0);
+    let typo = parse("title = \"T\"\nchapter = \"c.md\"\n[grading]\npoint = 10\n");
+    assert!(
+        typo.unwrap_err()
+            .to_string()
+            .contains("unknown field `point`")
+    );
+}
+
+#[test]
+fn unknown_weights_are_refused() {
+    let work = scratch("weights");
+    let course = work.join("course");
+    run_ok(
+        Command::new("cp")
+            .arg("-r")
+            .arg(super::tests::course())
+            .arg(&course),
+    );
+    let lab_toml = course.join("exercises/02-beta/lab.toml");
+    let text = fs::read_to_string(&lab_toml).unwrap();
+    fs::write(
+        &lab_toml,
+        text.replace("words::palindromes_are_detected", "words::palindrome"),
+    )
+    .unwrap();
+    let error = grade(&course, &[], &options(&work.join("work")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("`words::palindrome`, which is not a test"),
+        "{error}"
+    );
+    assert!(error.contains("words::palindromes_are_detected"), "{error}");
+    fs::remove_dir_all(&work).unwrap();
+}

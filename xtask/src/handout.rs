@@ -1,0 +1,358 @@
+//! `cargo xtask handout OUTDIR`: the tree a student receives.
+//!
+//! - the labs (`exercises/`, with their tests, benches and hints) and `xtask/` (its test
+//!   fixtures excepted), whose student commands (`progress`, `hint`) work there, while the
+//!   instructor commands say that they need the instructor's tree;
+//! - the workspace files: Cargo.toml with members `exercises/*` and `xtask` (default members:
+//!   the labs, so that `cargo test` runs the student's labs), Cargo.lock without the solution
+//!   packages, `.cargo/config.toml` (the `xtask` alias), and a README written for students;
+//! - the book, built (its sources include the solutions' code by anchor, so they would not
+//!   build without `solutions/`; the HTML is the public teaching material).
+//!
+//! Never in it: `solutions/`, `book/` sources, `.ci/`, `.git/`, build output. The top-level
+//! entries are an allow-list, so a new directory stays out until someone decides otherwise.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace;
+
+mod manifest;
+pub mod verify;
+
+pub use manifest::{prune_lock, student_manifest};
+
+/// Directories copied whole (minus build output, hidden entries and `SKIPPED`).
+const DIRS: [&str; 2] = ["exercises", "xtask"];
+/// Top-level files copied as they are, when the tree has them.
+const ROOT_FILES: [&str; 9] = [
+    ".gitignore",
+    ".cargo/config.toml",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    "rustfmt.toml",
+    ".rustfmt.toml",
+    "clippy.toml",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
+];
+/// Inside `DIRS`: instructor-only material. The grader's fixtures are toy labs with their
+/// solutions and submissions; students have no use for them.
+const SKIPPED: [&str; 2] = ["xtask/fixtures", "xtask/tests"];
+/// Names never copied, at any depth: build output and caches.
+const JUNK: [&str; 3] = ["target", "__pycache__", "node_modules"];
+
+/// The student README: a note, the instructor README's introduction, then the students' part.
+const README_TEMPLATE: &str = include_str!("handout/README.md");
+
+pub struct Options {
+    /// Build the book and ship its HTML.
+    pub book: bool,
+    /// Update an existing handout in place.
+    pub force: bool,
+}
+
+/// The instructor's tree has the solved labs in `solutions/`; the handout does not.
+pub fn is_handout(root: &Path) -> bool {
+    !root.join("solutions").is_dir()
+}
+
+/// Fails with a clear message when `command` runs in the student handout.
+pub fn require_instructor_tree(root: &Path, command: &str) -> Result<()> {
+    if is_handout(root) {
+        bail!(
+            "`cargo xtask {command}` needs the instructor's tree, with the solved labs in \
+             solutions/; this is the student handout, which has none. Here, run \
+             `cargo xtask progress` (where you stand) and `cargo xtask hint <lab>` (a hint for \
+             your next exercise)"
+        );
+    }
+    Ok(())
+}
+
+/// In the handout, the built book that replaces `cargo xtask book`.
+pub fn built_book(root: &Path) -> Result<PathBuf> {
+    let index = root.join("book/index.html");
+    if !index.is_file() {
+        bail!(
+            "this is the student handout: it ships the book built, as book/index.html, but that \
+             file is missing (the handout was made with --no-book); ask your instructor"
+        );
+    }
+    Ok(index)
+}
+
+/// One file of the handout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// Copied from this path.
+    Copy(PathBuf),
+    /// Written with this text.
+    Text(String),
+}
+
+/// Every file of the handout, by its path relative to the handout's root.
+pub type Plan = BTreeMap<PathBuf, Content>;
+
+/// The handout's files, except the book (see `add_book`).
+pub fn plan(root: &Path) -> Result<Plan> {
+    let mut plan = Plan::new();
+    for dir in DIRS {
+        for file in all_files(root, &root.join(dir)) {
+            let relative = file.strip_prefix(root).expect("walked under root");
+            plan.insert(relative.to_path_buf(), Content::Copy(file.clone()));
+        }
+    }
+    for name in ROOT_FILES {
+        let file = root.join(name);
+        if file.is_file() {
+            plan.insert(PathBuf::from(name), Content::Copy(file));
+        }
+    }
+    let read =
+        |name: &str| fs::read_to_string(root.join(name)).with_context(|| format!("reading {name}"));
+    plan.insert(
+        "Cargo.toml".into(),
+        Content::Text(student_manifest(&read("Cargo.toml")?)?),
+    );
+    if root.join("Cargo.lock").is_file() {
+        let solutions: Vec<String> = workspace::lab_dirs(root, "solutions")
+            .iter()
+            .filter_map(|name| workspace::read_crate(&root.join("solutions").join(name)).ok())
+            .map(|krate| krate.package)
+            .collect();
+        plan.insert(
+            "Cargo.lock".into(),
+            Content::Text(prune_lock(&read("Cargo.lock")?, &solutions)),
+        );
+    }
+    plan.insert(
+        "README.md".into(),
+        Content::Text(readme(&read("README.md")?)),
+    );
+    Ok(plan)
+}
+
+/// Adds the built book (`book/build/**`) as the handout's `book/`.
+pub fn add_book(plan: &mut Plan, build: &Path) {
+    for file in all_files(build, build) {
+        let relative = file.strip_prefix(build).expect("walked under build");
+        plan.insert(
+            Path::new("book").join(relative),
+            Content::Copy(file.clone()),
+        );
+    }
+}
+
+/// The student README: the note under the title, the introduction of `readme` (up to its
+/// first `## ` section, the lab table included), then the template's sections for students.
+pub fn readme(readme: &str) -> String {
+    let (title, rest) = readme.split_once('\n').unwrap_or((readme, ""));
+    let intro_end = rest.find("\n## ").map_or(rest.len(), |at| at + 1);
+    let intro = rest[..intro_end].trim();
+    let (note, sections) = README_TEMPLATE
+        .split_once("<!-- INTRO -->")
+        .expect("the README template has an <!-- INTRO --> marker");
+    format!(
+        "{title}\n\n{}\n\n{intro}\n\n{}\n",
+        note.trim(),
+        sections.trim()
+    )
+}
+
+/// The paths of the files under `dir`, sorted, without build output, hidden entries or the
+/// instructor-only `SKIPPED` directories (named relative to `root`).
+fn all_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            if name.starts_with('.')
+                || JUNK.contains(&name.as_str())
+                || name.ends_with(".profraw")
+                || SKIPPED.iter().any(|s| relative == Path::new(s))
+            {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.is_file() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// What `sync` did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Makes `out` hold exactly `plan`: writes the files whose content differs (unchanged files keep
+/// their modification time, so cargo does not rebuild them) and removes the others, except
+/// `target/` (build output) and `.git/` (an instructor may push the handout to a repository).
+pub fn sync(plan: &Plan, out: &Path) -> Result<Synced> {
+    let mut synced = Synced::default();
+    for (relative, content) in plan {
+        let target = out.join(relative);
+        let bytes = match content {
+            Content::Copy(source) => {
+                fs::read(source).with_context(|| format!("reading {}", source.display()))?
+            }
+            Content::Text(text) => text.clone().into_bytes(),
+        };
+        if fs::read(&target).is_ok_and(|existing| existing == bytes) {
+            synced.unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&target, &bytes).with_context(|| format!("writing {}", target.display()))?;
+        if let Content::Copy(source) = content {
+            // Keep the executable bit of scripts.
+            if let Ok(meta) = fs::metadata(source) {
+                let _ = fs::set_permissions(&target, meta.permissions());
+            }
+        }
+        synced.written += 1;
+    }
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let relative = path.strip_prefix(out).unwrap_or(&path).to_path_buf();
+            if relative == Path::new("target") || relative == Path::new(".git") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if !plan.contains_key(&relative) {
+                fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                synced.removed += 1;
+            }
+        }
+    }
+    remove_empty_dirs(out, out);
+    Ok(synced)
+}
+
+/// Removes the empty directories under `dir` (a lab or the book that went away), deepest
+/// first; `out` itself, `target/` and `.git/` stay.
+fn remove_empty_dirs(out: &Path, dir: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let relative = path.strip_prefix(out).unwrap_or(&path);
+        if path.is_dir() && relative != Path::new("target") && relative != Path::new(".git") {
+            remove_empty_dirs(out, &path);
+            // Fails, as it should, when the directory is not empty.
+            let _ = fs::remove_dir(&path);
+        }
+    }
+}
+
+/// `cargo xtask handout OUTDIR`.
+pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
+    require_instructor_tree(root, "handout")?;
+    let out = absolute(out)?;
+    if root.starts_with(&out) || DIRS.iter().any(|dir| out.starts_with(root.join(dir))) {
+        bail!(
+            "{} would overwrite the course itself: pick a directory outside exercises/ and \
+             xtask/, e.g. dist/handout (ignored by git) or /tmp/handout",
+            out.display()
+        );
+    }
+    let non_empty = fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some());
+    if non_empty {
+        let looks_like_a_handout =
+            out.join("Cargo.toml").is_file() && out.join("exercises").is_dir() && is_handout(&out);
+        match (options.force, looks_like_a_handout) {
+            (false, _) => bail!(
+                "{} is not empty: pass --force to update a handout made earlier (its files are \
+                 replaced, everything else in it is removed, except target/ and .git/)",
+                out.display()
+            ),
+            (true, false) => bail!(
+                "{} is not empty and does not look like a handout (Cargo.toml and exercises/, \
+                 no solutions/): refusing to replace its contents; pick another directory",
+                out.display()
+            ),
+            (true, true) => {}
+        }
+    }
+    let mut plan = plan(root)?;
+    let book_files = if options.book {
+        let index = crate::book::build(root)?;
+        let before = plan.len();
+        add_book(&mut plan, index.parent().unwrap_or(root));
+        plan.len() - before
+    } else {
+        0
+    };
+    let leaks = leaks(&plan);
+    if !leaks.is_empty() {
+        bail!(
+            "the handout would contain solution material: {}",
+            leaks.join(", ")
+        );
+    }
+    let synced = sync(&plan, &out)?;
+    let labs: Vec<String> = workspace::lab_dirs(root, "exercises");
+    println!(
+        "The student handout is in {}: {} files ({} written, {} unchanged, {} removed).",
+        out.display(),
+        plan.len(),
+        synced.written,
+        synced.unchanged,
+        synced.removed
+    );
+    println!("  labs: {}", labs.join(", "));
+    match book_files {
+        0 => println!("  book: left out (--no-book)"),
+        n => println!("  book: built HTML, {n} files: book/index.html"),
+    }
+    println!(
+        "Try it: cd {} && cargo xtask progress && cargo test -p {}",
+        out.display(),
+        workspace::discover(root)?
+            .first()
+            .map_or("<lab>".to_string(), |lab| lab.stub.package.clone())
+    );
+    Ok(())
+}
+
+/// Paths of the plan that would leak the instructor's material: anything under a `solutions`
+/// directory. (The built book's HTML shows the solutions' code on purpose; its file names do
+/// not contain `solutions`.)
+pub fn leaks(plan: &Plan) -> Vec<String> {
+    plan.keys()
+        .filter(|path| {
+            path.components()
+                .any(|c| matches!(c, Component::Normal(name) if name == "solutions"))
+        })
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    Ok(std::env::current_dir()
+        .context("reading the current directory")?
+        .join(path))
+}
+
+#[cfg(test)]
+mod tests;

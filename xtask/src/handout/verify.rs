@@ -1,0 +1,122 @@
+//! The `check` step "the handout builds, its stubs fail test by test": make the handout (without
+//! the book, which has its own step) in `target/xtask/handout/`, then prove in it that the
+//! workspace and its Cargo.lock hold without `solutions/`, that every lab's stub compiles
+//! warning-free with each shared test failing (the stub check of the instructor's tree, rerun
+//! there), and that xtask compiles, so `progress` and `hint` work for the students.
+//!
+//! The copy builds into the instructor's `target/` (a `.cargo/config.toml` beside it sets
+//! `build.target-dir`, so the handout itself stays byte for byte what students get): the
+//! registry dependencies are already built there, only the handout's own crates compile, and
+//! files left unchanged since the last check keep their time stamps, so a warm rerun compiles
+//! nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use super::{leaks, plan, sync};
+use crate::cargo::{self, cargo_error};
+use crate::report::Tally;
+use crate::workspace::{self, Lab};
+
+/// Where the check keeps its handout: under target/, so `cargo clean` removes it.
+pub fn dir(root: &Path) -> PathBuf {
+    target_dir(root).join("xtask/handout")
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Runs the step for `labs` (the labs `check` was asked about).
+pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let out = dir(root);
+    let plan = plan(root)?;
+    let leaked = leaks(&plan);
+    tally.check(leaked.is_empty(), || {
+        format!(
+            "the handout would contain solution material: {} (fix the lists in xtask/src/handout.rs)",
+            leaked.join(", ")
+        )
+    });
+    sync(&plan, &out)?;
+    share_target_dir(root, &out)?;
+
+    // The manifest and the pruned lock file resolve as they are.
+    let metadata = cargo::output(cargo::command(&out).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--locked",
+    ]))?;
+    tally.check(metadata.status.success(), || {
+        format!(
+            "the handout's workspace does not resolve with its Cargo.lock (`cargo metadata \
+             --locked` in {}): see xtask/src/handout/manifest.rs\n{}",
+            out.display(),
+            cargo_error(&String::from_utf8_lossy(&metadata.stderr))
+        )
+    });
+
+    let wanted: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
+    for lab in workspace::discover(&out)?
+        .iter()
+        .filter(|lab| wanted.contains(&lab.name.as_str()))
+    {
+        let stub = crate::check::stub(&out, lab, timeout)?;
+        tally.passed += stub.passed;
+        tally.notes.extend(stub.notes);
+        for failure in stub.failures {
+            tally.fail(format!("in the handout ({}): {failure}", out.display()));
+        }
+    }
+
+    let xtask = cargo::output(cargo::command(&out).args([
+        "check",
+        "--package",
+        "xtask",
+        "--locked",
+        "--quiet",
+    ]))?;
+    tally.check(xtask.status.success(), || {
+        format!(
+            "xtask does not compile in the handout (`cargo check -p xtask` in {}): it must \
+             build without solutions/ and xtask/tests/, or `progress` and `hint` break for the \
+             students\n{}",
+            out.display(),
+            cargo_error(&String::from_utf8_lossy(&xtask.stderr))
+        )
+    });
+    Ok(tally)
+}
+
+/// `.cargo/config.toml` in the directory above the handout, which cargo reads after the
+/// handout's own: the handout builds into the instructor's target directory.
+fn share_target_dir(root: &Path, out: &Path) -> Result<()> {
+    let parent = out.parent().unwrap_or(out);
+    let config = parent.join(".cargo/config.toml");
+    let target = target_dir(root);
+    let text = format!(
+        "# Written by `cargo xtask check`: the handout checked in {} builds into the instructor's\n\
+         # target directory, where the dependencies are already built.\n[build]\ntarget-dir = {}\n",
+        out.display(),
+        toml::Value::String(target.display().to_string())
+    );
+    if fs::read_to_string(&config).ok().as_deref() != Some(text.as_str()) {
+        fs::create_dir_all(parent.join(".cargo"))?;
+        fs::write(&config, text).with_context(|| format!("writing {}", config.display()))?;
+    }
+    Ok(())
+}
