@@ -1,0 +1,136 @@
+//! Exercise 5: the register-blocked direct kernel (src/kernel.rs, src/direct.rs).
+//! Run: cargo test -p vectorization --test direct
+
+use ndarray::{Array2, ArrayView2};
+use vectorization::direct::{euclidean_direct, sq_euclidean_direct};
+use vectorization::kernel::{MR, NR};
+use vectorization::testing::{assert_allclose, random_points};
+
+fn reference(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
+    Array2::from_shape_fn((x.nrows(), y.nrows()), |(i, j)| {
+        x.row(i)
+            .iter()
+            .zip(y.row(j))
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum()
+    })
+}
+
+#[test]
+fn matches_the_definition_for_ragged_sizes() {
+    // Sizes that are not multiples of the tile, smaller than a tile, and larger
+    // than a task's block of rows.
+    for (n, m, d) in [
+        (1, 1, 1),
+        (MR + 1, NR + 3, 5),
+        (3, 2 * NR - 1, 50),
+        (130, 70, 3),
+        (67, 300, 17),
+    ] {
+        let (x, y) = (random_points(n, d, 1), random_points(m, d, 2));
+        let r = sq_euclidean_direct(x.view(), y.view()).unwrap();
+        assert_allclose(
+            r.view(),
+            reference(x.view(), y.view()).view(),
+            1e-13,
+            0.0,
+            &format!("{n}x{m}x{d}"),
+        );
+    }
+}
+
+#[test]
+fn euclidean_is_the_square_root() {
+    let (x, y) = (random_points(10, 4, 3), random_points(9, 4, 4));
+    let r = euclidean_direct(x.view(), y.view()).unwrap();
+    assert_allclose(
+        r.view(),
+        reference(x.view(), y.view()).mapv(f64::sqrt).view(),
+        1e-14,
+        0.0,
+        "euclidean_direct",
+    );
+}
+
+#[test]
+fn close_points_keep_full_accuracy() {
+    // The trick's worst case is harmless here: the differences are taken first.
+    let x = random_points(6, 3, 7).mapv(|v| 1e4 + v);
+    let y = &x + 1e-5;
+    let r = sq_euclidean_direct(x.view(), y.view()).unwrap();
+    assert_allclose(
+        r.view(),
+        reference(x.view(), y.view()).view(),
+        1e-12,
+        0.0,
+        "near-duplicates",
+    );
+}
+
+#[test]
+fn a_set_against_itself_has_an_exactly_zero_diagonal() {
+    let x = random_points(33, 9, 5);
+    let r = sq_euclidean_direct(x.view(), x.view()).unwrap();
+    assert!(r.diag().iter().all(|&v| v == 0.0), "x_i - x_i is exactly 0");
+    assert_eq!(r, r.t(), "and the matrix is symmetric");
+}
+
+#[test]
+fn one_thread_and_many_threads_give_the_same_bits() {
+    let (x, y) = (random_points(200, 13, 8), random_points(150, 13, 9));
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let serial = one.install(|| sq_euclidean_direct(x.view(), y.view()).unwrap());
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap();
+    let parallel = four.install(|| sq_euclidean_direct(x.view(), y.view()).unwrap());
+    assert_eq!(
+        serial, parallel,
+        "each entry must be computed by the same operations, whichever thread does it"
+    );
+}
+
+#[test]
+fn views_of_any_layout_work() {
+    let x = random_points(7, 20, 10);
+    let xt = x.t().to_owned();
+    let y = random_points(40, 20, 11);
+    let every_third = y.slice(ndarray::s![..;3, ..]);
+    let r = sq_euclidean_direct(xt.t(), every_third).unwrap();
+    assert_allclose(
+        r.view(),
+        reference(x.view(), every_third).view(),
+        1e-13,
+        0.0,
+        "transposed x, strided y",
+    );
+}
+
+#[test]
+fn mismatched_dimensions_and_empty_inputs() {
+    let (x, y) = (random_points(3, 2, 0), random_points(4, 3, 0));
+    assert_eq!(
+        sq_euclidean_direct(x.view(), y.view()).unwrap_err().x,
+        (3, 2)
+    );
+    assert!(euclidean_direct(x.view(), y.view()).is_err());
+    let none = Array2::<f64>::zeros((0, 3));
+    assert_eq!(
+        sq_euclidean_direct(none.view(), y.view()).unwrap().shape(),
+        &[0, 4]
+    );
+    assert_eq!(
+        sq_euclidean_direct(y.view(), none.view()).unwrap().shape(),
+        &[4, 0]
+    );
+    let flat = Array2::<f64>::zeros((5, 0));
+    assert_eq!(
+        sq_euclidean_direct(flat.view(), flat.view()).unwrap(),
+        Array2::<f64>::zeros((5, 5)),
+        "d = 0"
+    );
+}

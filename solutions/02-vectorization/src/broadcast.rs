@@ -1,0 +1,45 @@
+//! Exercise 2: the distance matrix by broadcasting, and what its (n, m, d)
+//! temporary costs.
+
+use ndarray::{Array2, ArrayView2, Axis};
+
+use crate::error::{DimensionMismatch, check_dims};
+
+// ANCHOR: sq_euclidean_broadcast
+/// NumPy's `((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)`, faithfully:
+/// one (n, m, d) temporary for the differences and a second one for their
+/// squares, then a reduction over the last axis.
+pub fn sq_euclidean_broadcast(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    check_dims(x.dim(), y.dim())?;
+    let diff = &x.insert_axis(Axis(1)) - &y.insert_axis(Axis(0)); // temporary 1
+    let squared = &diff * &diff; // temporary 2
+    Ok(squared.sum_axis(Axis(2)))
+}
+// ANCHOR_END: sq_euclidean_broadcast
+
+// ANCHOR: sq_euclidean_broadcast_einsum
+/// The `np.einsum('ijk,ijk->ij', diff, diff)` variant: square and sum in one
+/// pass over the differences, so only the first temporary is allocated.
+pub fn sq_euclidean_broadcast_einsum(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    check_dims(x.dim(), y.dim())?;
+    let diff = &x.insert_axis(Axis(1)) - &y.insert_axis(Axis(0));
+    Ok(diff.fold_axis(Axis(2), 0.0, |sum, v| sum + v * v))
+}
+// ANCHOR_END: sq_euclidean_broadcast_einsum
+
+// ANCHOR: broadcast_temporary_bytes
+/// Bytes of f64 temporaries the broadcast version allocates: `count`
+/// arrays of n × m × d elements, or `None` if that overflows.
+pub fn broadcast_temporary_bytes(n: usize, m: usize, d: usize, count: usize) -> Option<usize> {
+    n.checked_mul(m)?
+        .checked_mul(d)?
+        .checked_mul(size_of::<f64>())?
+        .checked_mul(count)
+}
+// ANCHOR_END: broadcast_temporary_bytes

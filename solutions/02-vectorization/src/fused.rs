@@ -1,0 +1,32 @@
+//! Exercise 4b: fusing elementwise work (the numexpr lesson).
+//!
+//! An expression like `2a³ - 3a² + 4a - 5` evaluated operator by operator
+//! makes a full pass over memory, and allocates a temporary, for every
+//! operator. Evaluated element by element, the whole expression is computed
+//! while the element is in a register: one pass, one allocation.
+
+use ndarray::{Array2, ArrayView2, Zip};
+
+// ANCHOR: polynomial
+/// The NumPy way: `2 * a**3 - 3 * a**2 + 4 * a - 5`, one temporary per operator.
+pub fn polynomial_by_operators(a: ArrayView2<'_, f64>) -> Array2<f64> {
+    let cube = a.mapv(|v| v.powi(3));
+    let square = a.mapv(|v| v.powi(2));
+    &cube * 2.0 - &square * 3.0 + &a * 4.0 - 5.0
+}
+
+/// Fused and in Horner form, `((2a - 3)a + 4)a - 5`: one pass, three
+/// multiply-adds per element, no `powi`.
+pub fn polynomial_fused(a: ArrayView2<'_, f64>) -> Array2<f64> {
+    a.mapv(horner)
+}
+
+/// Fused, and split over the rayon thread pool (numexpr is multithreaded too).
+pub fn polynomial_fused_parallel(a: ArrayView2<'_, f64>) -> Array2<f64> {
+    Zip::from(&a).par_map_collect(|&v| horner(v))
+}
+
+fn horner(v: f64) -> f64 {
+    ((2.0 * v - 3.0) * v + 4.0) * v - 5.0
+}
+// ANCHOR_END: polynomial

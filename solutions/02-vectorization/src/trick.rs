@@ -1,0 +1,135 @@
+//! Exercises 3 and 4: the trick. Expanding the square,
+//!
+//! `Σ_k (x_ik - y_jk)² = ‖x_i‖² + ‖y_j‖² - 2 x_i · y_j`,
+//!
+//! turns the distance matrix into two vectors of squared row norms and one
+//! matrix product `x yᵀ`, which optimised libraries compute near the
+//! machine's peak. The price is accuracy: when two points are close compared
+//! with their norms, the two large terms cancel and the rounding errors remain.
+
+use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+
+use crate::error::{DimensionMismatch, check_dims};
+use crate::kernel::{PairKernel, multiply_add, pairwise};
+
+// ANCHOR: row_sq_norms
+/// `‖x_i‖²` for every row: NumPy's `(x * x).sum(axis=1)` or
+/// `np.einsum('ij,ij->i', x, x)`, without the temporary.
+pub fn row_sq_norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
+    x.map_axis(Axis(1), |row| row.dot(&row))
+}
+// ANCHOR_END: row_sq_norms
+
+// ANCHOR: sq_euclidean_trick
+/// The CSCS notebook's `euclidean_trick`, operation by operation:
+/// `x2[:, None] + y2[None, :] - 2 * x @ y.T`, with negative round-off
+/// clamped to 0. Every operator allocates a new (n, m) array.
+pub fn sq_euclidean_trick(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    check_dims(x.dim(), y.dim())?;
+    let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
+    let gram = x.dot(&y.t()); // the matrix product: multithreaded matrixmultiply
+    let sum_of_norms = &x2.insert_axis(Axis(1)) + &y2.insert_axis(Axis(0));
+    let r = sum_of_norms - 2.0 * gram;
+    Ok(r.mapv_into(|v| v.max(0.0)))
+}
+// ANCHOR_END: sq_euclidean_trick
+
+// ANCHOR: sq_euclidean_trick_fused_tail
+/// The numexpr lesson: after the product, one parallel pass over the (n, m)
+/// array does the whole elementwise tail in place, instead of one pass and
+/// one temporary per operator.
+pub fn sq_euclidean_trick_fused_tail(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    check_dims(x.dim(), y.dim())?;
+    let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
+    let mut r = x.dot(&y.t());
+    Zip::from(r.rows_mut())
+        .and(&x2)
+        .par_for_each(|row, &x_norm| {
+            Zip::from(row).and(&y2).for_each(|v, &y_norm| {
+                *v = (x_norm + y_norm - 2.0 * *v).max(0.0);
+            });
+        });
+    Ok(r)
+}
+// ANCHOR_END: sq_euclidean_trick_fused_tail
+
+// ANCHOR: gram_trick_kernel
+/// The trick inside the register-blocked kernel: accumulate the dot product,
+/// apply the tail when the tile is stored. No (n, m) pass after the product.
+pub struct GramTrick;
+
+impl PairKernel for GramTrick {
+    const NEEDS_NORMS: bool = true;
+    #[inline(always)]
+    fn step(acc: f64, x: f64, y: f64) -> f64 {
+        multiply_add(x, y, acc)
+    }
+    #[inline(always)]
+    fn finish(dot: f64, x_norm: f64, y_norm: f64) -> f64 {
+        (x_norm + y_norm - 2.0 * dot).max(0.0)
+    }
+}
+
+/// The trick with its elementwise tail fused into the product's output.
+pub fn sq_euclidean_trick_fused_kernel(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    check_dims(x.dim(), y.dim())?;
+    let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
+    let (x2, y2) = (x2.as_slice().expect("fresh"), y2.as_slice().expect("fresh"));
+    Ok(pairwise::<GramTrick>(x, y, x2, y2))
+}
+// ANCHOR_END: gram_trick_kernel
+
+// ANCHOR: trick_error_bound
+/// An upper bound on the trick's absolute rounding error for one pair of
+/// d-dimensional points with squared norms `x_norm` and `y_norm`.
+///
+/// Each of ‖x‖², ‖y‖² and x·y is a sum of d products, computed with a
+/// relative error of at most about d·ε (ε = `f64::EPSILON`) of the sum of
+/// the magnitudes; and |x·y| ≤ (‖x‖² + ‖y‖²) / 2. Adding the pieces (with a
+/// little slack for the final additions) gives (d + 2)·ε·2·(‖x‖² + ‖y‖²).
+/// The exact distance can be far smaller than this when the points are close.
+pub fn trick_error_bound(x_norm: f64, y_norm: f64, d: usize) -> f64 {
+    2.0 * (d as f64 + 2.0) * f64::EPSILON * (x_norm + y_norm)
+}
+// ANCHOR_END: trick_error_bound
+
+// ANCHOR: sq_euclidean_trick_checked
+/// Entries of the trick's result below `RECOMPUTE_FACTOR` times the error
+/// bound are recomputed directly, so every entry of
+/// [`sq_euclidean_trick_checked`] has a relative error below
+/// `1 / RECOMPUTE_FACTOR`.
+pub const RECOMPUTE_FACTOR: f64 = 1e6;
+
+/// The trick, made safe: every entry small enough that rounding error could
+/// be a noticeable part of it is recomputed with the direct formula. For
+/// points that are not near-duplicates this touches no entry (the check is
+/// one comparison per entry); for clustered data it costs one direct
+/// evaluation per flagged pair.
+pub fn sq_euclidean_trick_checked(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    let mut r = sq_euclidean_trick_fused_kernel(x, y)?;
+    let (x2, y2, d) = (row_sq_norms(x), row_sq_norms(y), x.ncols());
+    Zip::indexed(&mut r).par_for_each(|(i, j), v| {
+        if *v <= RECOMPUTE_FACTOR * trick_error_bound(x2[i], y2[j], d) {
+            *v = x
+                .row(i)
+                .iter()
+                .zip(y.row(j))
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+        }
+    });
+    Ok(r)
+}
+// ANCHOR_END: sq_euclidean_trick_checked

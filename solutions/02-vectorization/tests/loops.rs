@@ -1,0 +1,4 @@
+// The shared tests of lab 2, run against the solution.
+extern crate vectorization_solution as vectorization;
+#[path = "../../../exercises/02-vectorization/tests/loops.rs"]
+mod shared;
