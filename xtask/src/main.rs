@@ -6,14 +6,16 @@
 //! - `cargo xtask book`: build the book with the pinned mdbook tools.
 //! - `cargo xtask handout OUTDIR`: the tree a student receives (no solutions).
 //! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.
+//! - `cargo xtask bench --compare python`: the labs' Rust against the course's Python, measured.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
+mod bench;
 mod book;
 mod cargo;
 mod check;
@@ -125,6 +127,39 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Time a lab's Rust solutions against the original course's Python, side by side:
+    /// the table and chart for the book (book/src/labs/measured/, book/src/labs/img/).
+    Bench {
+        /// What to compare with: the course's own Python (NumPy, numexpr, SciPy, numba),
+        /// run from a venv in .venv that this creates and fills on first use.
+        #[arg(long, value_enum, default_value = "python")]
+        compare: Peer,
+        /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
+        /// (`vectorization`); default: every lab with Python peers.
+        #[arg(long = "lab")]
+        labs: Vec<String>,
+        /// Problem sizes n×m×d, e.g. `2000x2000x50,5000x5000x50`; default: the lab's.
+        #[arg(long)]
+        sizes: Option<String>,
+        /// Interleaved rounds (Python, Rust baseline, Rust native); the best of each counts.
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+        /// Threads on both sides [default: the number of cores]
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Timed calls per variant within each process, after its warm-up call.
+        #[arg(long, default_value_t = 1)]
+        inner: usize,
+        /// A smoke run: small sizes, one round; writes to target/compare/quick/, not the book.
+        #[arg(long)]
+        quick: bool,
+    },
+}
+
+/// What `bench` compares the Rust solutions with.
+#[derive(Clone, Copy, ValueEnum)]
+enum Peer {
+    Python,
 }
 
 fn main() -> ExitCode {
@@ -214,6 +249,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 force,
             };
             handout::run(&root, &outdir, &options)?;
+        }
+        Command::Bench {
+            compare: Peer::Python,
+            labs,
+            sizes,
+            repeats,
+            threads,
+            inner,
+            quick,
+        } => {
+            handout::require_instructor_tree(&root, "bench")?;
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let options = bench::Options {
+                labs,
+                sizes,
+                repeats,
+                threads: threads.unwrap_or(cores),
+                inner,
+                quick,
+            };
+            bench::run(&root, &options)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -17,6 +17,9 @@ use vectorization::DimensionMismatch;
 use vectorization::broadcast::sq_euclidean_broadcast;
 use vectorization::direct::sq_euclidean_direct;
 use vectorization::loops::sq_euclidean_loops;
+use vectorization::matmul::{
+    matmul_0_loops, matmul_1_loop, matmul_2_loops, matmul_3_loops, matmul_library,
+};
 use vectorization::testing::random_points;
 use vectorization::trick::{
     sq_euclidean_trick, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
@@ -72,5 +75,27 @@ fn edm(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, edm);
+/// The ULHPC matrix product: a 250x300 matrix times a 300x250 one.
+fn matmul(c: &mut Criterion) {
+    let (a, b) = (random_points(250, 300, 699), random_points(300, 250, 700));
+    let mut group = c.benchmark_group("matmul_250x300x250");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1));
+    type Product =
+        fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, vectorization::MatmulMismatch>;
+    let variants: [(&str, Product); 5] = [
+        ("3_loops", matmul_3_loops),
+        ("2_loops", matmul_2_loops),
+        ("1_loop", matmul_1_loop),
+        ("0_loops", matmul_0_loops),
+        ("library", matmul_library),
+    ];
+    for (name, variant) in variants {
+        group.bench_function(name, |bench| {
+            bench.iter(|| variant(black_box(a.view()), black_box(b.view())).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, edm, matmul);
 criterion_main!(benches);

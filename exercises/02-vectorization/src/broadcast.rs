@@ -29,7 +29,7 @@ pub fn sq_euclidean_broadcast_einsum(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
 ) -> Result<Array2<f64>, DimensionMismatch> {
-    // TODO: `fold_axis` squares and sums without a second temporary.
+    // TODO: `map_axis` over the last axis squares and sums without a second temporary.
     todo!(
         "einsum-like distances between {:?} and {:?} points",
         x.dim(),

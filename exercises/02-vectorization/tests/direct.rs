@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView2};
 use vectorization::direct::{euclidean_direct, sq_euclidean_direct};
 use vectorization::kernel::{MR, NR};
 use vectorization::testing::{assert_allclose, random_points};
+use vectorization::trick::{row_sq_norms, sq_euclidean_trick_fused_kernel, trick_error_bound};
 
 fn reference(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
     Array2::from_shape_fn((x.nrows(), y.nrows()), |(i, j)| {
@@ -132,5 +133,44 @@ fn mismatched_dimensions_and_empty_inputs() {
         sq_euclidean_direct(flat.view(), flat.view()).unwrap(),
         Array2::<f64>::zeros((5, 5)),
         "d = 0"
+    );
+}
+
+#[test]
+fn the_trick_inside_the_kernel_matches_the_definition_within_its_bound() {
+    // GramTrick (src/trick.rs) runs on your tile: dot products, tail applied at the store.
+    for (n, m, d) in [(37, 29, 11), (MR + 1, NR + 3, 5), (70, 3, 50)] {
+        let (x, y) = (
+            random_points(n, d, 1).mapv(|v| 10.0 * v),
+            random_points(m, d, 2).mapv(|v| 10.0 * v),
+        );
+        let exact = reference(x.view(), y.view());
+        let r = sq_euclidean_trick_fused_kernel(x.view(), y.view()).unwrap();
+        let (x2, y2) = (row_sq_norms(x.view()), row_sq_norms(y.view()));
+        for ((i, j), &v) in r.indexed_iter() {
+            let error = (v - exact[[i, j]]).abs();
+            assert!(
+                error <= trick_error_bound(x2[i], y2[j], d),
+                "[{i}, {j}] of {n}x{m}x{d}: error {error:e} above the bound"
+            );
+        }
+    }
+    let x = random_points(20, 4, 3);
+    let r = sq_euclidean_trick_fused_kernel(x.view(), x.view()).unwrap();
+    assert!(
+        r.iter().all(|&v| v >= 0.0),
+        "negative round-off on the diagonal must be clamped to 0"
+    );
+    assert_eq!(
+        sq_euclidean_trick_fused_kernel(x.view(), random_points(2, 5, 0).view())
+            .unwrap_err()
+            .y,
+        (2, 5)
+    );
+    assert_eq!(
+        sq_euclidean_trick_fused_kernel(Array2::<f64>::zeros((0, 4)).view(), x.view())
+            .unwrap()
+            .shape(),
+        &[0, 20]
     );
 }

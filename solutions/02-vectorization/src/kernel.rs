@@ -51,8 +51,9 @@ pub trait PairKernel {
 }
 
 /// `a * b + c`, as one fused multiply-add instruction when the build targets
-/// a CPU that has one. Without the `fma` target feature, `f64::mul_add` would
-/// call a slow, exact software routine instead, so use two operations there.
+/// a CPU that has one. Without the `fma` target feature, `f64::mul_add`
+/// becomes a call to the C library's `fma` for every element, which the
+/// compiler can neither inline nor vectorise: use two operations there.
 #[inline(always)]
 pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
     if cfg!(target_feature = "fma") {

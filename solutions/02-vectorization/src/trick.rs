@@ -23,7 +23,10 @@ pub fn row_sq_norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
 // ANCHOR: sq_euclidean_trick
 /// The CSCS notebook's `euclidean_trick`, operation by operation:
 /// `x2[:, None] + y2[None, :] - 2 * x @ y.T`, with negative round-off
-/// clamped to 0. Every operator allocates a new (n, m) array.
+/// clamped to 0. Every operator is a full pass over (n, m) values; NumPy
+/// also allocates a new array for each, while ndarray reuses the buffer of
+/// an operand it owns (here two (n, m) arrays are allocated: the product
+/// and the sum of the norms).
 pub fn sq_euclidean_trick(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -120,16 +123,20 @@ pub fn sq_euclidean_trick_checked(
 ) -> Result<Array2<f64>, DimensionMismatch> {
     let mut r = sq_euclidean_trick_fused_kernel(x, y)?;
     let (x2, y2, d) = (row_sq_norms(x), row_sq_norms(y), x.ncols());
-    Zip::indexed(&mut r).par_for_each(|(i, j), v| {
-        if *v <= RECOMPUTE_FACTOR * trick_error_bound(x2[i], y2[j], d) {
-            *v = x
-                .row(i)
-                .iter()
-                .zip(y.row(j))
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-        }
-    });
+    let y2 = y2.as_slice().expect("fresh");
+    // The bound is linear in the norms: `v <= scale * (x2 + y2)`, one
+    // multiply-add and a comparison per entry, row by row.
+    let scale = RECOMPUTE_FACTOR * trick_error_bound(1.0, 0.0, d);
+    Zip::from(r.rows_mut())
+        .and(&x2)
+        .and(x.rows())
+        .par_for_each(|mut row, &x_norm, xi| {
+            for ((v, &y_norm), yj) in row.iter_mut().zip(y2).zip(y.rows()) {
+                if *v <= scale * (x_norm + y_norm) {
+                    *v = xi.iter().zip(yj).map(|(a, b)| (a - b) * (a - b)).sum();
+                }
+            }
+        });
     Ok(r)
 }
 // ANCHOR_END: sq_euclidean_trick_checked

@@ -1,0 +1,327 @@
+//! `cargo xtask bench --compare python`: a lab's Rust solutions against the original course's
+//! Python (NumPy, numexpr, SciPy, numba), side by side on one machine (DESIGN.md §6): the
+//! same data, the same thread count, interleaved rounds, best of each after a full-size
+//! warm-up. Every variant's result is checked against the reference before any time counts.
+//!
+//! Writes `book/src/labs/measured/<lab>.md` (the table the lab's chapter includes),
+//! `book/src/labs/img/<lab>-compare.svg` (the chart) and the raw JSON lines under
+//! `target/compare/`. With `--quick` everything goes to `target/compare/quick/` instead: a
+//! smoke run never overwrites the book's measurements.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value};
+
+use crate::{process, workspace};
+use peers::{LabPeers, Side};
+use record::Record;
+use size::Size;
+
+mod agree;
+mod binaries;
+mod chart;
+mod header;
+mod machine;
+mod peers;
+mod record;
+mod size;
+mod table;
+mod venv;
+
+#[cfg(test)]
+mod tests;
+
+pub struct Options {
+    pub labs: Vec<String>,
+    pub sizes: Option<String>,
+    pub repeats: usize,
+    pub threads: usize,
+    pub inner: usize,
+    pub quick: bool,
+}
+
+/// Every thread-count knob either side reads: rayon and matrixmultiply (Rust); OpenMP,
+/// OpenBLAS, MKL, numexpr and numba (Python).
+const THREAD_VARIABLES: [&str; 8] = [
+    "RAYON_NUM_THREADS",
+    "MATMUL_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "NUMEXPR_MAX_THREADS",
+    "NUMBA_NUM_THREADS",
+];
+
+/// Huge pages for the Rust processes' large allocations: NumPy asks for them itself (madvise),
+/// glibc's malloc only with this tunable, and lab 1 measured a five-fold difference on 200 MB
+/// of fresh memory.
+const RUST_MALLOC: (&str, &str) = ("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+
+/// Longer than any process of a full run takes; a hung one is killed.
+const PROCESS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let labs = workspace::select(workspace::discover(root)?, &options.labs)?;
+    let (chosen, without): (Vec<_>, Vec<_>) = labs
+        .iter()
+        .partition(|lab| peers::for_lab(&lab.name).is_some());
+    if (!options.labs.is_empty() && !without.is_empty()) || chosen.is_empty() {
+        let have: Vec<&str> = peers::ALL.iter().map(|p| p.lab).collect();
+        let names: Vec<&str> = without.iter().map(|lab| lab.name.as_str()).collect();
+        bail!(
+            "no Python peers for {}: the labs with peers are {} (xtask/src/bench/peers.rs)",
+            names.join(", "),
+            have.join(", ")
+        );
+    }
+    for lab in chosen {
+        let peers = peers::for_lab(&lab.name).expect("partitioned on it");
+        compare(root, peers, options)?;
+    }
+    Ok(())
+}
+
+/// Where one lab's comparison writes.
+struct Paths {
+    data: PathBuf,
+    raw: PathBuf,
+    table: PathBuf,
+    chart: PathBuf,
+}
+
+impl Paths {
+    fn new(root: &Path, lab: &str, quick: bool) -> Paths {
+        let compare = root.join("target").join("compare");
+        let (table_dir, chart_dir) = match quick {
+            true => (compare.join("quick"), compare.join("quick")),
+            false => (
+                root.join("book/src/labs/measured"),
+                root.join("book/src/labs/img"),
+            ),
+        };
+        Paths {
+            data: compare.join("data"),
+            raw: compare.join(format!("{lab}{}.jsonl", if quick { "-quick" } else { "" })),
+            table: table_dir.join(format!("{lab}.md")),
+            chart: chart_dir.join(format!("{lab}-compare.svg")),
+        }
+    }
+}
+
+fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
+    let started = Instant::now();
+    let sizes = match (&options.sizes, options.quick) {
+        (Some(text), _) => size::parse_list(text)?,
+        (None, quick) => size::parse_list(
+            &(if quick {
+                peers.quick_sizes
+            } else {
+                peers.sizes
+            })
+            .join(","),
+        )?,
+    };
+    let repeats = if options.quick {
+        1
+    } else {
+        options.repeats.max(1)
+    };
+    let threads = options.threads.max(1);
+    let paths = Paths::new(root, peers.lab, options.quick);
+    let size_list = sizes
+        .iter()
+        .map(Size::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    println!(
+        "Comparing lab {} with Python: sizes {size_list}, {repeats} round(s), {threads} thread(s)",
+        peers.lab
+    );
+
+    // The Python side writes the data (once per size); both sides read the same files.
+    let python = venv::ensure(root, &root.join(peers.requirements))?;
+    let script = root.join(peers.script);
+    let data_dir = paths.data.to_string_lossy().into_owned();
+    let status = Command::new(&python)
+        .arg(&script)
+        .args(["data", "--dir", &data_dir, "--sizes", &size_list])
+        .status()
+        .with_context(|| format!("could not run {}", script.display()))?;
+    if !status.success() {
+        bail!("{} could not write the data ({status})", peers.script);
+    }
+    let baseline = binaries::build(root, peers, Side::RustBaseline)?;
+    let native = binaries::build(root, peers, Side::RustNative)?;
+
+    let inner = options.inner.max(1).to_string();
+    let command_for = |side: Side| {
+        let mut command = match side {
+            Side::Python => {
+                let mut command = Command::new(&python);
+                command.arg(&script).arg("run");
+                command
+            }
+            Side::RustBaseline | Side::RustNative => {
+                let exe = if side == Side::RustNative {
+                    &native
+                } else {
+                    &baseline
+                };
+                let mut command = Command::new(exe);
+                command
+                    .args(["--side", side.key()])
+                    .env(RUST_MALLOC.0, RUST_MALLOC.1);
+                command
+            }
+        };
+        command
+            .args(["--dir", &data_dir, "--sizes", &size_list, "--inner", &inner])
+            .current_dir(root);
+        for variable in THREAD_VARIABLES {
+            command.env(variable, threads.to_string());
+        }
+        command
+    };
+
+    let mut info_command = Command::new(&python);
+    info_command.arg(&script).arg("info");
+    let mut info = run_side(info_command)?.info;
+    let load_before = machine::load_average();
+    let mut records: Vec<Record> = Vec::new();
+    let mut raw = String::new();
+    for round in 1..=repeats {
+        let mut line = format!("round {round}/{repeats}:");
+        for side in Side::ALL {
+            let clock = Instant::now();
+            let output = run_side(command_for(side))
+                .with_context(|| format!("round {round}, {} side", side.label()))?;
+            line += &format!(" {} {:.1} s;", side.label(), clock.elapsed().as_secs_f64());
+            raw += &output.raw;
+            records.extend(output.records);
+            for (side, found) in output.info {
+                info.entry(side).or_default().extend(found);
+            }
+        }
+        println!("{}", line.trim_end_matches(';'));
+    }
+    let load_after = machine::load_average();
+    fs::create_dir_all(paths.raw.parent().expect("under target/compare"))?;
+    fs::write(&paths.raw, &raw).with_context(|| format!("writing {}", paths.raw.display()))?;
+
+    let problems = agree::disagreements(&records, peers.reference, agree::Tolerance::DEFAULT);
+    if !problems.is_empty() {
+        bail!(
+            "the variants disagree (raw results in {}):\n  {}",
+            paths.raw.display(),
+            problems.join("\n  ")
+        );
+    }
+    let best = record::best_of(&records);
+    let ratio_size = peers
+        .ratio_size
+        .parse::<Size>()
+        .ok()
+        .filter(|size| sizes.contains(size))
+        .or_else(|| sizes.iter().copied().max_by_key(Size::work))
+        .expect("at least one size");
+
+    let report = table::Report {
+        peers,
+        sizes: &sizes,
+        best: &best,
+        ratio_size,
+        command: header::command_line(peers, options, &size_list, repeats, threads),
+        method: format!(
+            "The {}, for {}: the same .npy files on both sides. {repeats} interleaved round(s) \
+             (the Python process, then the Rust baseline and native processes); each process \
+             makes one full-size warm-up call per variant, then times {} call(s). {threads} \
+             thread(s) on both sides.",
+            peers.what,
+            peers.data,
+            options.inner.max(1)
+        ),
+        context: header::context_lines(root, &info, threads, load_before, load_after),
+        notes: header::jit_note(peers, &best, &sizes).into_iter().collect(),
+    };
+    let markdown = table::markdown(&report);
+    write(&paths.table, &markdown)?;
+    let bars: Vec<chart::Bar> = table::rows(&report)
+        .into_iter()
+        .filter_map(|row| {
+            let at = sizes.iter().position(|&s| s == ratio_size)?;
+            Some(chart::Bar {
+                side: row.side,
+                label: row.label.to_string(),
+                seconds: row.seconds[at]?,
+            })
+        })
+        .collect();
+    fs::create_dir_all(paths.chart.parent().expect("a directory"))?;
+    let title = format!(
+        "{}, {}, {threads} thread(s): best of {repeats}",
+        peers.what.split(" r_ij").next().unwrap_or(peers.what),
+        ratio_size.pretty()
+    );
+    chart::write_svg(&paths.chart, &title, &bars)?;
+
+    println!("\n{markdown}");
+    println!("Wrote {}", paths.table.display());
+    println!("Wrote {}", paths.chart.display());
+    println!("Raw JSON lines: {}", paths.raw.display());
+    println!(
+        "bench: {} measurements agree, {:.0} s in all",
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// What a side printed: its records and info, and the raw JSON lines for target/compare.
+struct SideOutput {
+    records: Vec<Record>,
+    info: BTreeMap<Side, Map<String, Value>>,
+    raw: String,
+}
+
+fn run_side(command: Command) -> Result<SideOutput> {
+    let program = format!("{command:?}");
+    let captured = process::capture(command, PROCESS_TIMEOUT)?;
+    if captured.timed_out {
+        bail!(
+            "{program} ran past {} s and was killed",
+            PROCESS_TIMEOUT.as_secs()
+        );
+    }
+    if !captured.status.is_some_and(|s| s.success()) {
+        bail!(
+            "{program} failed:\n{}",
+            crate::cargo::excerpt(&captured.stderr, 30)
+        );
+    }
+    let parsed = record::parse(&captured.stdout)?;
+    for line in &parsed.other_lines {
+        println!("  (not JSON, ignored) {line}");
+    }
+    let raw = captured
+        .stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with('{'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    Ok(SideOutput {
+        records: parsed.records,
+        info: parsed.info,
+        raw,
+    })
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::create_dir_all(path.parent().expect("a file in a directory"))?;
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
