@@ -31,6 +31,7 @@ pub mod fused;
 pub mod kernel;
 pub mod loops;
 pub mod matmul;
+pub mod pages;
 pub mod testing;
 pub mod trick;
 

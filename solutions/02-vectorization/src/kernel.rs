@@ -15,6 +15,8 @@
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
+use crate::pages::zeroed_matrix;
+
 // ANCHOR: tile_shape
 /// f64 lanes in one vector register of the CPU this crate is compiled for:
 /// 8 with AVX-512, 4 with AVX2, 2 with the x86-64 baseline (SSE2). Build with
@@ -108,7 +110,7 @@ pub fn pairwise<K: PairKernel>(
     y_norms: &[f64],
 ) -> Array2<f64> {
     let (n, d, m) = (x.nrows(), x.ncols(), y.nrows());
-    let mut out = Array2::zeros((n, m));
+    let mut out = zeroed_matrix(n, m);
     if n == 0 || m == 0 {
         return out;
     }

@@ -21,6 +21,7 @@ pub mod fused;
 pub mod kernel;
 pub mod loops;
 pub mod matmul;
+pub mod pages;
 pub mod testing;
 pub mod trick;
 

@@ -7,10 +7,12 @@
 //! machine's peak. The price is accuracy: when two points are close compared
 //! with their norms, the two large terms cancel and the rounding errors remain.
 
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 
 use crate::error::{DimensionMismatch, check_dims};
 use crate::kernel::{PairKernel, multiply_add, pairwise};
+use crate::pages::zeroed_matrix;
 
 // ANCHOR: row_sq_norms
 /// `‖x_i‖²` for every row: NumPy's `(x * x).sum(axis=1)` or
@@ -43,14 +45,16 @@ pub fn sq_euclidean_trick(
 // ANCHOR: sq_euclidean_trick_fused_tail
 /// The numexpr lesson: after the product, one parallel pass over the (n, m)
 /// array does the whole elementwise tail in place, instead of one pass and
-/// one temporary per operator.
+/// one temporary per operator. (The product is written into an array on huge
+/// pages, as NumPy's would be: see [`crate::pages`].)
 pub fn sq_euclidean_trick_fused_tail(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
 ) -> Result<Array2<f64>, DimensionMismatch> {
     check_dims(x.dim(), y.dim())?;
     let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
-    let mut r = x.dot(&y.t());
+    let mut r = zeroed_matrix(x.nrows(), y.nrows());
+    general_mat_mul(1.0, &x, &y.t(), 0.0, &mut r); // r = x yᵀ, like `x.dot(&y.t())`
     Zip::from(r.rows_mut())
         .and(&x2)
         .par_for_each(|row, &x_norm| {
