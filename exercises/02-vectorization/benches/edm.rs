@@ -12,10 +12,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::{Array2, ArrayView2};
-use vectorization::DimensionMismatch;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use vectorization::broadcast::sq_euclidean_broadcast;
-use vectorization::direct::sq_euclidean_direct;
+use vectorization::direct::{sq_euclidean_direct, sq_euclidean_direct_into};
 use vectorization::loops::sq_euclidean_loops;
 use vectorization::matmul::{
     matmul_0_loops, matmul_1_loop, matmul_2_loops, matmul_3_loops, matmul_library,
@@ -23,10 +22,13 @@ use vectorization::matmul::{
 use vectorization::testing::random_points;
 use vectorization::trick::{
     sq_euclidean_trick, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
-    sq_euclidean_trick_fused_tail,
+    sq_euclidean_trick_fused_kernel_into, sq_euclidean_trick_fused_tail,
 };
+use vectorization::{DimensionMismatch, IntoError};
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
+type IntoVariant =
+    fn(ArrayView2<f64>, ArrayView2<f64>, ArrayViewMut2<f64>) -> Result<(), IntoError>;
 
 // ANCHOR: bench_variants
 /// (name, function, largest n·m·d it is run at: the slow ones stop early).
@@ -46,6 +48,15 @@ const VARIANTS: [(&str, Variant, usize); 7] = [
     ),
     ("trick_checked", sq_euclidean_trick_checked, usize::MAX),
     ("direct", sq_euclidean_direct, usize::MAX),
+];
+
+/// The kernels again, writing into one output array reused by every call.
+const INTO_VARIANTS: [(&str, IntoVariant); 2] = [
+    (
+        "trick_fused_kernel_into",
+        sq_euclidean_trick_fused_kernel_into,
+    ),
+    ("direct_into", sq_euclidean_direct_into),
 ];
 
 const SIZES: [(usize, usize, usize); 5] = [
@@ -70,6 +81,14 @@ fn edm(c: &mut Criterion) {
                     b.iter(|| variant(black_box(x.view()), black_box(y.view())).unwrap())
                 });
             }
+        }
+        let mut out = Array2::zeros((n, m));
+        for (name, variant) in INTO_VARIANTS {
+            group.bench_function(BenchmarkId::from_parameter(name), |b| {
+                b.iter(|| {
+                    variant(black_box(x.view()), black_box(y.view()), out.view_mut()).unwrap()
+                })
+            });
         }
         group.finish();
     }

@@ -7,9 +7,9 @@
 //!
 //! Tests: `cargo test -p vectorization --test direct`.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use crate::error::DimensionMismatch;
+use crate::error::{DimensionMismatch, IntoError};
 use crate::kernel::PairKernel;
 
 /// `Σ_k (x_k - y_k)²`, accumulated directly.
@@ -66,5 +66,22 @@ pub fn euclidean_direct(
         "direct Euclidean distances between {:?} and {:?} points",
         x.dim(),
         y.dim()
+    )
+}
+
+/// Squared Euclidean distances written into `out`, of shape (n, m): NumPy's
+/// `out=` argument. Check all three shapes with `crate::error::check_into`,
+/// then call `crate::kernel::pairwise_into::<SqEuclidean>`.
+pub fn sq_euclidean_direct_into(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    out: ArrayViewMut2<'_, f64>,
+) -> Result<(), IntoError> {
+    // TODO
+    todo!(
+        "direct squared distances between {:?} and {:?} points, into {:?}",
+        x.dim(),
+        y.dim(),
+        out.dim()
     )
 }

@@ -12,9 +12,9 @@
 //!
 //! Tests: `cargo test -p vectorization --test trick`.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
-use crate::error::DimensionMismatch;
+use crate::error::{DimensionMismatch, IntoError};
 use crate::kernel::PairKernel;
 
 /// `‖x_i‖²` for every row: NumPy's `(x * x).sum(axis=1)`, without the temporary.
@@ -74,6 +74,22 @@ pub fn sq_euclidean_trick_fused_kernel(
         "the trick in the kernel for {:?} and {:?} points",
         x.dim(),
         y.dim()
+    )
+}
+
+/// The same, written into `out` of shape (n, m): `crate::error::check_into`,
+/// then `crate::kernel::pairwise_into::<GramTrick>`.
+pub fn sq_euclidean_trick_fused_kernel_into(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    out: ArrayViewMut2<'_, f64>,
+) -> Result<(), IntoError> {
+    // TODO
+    todo!(
+        "the trick in the kernel for {:?} and {:?} points, into {:?}",
+        x.dim(),
+        y.dim(),
+        out.dim()
     )
 }
 

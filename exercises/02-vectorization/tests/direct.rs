@@ -2,10 +2,14 @@
 //! Run: cargo test -p vectorization --test direct
 
 use ndarray::{Array2, ArrayView2};
-use vectorization::direct::{euclidean_direct, sq_euclidean_direct};
+use vectorization::direct::{euclidean_direct, sq_euclidean_direct, sq_euclidean_direct_into};
+use vectorization::error::{IntoError, OutputMismatch};
 use vectorization::kernel::{MR, NR};
 use vectorization::testing::{assert_allclose, random_points};
-use vectorization::trick::{row_sq_norms, sq_euclidean_trick_fused_kernel, trick_error_bound};
+use vectorization::trick::{
+    row_sq_norms, sq_euclidean_trick_fused_kernel, sq_euclidean_trick_fused_kernel_into,
+    trick_error_bound,
+};
 
 fn reference(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
     Array2::from_shape_fn((x.nrows(), y.nrows()), |(i, j)| {
@@ -172,5 +176,71 @@ fn the_trick_inside_the_kernel_matches_the_definition_within_its_bound() {
             .unwrap()
             .shape(),
         &[0, 20]
+    );
+}
+
+#[test]
+fn into_overwrites_every_entry_of_a_reused_output() {
+    // NumPy's `out=`: the caller's array is filled in place, call after call.
+    let mut out = Array2::from_elem((MR * 3 + 1, NR * 2 + 3), f64::NAN);
+    let address = out.as_ptr();
+    for seed in [1, 2] {
+        let (x, y) = (
+            random_points(out.nrows(), 7, seed),
+            random_points(out.ncols(), 7, seed + 10),
+        );
+        sq_euclidean_direct_into(x.view(), y.view(), out.view_mut()).unwrap();
+        assert_eq!(
+            out,
+            sq_euclidean_direct(x.view(), y.view()).unwrap(),
+            "direct, call {seed}: every entry, the ragged edges too"
+        );
+        sq_euclidean_trick_fused_kernel_into(x.view(), y.view(), out.view_mut()).unwrap();
+        assert_eq!(
+            out,
+            sq_euclidean_trick_fused_kernel(x.view(), y.view()).unwrap(),
+            "trick in the kernel, call {seed}"
+        );
+        assert_eq!(out.as_ptr(), address, "the same memory, not a new array");
+    }
+}
+
+#[test]
+fn into_a_transposed_output_view_works() {
+    let (x, y) = (random_points(9, 4, 1), random_points(6, 4, 2));
+    let mut out_t = Array2::from_elem((6, 9), f64::NAN);
+    sq_euclidean_direct_into(x.view(), y.view(), out_t.view_mut().reversed_axes()).unwrap();
+    assert_eq!(out_t.t(), sq_euclidean_direct(x.view(), y.view()).unwrap());
+}
+
+#[test]
+fn into_checks_all_three_shapes_and_names_them() {
+    let (x, y) = (random_points(5, 3, 1), random_points(4, 3, 2));
+    let mut wrong = Array2::<f64>::zeros((4, 5));
+    let error = sq_euclidean_direct_into(x.view(), y.view(), wrong.view_mut()).unwrap_err();
+    assert_eq!(
+        error,
+        IntoError::Output(OutputMismatch {
+            x: (5, 3),
+            y: (4, 3),
+            out: (4, 5)
+        }),
+        "out must be (n, m) = (5, 4)"
+    );
+    let message = error.to_string();
+    for shape in ["(4, 5)", "(5, 3)", "(4, 3)", "(5, 4)"] {
+        assert!(message.contains(shape), "`{message}` should name {shape}");
+    }
+    let mut right = Array2::<f64>::zeros((5, 4));
+    let flat = random_points(4, 2, 3);
+    assert!(matches!(
+        sq_euclidean_trick_fused_kernel_into(x.view(), flat.view(), right.view_mut()),
+        Err(IntoError::Dimension(_))
+    ));
+    let mut empty = Array2::<f64>::zeros((0, 4));
+    let none = Array2::<f64>::zeros((0, 3));
+    assert_eq!(
+        sq_euclidean_direct_into(none.view(), y.view(), empty.view_mut()),
+        Ok(())
     );
 }

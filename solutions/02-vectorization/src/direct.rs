@@ -3,10 +3,10 @@
 //! kernel can compute the definition itself, difference then fused
 //! multiply-add, just as fast, and without the trick's cancellation error.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use crate::error::{DimensionMismatch, check_dims};
-use crate::kernel::{PairKernel, multiply_add, pairwise};
+use crate::error::{DimensionMismatch, IntoError, check_dims, check_into};
+use crate::kernel::{PairKernel, multiply_add, pairwise, pairwise_into};
 
 // ANCHOR: direct_kernels
 /// `Σ_k (x_k - y_k)²`, accumulated directly.
@@ -60,3 +60,18 @@ pub fn euclidean_direct(
     Ok(pairwise::<Euclidean>(x, y, &[], &[]))
 }
 // ANCHOR_END: sq_euclidean_direct
+
+// ANCHOR: sq_euclidean_direct_into
+/// Squared Euclidean distances written into `out`, of shape (n, m): NumPy's
+/// `out=` argument. Calling it again with the same `out` reuses memory that
+/// is already mapped, instead of paying the first touch of a fresh result.
+pub fn sq_euclidean_direct_into(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    out: ArrayViewMut2<'_, f64>,
+) -> Result<(), IntoError> {
+    check_into(x.dim(), y.dim(), out.dim())?;
+    pairwise_into::<SqEuclidean>(x, y, &[], &[], out);
+    Ok(())
+}
+// ANCHOR_END: sq_euclidean_direct_into

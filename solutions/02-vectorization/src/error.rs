@@ -33,6 +33,71 @@ pub fn check_dims(x: (usize, usize), y: (usize, usize)) -> Result<(), DimensionM
     }
 }
 
+/// An output array that cannot hold the distances between x (n, d) and
+/// y (m, d): its shape is not (n, m).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputMismatch {
+    /// Shape of `x`, (n, d).
+    pub x: (usize, usize),
+    /// Shape of `y`, (m, d).
+    pub y: (usize, usize),
+    /// Shape of `out`.
+    pub out: (usize, usize),
+}
+
+impl fmt::Display for OutputMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "out has shape ({}, {}), but the distances between x of shape ({}, {}) and y of \
+             shape ({}, {}) need an output of shape ({}, {})",
+            self.out.0, self.out.1, self.x.0, self.x.1, self.y.0, self.y.1, self.x.0, self.y.0
+        )
+    }
+}
+
+impl std::error::Error for OutputMismatch {}
+
+/// Why a function that writes into a given output array refused to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntoError {
+    /// x and y have different numbers of coordinates.
+    Dimension(DimensionMismatch),
+    /// `out` has the wrong shape.
+    Output(OutputMismatch),
+}
+
+impl fmt::Display for IntoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntoError::Dimension(error) => error.fmt(f),
+            IntoError::Output(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for IntoError {}
+
+impl From<DimensionMismatch> for IntoError {
+    fn from(error: DimensionMismatch) -> Self {
+        IntoError::Dimension(error)
+    }
+}
+
+/// Checks that x (n, d), y (m, d) and out (n, m) fit together.
+pub fn check_into(
+    x: (usize, usize),
+    y: (usize, usize),
+    out: (usize, usize),
+) -> Result<(), IntoError> {
+    check_dims(x, y)?;
+    if out == (x.0, y.0) {
+        Ok(())
+    } else {
+        Err(IntoError::Output(OutputMismatch { x, y, out }))
+    }
+}
+
 /// A matrix product whose inner dimensions differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatmulMismatch {

@@ -12,7 +12,7 @@
 //! strictly in order. Columns of y are processed in blocks that fit in the L2
 //! cache, and rows of x are split into tasks for rayon.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::pages::zeroed_matrix;
@@ -101,22 +101,42 @@ fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
 
 // ANCHOR: pairwise
 /// Computes `K` for every pair of rows of x (n, d) and y (m, d) into a new
-/// (n, m) array, in parallel over blocks of rows. The caller has checked that
-/// the d's agree; `x_norms` and `y_norms` are only read when `K::NEEDS_NORMS`.
+/// (n, m) array. The caller has checked that the d's agree; `x_norms` and
+/// `y_norms` are only read when `K::NEEDS_NORMS`.
 pub fn pairwise<K: PairKernel>(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
     x_norms: &[f64],
     y_norms: &[f64],
 ) -> Array2<f64> {
-    let (n, d, m) = (x.nrows(), x.ncols(), y.nrows());
-    let mut out = zeroed_matrix(n, m);
-    if n == 0 || m == 0 {
-        return out;
+    let mut out = zeroed_matrix(x.nrows(), y.nrows());
+    pairwise_into::<K>(x, y, x_norms, y_norms, out.view_mut());
+    out
+}
+
+/// The same, written into `out`, whose shape (n, m) the caller has checked,
+/// in parallel over blocks of rows. Every entry is overwritten. Reusing one
+/// output for many calls saves the first touch of fresh memory (see
+/// [`crate::pages`]).
+pub fn pairwise_into<K: PairKernel>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    x_norms: &[f64],
+    y_norms: &[f64],
+    mut out: ArrayViewMut2<'_, f64>,
+) {
+    let Some(out_data) = out.as_slice_mut() else {
+        // Not one row-major block (a transposed or sliced view): compute
+        // into a fresh array, then copy.
+        out.assign(&pairwise::<K>(x, y, x_norms, y_norms));
+        return;
+    };
+    let (d, m) = (x.ncols(), y.nrows());
+    if out_data.is_empty() {
+        return;
     }
     let (xp, yp) = (pack_panels::<MR>(x), pack_panels::<NR>(y));
     let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / NR).max(1) * NR;
-    let out_data = out.as_slice_mut().expect("a fresh array is contiguous");
     out_data
         .par_chunks_mut(ROWS_PER_TASK * m)
         .enumerate()
@@ -142,6 +162,5 @@ pub fn pairwise<K: PairKernel>(
                 }
             }
         });
-    out
 }
 // ANCHOR_END: pairwise

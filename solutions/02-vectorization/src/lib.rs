@@ -25,4 +25,4 @@ pub mod pages;
 pub mod testing;
 pub mod trick;
 
-pub use error::{DimensionMismatch, MatmulMismatch};
+pub use error::{DimensionMismatch, IntoError, MatmulMismatch, OutputMismatch};

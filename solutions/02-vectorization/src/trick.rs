@@ -8,10 +8,10 @@
 //! with their norms, the two large terms cancel and the rounding errors remain.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
 
-use crate::error::{DimensionMismatch, check_dims};
-use crate::kernel::{PairKernel, multiply_add, pairwise};
+use crate::error::{DimensionMismatch, IntoError, check_dims, check_into};
+use crate::kernel::{PairKernel, multiply_add, pairwise, pairwise_into};
 use crate::pages::zeroed_matrix;
 
 // ANCHOR: row_sq_norms
@@ -92,6 +92,19 @@ pub fn sq_euclidean_trick_fused_kernel(
     let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
     let (x2, y2) = (x2.as_slice().expect("fresh"), y2.as_slice().expect("fresh"));
     Ok(pairwise::<GramTrick>(x, y, x2, y2))
+}
+
+/// The same, written into `out` of shape (n, m), reused from call to call.
+pub fn sq_euclidean_trick_fused_kernel_into(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    out: ArrayViewMut2<'_, f64>,
+) -> Result<(), IntoError> {
+    check_into(x.dim(), y.dim(), out.dim())?;
+    let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
+    let (x2, y2) = (x2.as_slice().expect("fresh"), y2.as_slice().expect("fresh"));
+    pairwise_into::<GramTrick>(x, y, x2, y2, out);
+    Ok(())
 }
 // ANCHOR_END: gram_trick_kernel
 

@@ -15,18 +15,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ndarray::{Array2, ArrayView2};
-use vectorization_solution::DimensionMismatch;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use vectorization_solution::broadcast::{sq_euclidean_broadcast, sq_euclidean_broadcast_einsum};
-use vectorization_solution::direct::sq_euclidean_direct;
+use vectorization_solution::direct::{sq_euclidean_direct, sq_euclidean_direct_into};
 use vectorization_solution::trick::{
     sq_euclidean_trick, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
-    sq_euclidean_trick_fused_tail,
+    sq_euclidean_trick_fused_kernel_into, sq_euclidean_trick_fused_tail,
 };
+use vectorization_solution::{DimensionMismatch, IntoError};
 
 mod npy;
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
+type IntoVariant =
+    fn(ArrayView2<f64>, ArrayView2<f64>, ArrayViewMut2<f64>) -> Result<(), IntoError>;
 
 /// (name, function, allocates (n, m, d) temporaries).
 const VARIANTS: [(&str, Variant, bool); 7] = [
@@ -37,6 +39,15 @@ const VARIANTS: [(&str, Variant, bool); 7] = [
     ("trick_fused_kernel", sq_euclidean_trick_fused_kernel, false),
     ("trick_checked", sq_euclidean_trick_checked, false),
     ("direct", sq_euclidean_direct, false),
+];
+
+/// The kernels writing into a reused output (NumPy's `out=`).
+const INTO_VARIANTS: [(&str, IntoVariant); 2] = [
+    (
+        "trick_fused_kernel_into",
+        sq_euclidean_trick_fused_kernel_into,
+    ),
+    ("direct_into", sq_euclidean_direct_into),
 ];
 
 /// The broadcast variants are skipped above this many bytes per temporary,
@@ -87,6 +98,17 @@ fn run(args: &Args) -> Result<(), String> {
                 args.side
             );
         }
+        for (name, variant) in INTO_VARIANTS {
+            if !args.variants.is_empty() && !args.variants.iter().any(|v| v == name) {
+                continue;
+            }
+            let line = measure_into(variant, x.view(), y.view(), args.inner)
+                .map_err(|error| format!("{name} at {size}: {error}"))?;
+            println!(
+                r#"{{"side":"{}","variant":"{name}","size":"{size}",{line}}}"#,
+                args.side
+            );
+        }
     }
     Ok(())
 }
@@ -99,19 +121,43 @@ fn measure(
     y: ArrayView2<f64>,
     inner: usize,
 ) -> Result<String, DimensionMismatch> {
+    let mut last = None;
+    let (best, warmup) = time(inner, || {
+        drop(last.take()); // free the previous result first, as Python does
+        last = Some(variant(x, y)?);
+        Ok::<_, DimensionMismatch>(())
+    })?;
+    Ok(summary(best, warmup, last.expect("called").view()))
+}
+
+/// The same for a variant that writes into one output array, allocated once
+/// (the warm-up call pays its first touch) and reused by every timed call.
+fn measure_into(
+    variant: IntoVariant,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    inner: usize,
+) -> Result<String, IntoError> {
+    let mut out = Array2::zeros((x.nrows(), y.nrows()));
+    let (best, warmup) = time(inner, || variant(x, y, out.view_mut()))?;
+    Ok(summary(best, warmup, out.view()))
+}
+
+/// Times one full-size warm-up call, then the best of `inner` calls.
+fn time<E>(inner: usize, mut call: impl FnMut() -> Result<(), E>) -> Result<(f64, f64), E> {
     let started = Instant::now();
-    drop(variant(x, y)?); // warm-up, full size; freed, so each timed call allocates afresh
+    call()?;
     let warmup = started.elapsed().as_secs_f64();
     let mut best = f64::INFINITY;
-    let mut last = None;
     for _ in 0..inner {
-        drop(last.take()); // free the previous result before the next call, as Python does
         let started = Instant::now();
-        let r = variant(x, y)?;
+        call()?;
         best = best.min(started.elapsed().as_secs_f64());
-        last = Some(r);
     }
-    let r = last.expect("inner >= 1");
+    Ok((best, warmup))
+}
+
+fn summary(best: f64, warmup: f64, r: ArrayView2<f64>) -> String {
     // Row sums, then their sum: the same order as the Python side.
     let checksum: f64 = r.rows().into_iter().map(|row| row.sum()).sum();
     let (n, m) = r.dim();
@@ -120,13 +166,13 @@ fn measure(
         _ => vec![r[(0, 0)], r[(n / 2, m / 3)], r[(n - 1, m - 1)]],
     };
     let samples: Vec<String> = samples.into_iter().map(json_number).collect();
-    Ok(format!(
+    format!(
         r#""seconds":{},"warmup_seconds":{},"checksum":{},"samples":[{}]"#,
         json_number(best),
         json_number(warmup),
         json_number(checksum),
         samples.join(",")
-    ))
+    )
 }
 
 /// What this binary was compiled for and runs with: the "forgot -march" lesson.
