@@ -4,7 +4,10 @@ side of `cargo xtask bench --compare python` for lab 2.
 Each variant is the algorithm of a CSCS notebook (numpy/03 EDM, numexpr/01,
 numba/simple EDM), written out again here, short and faithful; the one change
 is that the numba version says `parallel=True`, which the original forgot (so
-its `prange` ran serially).
+its `prange` ran serially). One peer is not from the course: `c_direct`, our
+register-blocked C kernel (../c/edm_direct.c, the Rust direct kernel's shape),
+compiled here with the system's C compiler and called through ctypes, so that
+Rust can be set beside C as well as beside Python.
 
     python edm_peers.py data --dir DIR --sizes 2000x2000x50       # x, y as .npy
     python edm_peers.py info                                      # versions, BLAS
@@ -16,9 +19,12 @@ compile are paid there, not in the timing). xtask sets the thread counts.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import platform
+import shutil
+import subprocess
 import sys
 import time
 
@@ -119,6 +125,81 @@ def _numba_kernel():
     return euclidean_numba
 
 
+# The C peer: its source, and how it is built (the table's label says these flags).
+C_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "c", "edm_direct.c")
+C_FLAGS = ["-O3", "-march=native", "-fopenmp"]
+
+
+def _c_compiler():
+    """$CC if set, else the first of cc, gcc, clang on the PATH; None if none."""
+    candidates = [os.environ["CC"]] if os.environ.get("CC") else ["cc", "gcc", "clang"]
+    for name in candidates:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _c_kernel(directory):
+    """Builds ../c/edm_direct.c into a shared library beside the data directory
+    (target/compare/c/ under xtask), once: again only when the source is newer
+    or the compiler or flags changed. Returns (function or None, info dict)."""
+    compiler = _c_compiler()
+    if compiler is None:
+        return None, {"c_compiler": "none"}
+    version = subprocess.run([compiler, "--version"], capture_output=True, text=True)
+    version = (version.stdout.splitlines() or ["?"])[0].strip()
+    found = {"c_compiler": version, "c_flags": " ".join(C_FLAGS)}
+    build = os.path.join(os.path.dirname(os.path.abspath(directory)), "c")
+    os.makedirs(build, exist_ok=True)
+    library = os.path.join(build, "edm_direct.so")
+    stamp_path = library + ".stamp"
+    command = [compiler, *C_FLAGS, "-shared", "-fPIC", os.path.abspath(C_SOURCE), "-o"]
+    stamp = json.dumps({"command": command, "version": version})
+    try:
+        with open(stamp_path) as file:
+            built_with = file.read()
+    except OSError:
+        built_with = None
+    stale = (
+        not os.path.exists(library)
+        or os.path.getmtime(library) < os.path.getmtime(C_SOURCE)
+        or built_with != stamp
+    )
+    if stale:
+        partial = f"{library}.{os.getpid()}.tmp"  # atomic: never a half-written .so
+        compiled = subprocess.run([*command, partial], capture_output=True, text=True)
+        if compiled.returncode != 0:
+            if os.path.exists(partial):
+                os.remove(partial)
+            print(f"c_direct skipped, {compiler} failed:\n{compiled.stderr}", file=sys.stderr)
+            found["c_compiler"] = f"{version} (compile failed)"
+            return None, found
+        os.replace(partial, library)
+        with open(stamp_path, "w") as file:
+            file.write(stamp)
+    lib = ctypes.CDLL(library)
+    pointer = ctypes.POINTER(ctypes.c_double)
+    kernel = lib.sq_euclidean_direct
+    kernel.restype = ctypes.c_int
+    kernel.argtypes = [pointer, pointer, pointer, ctypes.c_long, ctypes.c_long, ctypes.c_long]
+    # libgomp's own count: the threads the kernel will use (OMP_NUM_THREADS).
+    found["c_omp_threads"] = lib.omp_get_max_threads()
+
+    def c_direct(x, y):
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        (n, d), m = x.shape, y.shape[0]
+        assert y.shape == (m, d), (x.shape, y.shape)
+        r = np.empty((n, m))
+        data = (a.ctypes.data_as(pointer) for a in (x, y, r))
+        if kernel(*data, n, m, d) != 0:
+            raise MemoryError("c_direct could not allocate its packed copies of x and y")
+        return r
+
+    return c_direct, found
+
+
 VARIANTS = {
     "numpy_broadcast": numpy_broadcast,
     "numpy_broadcast_einsum": numpy_broadcast_einsum,
@@ -126,6 +207,7 @@ VARIANTS = {
     "numexpr_trick": numexpr_trick,
     "scipy_cdist": scipy_cdist,
     "numba_parallel": None,  # compiled on first use
+    "c_direct": None,  # built and loaded by run(), skipped without a C compiler
 }
 BROADCASTS = {"numpy_broadcast", "numpy_broadcast_einsum"}
 
@@ -168,6 +250,9 @@ def measure(name, function, x, y, size, inner):
 
 
 def run(directory, sizes, inner, wanted):
+    if not wanted or "c_direct" in wanted:
+        VARIANTS["c_direct"], found = _c_kernel(directory)
+        print(json.dumps({"side": "python", "info": found}), flush=True)
     for size in sizes:
         n, m, d = parse_size(size)
         x_path, y_path = data_paths(directory, size)
@@ -178,6 +263,8 @@ def run(directory, sizes, inner, wanted):
                 continue
             if name in BROADCASTS and n * m * d * 8 > MAX_TEMPORARY_BYTES:
                 continue
+            if name == "c_direct" and function is None:
+                continue  # no compiler, or it failed: said in the info line
             if function is None:
                 function = VARIANTS[name] = _numba_kernel()
             print(json.dumps(measure(name, function, x, y, size, inner)), flush=True)

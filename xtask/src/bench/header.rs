@@ -82,7 +82,7 @@ pub fn context_lines(
         })
         .unwrap_or_else(|| "?".into());
     let variable = |name: &str| std::env::var(name).unwrap_or_else(|_| "unset".into());
-    vec![
+    let mut lines = vec![
         format!(
             "Machine: {}. Measured {}; load average (1 min) {} before the rounds, {} after.",
             machine.summary(),
@@ -119,7 +119,34 @@ pub fn context_lines(
                 value => format!("= {value}"),
             }
         ),
-    ]
+    ];
+    lines.extend(c_line(info.get(&Side::Python)));
+    lines
+}
+
+/// The C peer's compiler, flags and OpenMP threads, as the Python side reported them when it
+/// built the kernel; None when the C peer was not asked for.
+pub fn c_line(python: Option<&Map<String, Value>>) -> Option<String> {
+    let python = python?;
+    let field = |key: &str| match python.get(key) {
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let compiler = field("c_compiler")?;
+    // The kernel reports its OpenMP threads only once it is built and loaded.
+    let Some(threads) = field("c_omp_threads") else {
+        return Some(match compiler.as_str() {
+            "none" => "C: no C compiler found (`$CC`, `cc`, `gcc`, `clang`): the C kernel did \
+                       not run."
+                .into(),
+            _ => format!("C: {compiler}: the C kernel did not run."),
+        });
+    };
+    Some(format!(
+        "C: {compiler}, `{}`; OpenMP saw {threads} thread(s).",
+        field("c_flags").unwrap_or_else(|| "?".into()),
+    ))
 }
 
 /// A JIT's first call is compile plus run: worth saying, never in the table.

@@ -149,6 +149,7 @@ pub const VECTORIZATION: LabPeers = LabPeers {
             "numba_parallel",
             "numba `@njit(parallel=True)`, prange rows",
         ),
+        python("c_direct", "C kernel, gcc -O3 -march=native -fopenmp"),
         rust("broadcast", "broadcast `sq_euclidean_broadcast`"),
         rust(
             "broadcast_einsum",
@@ -159,11 +160,21 @@ pub const VECTORIZATION: LabPeers = LabPeers {
         rust("trick_fused_kernel", "trick in the kernel"),
         rust("trick_checked", "trick, checked"),
         rust("direct", "direct kernel `sq_euclidean_direct`"),
+        rust(
+            "trick_fused_kernel_into",
+            "trick in the kernel, into a reused output",
+        ),
+        rust("direct_into", "direct kernel, into a reused output"),
     ],
     notes: &[
         "—: not run. The broadcast variants allocate (n, m, d) temporaries; both sides skip them \
          above 2 GiB per temporary.",
         "SciPy's `cdist` is single-threaded; everything else may use every thread.",
+        "The C kernel (`solutions/02-vectorization/c/edm_direct.c`, the Rust direct kernel's \
+         tiles and blocking in C) is called from the Python process through ctypes; it writes \
+         into a fresh `np.empty` array.",
+        "\"Into a reused output\": one output array, allocated once, written by every call \
+         (NumPy's `out=`); every other variant returns a fresh array.",
     ],
 };
 

@@ -7,7 +7,7 @@ use super::peers::{self, Side};
 use super::record::{self, Record};
 use super::size::{self, Size};
 use super::table::{self, Report};
-use super::{binaries, chart, machine, venv};
+use super::{binaries, chart, header, machine, venv};
 
 const SIZE: Size = Size { n: 4, m: 3, d: 2 };
 
@@ -269,4 +269,32 @@ fn chart_draws_one_labelled_bar_per_row() {
         assert!(svg.contains(text), "the chart lacks {text:?}");
     }
     assert!(chart::write_svg(&path, "empty", &[]).is_err());
+}
+
+#[test]
+fn the_c_line_names_the_compiler_flags_and_threads_or_its_absence() {
+    let info: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"numpy": "2.4.6", "c_compiler": "cc (Debian 12.2.0-14) 12.2.0",
+            "c_flags": "-O3 -march=native -fopenmp", "c_omp_threads": 2}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        header::c_line(Some(&info)).as_deref(),
+        Some(
+            "C: cc (Debian 12.2.0-14) 12.2.0, `-O3 -march=native -fopenmp`; OpenMP saw 2 thread(s)."
+        )
+    );
+    let none = serde_json::from_str(r#"{"c_compiler": "none"}"#).unwrap();
+    assert!(
+        header::c_line(Some(&none))
+            .unwrap()
+            .contains("no C compiler")
+    );
+    let without = serde_json::from_str(r#"{"numpy": "2.4.6"}"#).unwrap();
+    assert_eq!(
+        header::c_line(Some(&without)),
+        None,
+        "no C peer asked for: no line"
+    );
+    assert_eq!(header::c_line(None), None);
 }
