@@ -147,8 +147,9 @@ enum Command {
         /// Threads on both sides [default: the number of cores]
         #[arg(long)]
         threads: Option<usize>,
-        /// Timed calls per variant within each process, after its warm-up call.
-        #[arg(long, default_value_t = 1)]
+        /// Timed calls per variant within each process, after its warm-up call
+        /// (the first timed call after the warm-up is sometimes an outlier).
+        #[arg(long, default_value_t = 2)]
         inner: usize,
         /// A smoke run: small sizes, one round; writes to target/compare/quick/, not the book.
         #[arg(long)]

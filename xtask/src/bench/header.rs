@@ -27,9 +27,7 @@ pub fn command_line(
         "cargo xtask bench --compare python --lab {lab} --sizes {sizes} --repeats {repeats} \
          --threads {threads}"
     );
-    if options.inner > 1 {
-        line += &format!(" --inner {}", options.inner);
-    }
+    line += &format!(" --inner {}", options.inner);
     if options.quick {
         line += " --quick";
     }
