@@ -1,6 +1,6 @@
-//! Every variant must compute the same matrix as the reference (NumPy's trick for lab 2): its
-//! checksum and three sampled entries, within a relative tolerance. A fast wrong answer is
-//! not a result.
+//! Every variant must compute the same matrix as the reference (NumPy's trick for lab 2,
+//! SciPy's `cdist` for lab 3): its checksum and three sampled entries, within a relative
+//! tolerance. A fast wrong answer is not a result.
 
 use std::collections::BTreeSet;
 

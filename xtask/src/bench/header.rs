@@ -37,6 +37,7 @@ pub fn command_line(
 /// The bullet list above the table: machine, date and load; builds; versions; environment.
 pub fn context_lines(
     root: &Path,
+    peers: &LabPeers,
     info: &BTreeMap<Side, Map<String, Value>>,
     threads: usize,
     load_before: Option<f64>,
@@ -98,16 +99,7 @@ pub fn context_lines(
             RUST_MALLOC.0,
             RUST_MALLOC.1
         ),
-        format!(
-            "Python {}: NumPy {} (BLAS: {blas}), SciPy {}, numexpr {}, numba {} (threading \
-             layer {}).",
-            get(Side::Python, "python"),
-            get(Side::Python, "numpy"),
-            get(Side::Python, "scipy"),
-            get(Side::Python, "numexpr"),
-            get(Side::Python, "numba"),
-            get(Side::Python, "numba_threading_layer"),
-        ),
+        python_line(peers, &|key| get(Side::Python, key), &blas),
         format!(
             "Threads: {} = {threads}; rayon saw {}. `OPENBLAS_CORETYPE` {}.",
             THREAD_VARIABLES.map(|v| format!("`{v}`")).join(", "),
@@ -120,6 +112,29 @@ pub fn context_lines(
     ];
     lines.extend(c_line(info.get(&Side::Python)));
     lines
+}
+
+/// `Python 3.11.7: NumPy 2.4.6 (BLAS: …), SciPy 1.17.1, numba 0.68.1 (threading layer omp).`:
+/// the versions the Python side reported (`get` by info key), the lab's packages in its order.
+pub fn python_line(peers: &LabPeers, get: &dyn Fn(&str) -> String, blas: &str) -> String {
+    let packages: Vec<String> = peers
+        .python_packages
+        .iter()
+        .map(|&(key, label)| match key {
+            "numba" => format!(
+                "{label} {} (threading layer {})",
+                get(key),
+                get("numba_threading_layer")
+            ),
+            _ => format!("{label} {}", get(key)),
+        })
+        .collect();
+    format!(
+        "Python {}: NumPy {} (BLAS: {blas}), {}.",
+        get("python"),
+        get("numpy"),
+        packages.join(", ")
+    )
 }
 
 /// The C peer's compiler, flags and OpenMP threads, as the Python side reported them when it

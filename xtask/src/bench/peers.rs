@@ -1,6 +1,6 @@
 //! What each lab compares: its Python script and Rust example, the variants on each side (in
 //! the order the table lists them), the sizes, and the reference the others must agree with.
-//! Labs 3 and 6 add their entry to [`ALL`].
+//! Lab 6 adds its entry to [`ALL`].
 
 /// Which language a variant is written in. Rust variants run twice: in the baseline build and
 /// in the `target-cpu=native` build.
@@ -82,6 +82,11 @@ pub struct LabPeers {
     pub ratio_size: &'static str,
     /// The variant every other one is checked against, and the ratios are relative to.
     pub reference: &'static str,
+    /// The reference in a few words, for the table's "below 1: faster than …".
+    pub reference_short: &'static str,
+    /// The Python packages the table's header names after NumPy: (info key, label), in
+    /// order; numba's gets its threading layer.
+    pub python_packages: &'static [(&'static str, &'static str)],
     /// A variant whose first call includes a JIT compile, worth reporting.
     pub jit_variant: Option<&'static str>,
     pub variants: &'static [Variant],
@@ -132,6 +137,12 @@ pub const VECTORIZATION: LabPeers = LabPeers {
     quick_sizes: &["300x200x20", "1000x1000x50"],
     ratio_size: "5000x5000x50",
     reference: "numpy_trick",
+    reference_short: "NumPy",
+    python_packages: &[
+        ("scipy", "SciPy"),
+        ("numexpr", "numexpr"),
+        ("numba", "numba"),
+    ],
     jit_variant: Some("numba_parallel"),
     variants: &[
         python(
@@ -178,8 +189,85 @@ pub const VECTORIZATION: LabPeers = LabPeers {
     ],
 };
 
+pub const PARALLEL: LabPeers = LabPeers {
+    lab: "03-parallel",
+    what: "Cityblock distance matrix r_ij = Σ_k |x_ik − y_jk|",
+    data: "x (n×d) and y (m×d) uniform in [0, 10), NumPy's `default_rng(699)`",
+    script: "solutions/03-parallel/python/cityblock_peers.py",
+    requirements: "solutions/03-parallel/python/requirements.txt",
+    package: "parallel-solution",
+    example: "compare",
+    // The course's sizes (DESIGN.md §6) and the CSCS notebook's 2000×2000×50.
+    sizes: &[
+        "500x500x500",
+        "2000x2000x50",
+        "5000x5000x50",
+        "10000x10000x3",
+    ],
+    quick_sizes: &["300x200x20", "1000x1000x50"],
+    ratio_size: "5000x5000x50",
+    reference: "scipy_cdist",
+    reference_short: "SciPy's `cdist`",
+    python_packages: &[("scipy", "SciPy"), ("numba", "numba"), ("dask", "dask")],
+    jit_variant: Some("numba_parallel"),
+    variants: &[
+        python("scipy_cdist", "SciPy `cdist(x, y, 'cityblock')`"),
+        python(
+            "numba_parallel",
+            "numba `@njit(parallel=True)`, prange rows",
+        ),
+        // The chart's labels are cut beyond about 60 characters, side included.
+        python(
+            "numba1_cscs",
+            "CSCS numba1, prange over k, no `parallel=True`",
+        ),
+        python(
+            "numba2_cscs",
+            "CSCS numba2, `norm(x[i]-y[j], 1)`, no `parallel=True`",
+        ),
+        python(
+            "dask_cdist",
+            "dask: `delayed(cdist)` per chunk of rows, threads",
+        ),
+        python(
+            "multiprocessing_rows",
+            "multiprocessing `Pool.map` over chunks of rows (ULHPC)",
+        ),
+        python(
+            "c_blocked",
+            "C blocked kernel, gcc -O3 -march=native -fopenmp",
+        ),
+        python("c_loop", "C i-j-k loop, `omp parallel for` over rows"),
+        rust("iter", "serial `cityblock_iter`"),
+        rust("par_rows", "parallel over rows `cityblock_par_rows`"),
+        rust(
+            "par_columns",
+            "parallel over columns `cityblock_par_columns`",
+        ),
+        rust("join", "divide and conquer `cityblock_join`"),
+        rust("blocked", "blocked kernel `cityblock_blocked`"),
+    ],
+    notes: &[
+        "CSCS numba1 and numba2 are the notebook's functions as written, bug included: \
+         `@jit(nopython=True)` without `parallel=True`, so their `prange` (over k in numba1, \
+         over j of `np.linalg.norm(x[i] - y[j], 1)` in numba2) runs serially.",
+        "—: not run. The serial variants (Rust's `cityblock_iter`, CSCS numba1 and numba2) \
+         run only up to 2000×2000×50.",
+        "SciPy's `cdist` is single-threaded; the dask variant runs one `cdist` per thread (it \
+         releases the GIL), on one chunk of rows each, and concatenates them; everything else \
+         may use every thread.",
+        "multiprocessing: a fresh `Pool` of one process per thread (fork) for every call, as in \
+         the ULHPC notebook; each process gets one chunk of rows of x and a copy of y and sends \
+         its rows of the result back, all pickled. Each row is NumPy's \
+         `np.abs(row - y).sum(axis=1)`.",
+        "The C kernels (`solutions/03-parallel/c/`: `cityblock_blocked.c`, the Rust blocked \
+         kernel's tiles and blocking in C, and `cityblock_loop.c`, the plain loop) are called \
+         from the Python process through ctypes; they write into a fresh `np.empty` array.",
+    ],
+};
+
 /// Every lab with peers, in lab order.
-pub const ALL: &[&LabPeers] = &[&VECTORIZATION];
+pub const ALL: &[&LabPeers] = &[&VECTORIZATION, &PARALLEL];
 
 pub fn for_lab(lab: &str) -> Option<&'static LabPeers> {
     ALL.iter().copied().find(|peers| peers.lab == lab)

@@ -107,8 +107,9 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(
         out,
         "\nTimes in ms, best of all runs. Ratio: time ÷ the time of {reference} at {} \
-         (below 1: faster than NumPy).",
-        report.ratio_size.pretty()
+         (below 1: faster than {}).",
+        report.ratio_size.pretty(),
+        report.peers.reference_short
     );
     let notes = report.peers.notes.iter().copied();
     for note in notes.chain(report.notes.iter().map(String::as_str)) {

@@ -298,3 +298,153 @@ fn the_c_line_names_the_compiler_flags_and_threads_or_its_absence() {
     );
     assert_eq!(header::c_line(None), None);
 }
+
+#[test]
+fn every_lab_entry_is_consistent_and_names_what_its_two_sides_run() {
+    let root = crate::workspace::root();
+    for peers in peers::ALL {
+        let lab = peers.lab;
+        assert_eq!(peers::for_lab(lab).map(|p| p.lab), Some(lab));
+        for list in [peers.sizes, peers.quick_sizes] {
+            size::parse_list(&list.join(",")).unwrap();
+        }
+        assert!(peers.sizes.contains(&peers.ratio_size), "{lab}: ratio size");
+        assert!(
+            peers.what.contains(" r_ij"),
+            "{lab}: the chart's title is `what` up to r_ij"
+        );
+        let python = |name: &str| peers.variant(peers::Language::Python, name).is_some();
+        assert!(
+            python(peers.reference),
+            "{lab}: the reference is a Python variant"
+        );
+        assert!(peers.jit_variant.is_none_or(python), "{lab}: jit variant");
+        // Each variant's name must be one its side prints: the script's VARIANTS keys,
+        // the example's table of functions (a name missing there never gets a row).
+        let script = std::fs::read_to_string(root.join(peers.script)).unwrap();
+        let example = root
+            .join(peers.script)
+            .parent()
+            .and_then(|python| python.parent())
+            .unwrap()
+            .join("examples")
+            .join(peers.example)
+            .join("main.rs");
+        let example = std::fs::read_to_string(&example).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for variant in peers.variants {
+            assert!(
+                seen.insert((variant.language == peers::Language::Rust, variant.name)),
+                "{lab}: `{}` twice",
+                variant.name
+            );
+            let (text, quoted) = match variant.language {
+                peers::Language::Python => (&script, format!("\"{}\":", variant.name)),
+                peers::Language::Rust => (&example, format!("\"{}\",", variant.name)),
+            };
+            assert!(
+                text.contains(&quoted),
+                "{lab}: `{}` is not a variant of its side",
+                variant.name
+            );
+        }
+    }
+    assert!(peers::for_lab("03-parallel").is_some(), "lab 3 has peers");
+}
+
+#[test]
+fn the_labs_pins_agree_so_that_the_shared_venv_satisfies_them_all() {
+    let root = crate::workspace::root();
+    let mut pinned: BTreeMap<String, (String, &str)> = BTreeMap::new();
+    for peers in peers::ALL {
+        let text = std::fs::read_to_string(root.join(peers.requirements)).unwrap();
+        for (name, version) in venv::parse_pins(&text).unwrap() {
+            let key = name.to_lowercase().replace('_', "-");
+            if let Some((other, lab)) = pinned.get(&key) {
+                assert_eq!(
+                    &version, other,
+                    "{name}: {} pins {version}, {lab} pins {other}: one .venv cannot have both",
+                    peers.lab
+                );
+            }
+            pinned.insert(key, (version, peers.lab));
+        }
+    }
+    for needed in ["numpy", "scipy", "numba", "dask"] {
+        assert!(pinned.contains_key(needed), "{needed} is pinned");
+    }
+}
+
+#[test]
+fn the_python_line_names_each_labs_packages() {
+    let info: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"python": "3.11.7", "numpy": "2.4.6", "scipy": "1.17.1", "numexpr": "2.14.2",
+            "numba": "0.68.1", "numba_threading_layer": "omp", "dask": "2026.8.0"}"#,
+    )
+    .unwrap();
+    let get = |key: &str| {
+        info.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_string()
+    };
+    assert_eq!(
+        header::python_line(&peers::VECTORIZATION, &get, "openblas"),
+        "Python 3.11.7: NumPy 2.4.6 (BLAS: openblas), SciPy 1.17.1, numexpr 2.14.2, \
+         numba 0.68.1 (threading layer omp)."
+    );
+    assert_eq!(
+        header::python_line(&peers::PARALLEL, &get, "openblas"),
+        "Python 3.11.7: NumPy 2.4.6 (BLAS: openblas), SciPy 1.17.1, \
+         numba 0.68.1 (threading layer omp), dask 2026.8.0."
+    );
+}
+
+#[test]
+fn lab_3s_table_is_relative_to_cdist_and_leaves_out_what_did_not_run() {
+    let big = Size {
+        n: 5000,
+        m: 5000,
+        d: 50,
+    };
+    let mut records = vec![
+        record(Side::Python, "scipy_cdist", 0.01, 1.0),
+        record(Side::Python, "numba1_cscs", 0.02, 1.0),
+        record(Side::RustBaseline, "iter", 0.03, 1.0),
+    ];
+    for (side, variant, seconds) in [
+        (Side::Python, "scipy_cdist", 0.4),
+        (Side::RustNative, "blocked", 0.02),
+    ] {
+        let mut at_big = record(side, variant, seconds, 1.0);
+        at_big.size = big;
+        records.push(at_big);
+    }
+    let best = record::best_of(&records);
+    let sizes = [SIZE, big];
+    let report = Report {
+        peers: &peers::PARALLEL,
+        sizes: &sizes,
+        best: &best,
+        ratio_size: big,
+        command: "cargo xtask bench --compare python --lab parallel".into(),
+        method: "How.".into(),
+        context: vec![],
+        notes: vec![],
+    };
+    let markdown = table::markdown(&report);
+    assert!(
+        markdown.contains("(below 1: faster than SciPy's `cdist`)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .contains("| Rust (native) | blocked kernel `cityblock_blocked` | — | 20.0 | 0.05 |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| Rust (baseline) | serial `cityblock_iter` | 30.0 | — | — |"),
+        "serial only at the small size:\n{markdown}"
+    );
+    assert_eq!(table::rows(&report).len(), 4, "{markdown}");
+}
