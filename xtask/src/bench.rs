@@ -1,12 +1,15 @@
 //! `cargo xtask bench --compare python`: a lab's Rust solutions against the original course's
-//! Python (NumPy, numexpr, SciPy, numba), side by side on one machine (DESIGN.md §6): the
-//! same data, the same thread count, interleaved rounds, best of each after a full-size
-//! warm-up. Every variant's result is checked against the reference before any time counts.
+//! Python (NumPy, numexpr, SciPy, numba, dask, multiprocessing) and C kernels, side by side
+//! on one machine (DESIGN.md §6): the same data, the same thread count, interleaved rounds,
+//! best of each after a full-size warm-up. Every variant's result is checked against the
+//! reference before any time counts.
 //!
 //! Writes `book/src/labs/measured/<lab>.md` (the table the lab's chapter includes),
 //! `book/src/labs/img/<lab>-compare.svg` (the chart) and the raw JSON lines under
 //! `target/compare/`. With `--quick` everything goes to `target/compare/quick/` instead: a
 //! smoke run never overwrites the book's measurements.
+//!
+//! `--scaling` runs lab 3's scaling study instead (threads, not languages): [`scaling`].
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -29,6 +32,7 @@ mod header;
 mod machine;
 mod peers;
 mod record;
+pub mod scaling;
 mod size;
 mod table;
 mod venv;
@@ -62,6 +66,9 @@ const THREAD_VARIABLES: [&str; 8] = [
 /// glibc's malloc only with this tunable, and lab 1 measured a five-fold difference on 200 MB
 /// of fresh memory.
 const RUST_MALLOC: (&str, &str) = ("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+
+/// Timed calls per variant within each process, unless `--inner` says otherwise.
+pub const DEFAULT_INNER: usize = 2;
 
 /// Longer than any process of a full run takes; a hung one is killed.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -98,19 +105,28 @@ struct Paths {
 impl Paths {
     fn new(root: &Path, lab: &str, quick: bool) -> Paths {
         let compare = root.join("target").join("compare");
-        let (table_dir, chart_dir) = match quick {
-            true => (compare.join("quick"), compare.join("quick")),
-            false => (
-                root.join("book/src/labs/measured"),
-                root.join("book/src/labs/img"),
-            ),
-        };
+        let (table_dir, chart_dir) = output_dirs(root, quick);
         Paths {
             data: compare.join("data"),
             raw: compare.join(format!("{lab}{}.jsonl", if quick { "-quick" } else { "" })),
             table: table_dir.join(format!("{lab}.md")),
             chart: chart_dir.join(format!("{lab}-compare.svg")),
         }
+    }
+}
+
+/// Where the tables and the charts go: the book's directories, or target/compare/quick/ for
+/// a smoke run (which must never overwrite the book's measurements).
+fn output_dirs(root: &Path, quick: bool) -> (PathBuf, PathBuf) {
+    match quick {
+        true => {
+            let quick = root.join("target/compare/quick");
+            (quick.clone(), quick)
+        }
+        false => (
+            root.join("book/src/labs/measured"),
+            root.join("book/src/labs/img"),
+        ),
     }
 }
 
@@ -246,7 +262,7 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
             peers.data,
             options.inner.max(1)
         ),
-        context: header::context_lines(root, &info, threads, load_before, load_after),
+        context: header::context_lines(root, peers, &info, threads, load_before, load_after),
         notes: header::jit_note(peers, &best, &sizes).into_iter().collect(),
     };
     let markdown = table::markdown(&report);
@@ -290,6 +306,21 @@ struct SideOutput {
 }
 
 fn run_side(command: Command) -> Result<SideOutput> {
+    let stdout = run_to_end(command)?;
+    let parsed = record::parse(&stdout)?;
+    for line in &parsed.other_lines {
+        println!("  (not JSON, ignored) {line}");
+    }
+    let raw = json_lines(&stdout);
+    Ok(SideOutput {
+        records: parsed.records,
+        info: parsed.info,
+        raw,
+    })
+}
+
+/// Runs a measuring process to its end (at most PROCESS_TIMEOUT); its stdout.
+fn run_to_end(command: Command) -> Result<String> {
     let program = format!("{command:?}");
     let captured = process::capture(command, PROCESS_TIMEOUT)?;
     if captured.timed_out {
@@ -304,21 +335,16 @@ fn run_side(command: Command) -> Result<SideOutput> {
             crate::cargo::excerpt(&captured.stderr, 30)
         );
     }
-    let parsed = record::parse(&captured.stdout)?;
-    for line in &parsed.other_lines {
-        println!("  (not JSON, ignored) {line}");
-    }
-    let raw = captured
-        .stdout
+    Ok(captured.stdout)
+}
+
+/// The JSON lines of a process's stdout, for the raw files under target/compare.
+fn json_lines(stdout: &str) -> String {
+    stdout
         .lines()
         .filter(|line| line.trim_start().starts_with('{'))
         .map(|line| format!("{line}\n"))
-        .collect();
-    Ok(SideOutput {
-        records: parsed.records,
-        info: parsed.info,
-        raw,
-    })
+        .collect()
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {

@@ -7,6 +7,7 @@
 //! - `cargo xtask handout OUTDIR`: the tree a student receives (no solutions).
 //! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.
 //! - `cargo xtask bench --compare python`: the labs' Rust against the course's Python, measured.
+//! - `cargo xtask bench --scaling`: lab 3's kernels at 1, 2, … threads, as the ULHPC table.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -127,31 +128,41 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Time a lab's Rust solutions against the original course's Python, side by side:
-    /// the table and chart for the book (book/src/labs/measured/, book/src/labs/img/).
+    /// Time a lab's Rust solutions against the original course's Python, side by side, or
+    /// (--scaling) lab 3's kernels at 1, 2, … threads: tables and charts for the book
+    /// (book/src/labs/measured/, book/src/labs/img/).
     Bench {
         /// What to compare with: the course's own Python (NumPy, numexpr, SciPy, numba),
         /// run from a venv in .venv that this creates and fills on first use.
-        #[arg(long, value_enum, default_value = "python")]
+        #[arg(long, value_enum, default_value = "python", conflicts_with = "scaling")]
         compare: Peer,
+        /// Instead of comparing: a scaling study of lab 3, like the ULHPC notebook's table.
+        /// Its blocked and par_rows kernels at 1 to `cores` threads, then 2× and 4× the cores
+        /// (oversubscribed), one rayon pool per thread count; a table per kernel (times, speed-up,
+        /// efficiency) and a speed-up chart. The full grid is cut to about 10 minutes.
+        #[arg(long)]
+        scaling: bool,
         /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
         /// (`vectorization`); default: every lab with Python peers.
-        #[arg(long = "lab")]
+        #[arg(long = "lab", conflicts_with = "scaling")]
         labs: Vec<String>,
-        /// Problem sizes n×m×d, e.g. `2000x2000x50,5000x5000x50`; default: the lab's.
+        /// Problem sizes n×m×d, e.g. `2000x2000x50,5000x5000x50`; default: the lab's (with
+        /// --scaling: the study's, n = m from 500 to 10000 at d = 500, and 5000×5000×50).
         #[arg(long)]
         sizes: Option<String>,
         /// Interleaved rounds (Python, Rust baseline, Rust native); the best of each counts.
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 5, conflicts_with = "scaling")]
         repeats: usize,
         /// Threads on both sides [default: the number of cores]
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scaling")]
         threads: Option<usize>,
         /// Timed calls per variant within each process, after its warm-up call
-        /// (the first timed call after the warm-up is sometimes an outlier).
-        #[arg(long, default_value_t = 2)]
-        inner: usize,
-        /// A smoke run: small sizes, one round; writes to target/compare/quick/, not the book.
+        /// (the first timed call after the warm-up is sometimes an outlier)
+        /// [default: 2; with --scaling, per cell: 3]
+        #[arg(long)]
+        inner: Option<usize>,
+        /// A smoke run: small sizes, one round (with --scaling: threads 1, cores and 2×
+        /// cores); writes to target/compare/quick/, not the book.
         #[arg(long)]
         quick: bool,
     },
@@ -253,6 +264,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench {
             compare: Peer::Python,
+            scaling,
             labs,
             sizes,
             repeats,
@@ -261,13 +273,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             quick,
         } => {
             handout::require_instructor_tree(&root, "bench")?;
+            if scaling {
+                let options = bench::scaling::Options {
+                    sizes,
+                    inner: inner.unwrap_or(bench::scaling::DEFAULT_INNER),
+                    quick,
+                };
+                bench::scaling::run(&root, &options)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             let options = bench::Options {
                 labs,
                 sizes,
                 repeats,
                 threads: threads.unwrap_or(cores),
-                inner,
+                inner: inner.unwrap_or(bench::DEFAULT_INNER),
                 quick,
             };
             bench::run(&root, &options)?;

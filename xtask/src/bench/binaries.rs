@@ -17,10 +17,15 @@ pub const NATIVE_TARGET_DIR: &str = "target/compare-native";
 
 /// Builds the lab's example for a Rust side (cargo's progress shows); returns the executable.
 pub fn build(root: &Path, peers: &LabPeers, side: Side) -> Result<PathBuf> {
+    build_example(root, peers.package, peers.example, side)
+}
+
+/// Builds `example` of `package` in release mode for a Rust side; returns the executable.
+pub fn build_example(root: &Path, package: &str, example: &str, side: Side) -> Result<PathBuf> {
     let mut command = cargo::command(root);
     command
-        .args(["build", "--release", "--package", peers.package])
-        .args(["--example", peers.example])
+        .args(["build", "--release", "--package", package])
+        .args(["--example", example])
         .arg("--message-format=json-render-diagnostics")
         .stderr(Stdio::inherit());
     if side == Side::RustNative {
@@ -33,17 +38,12 @@ pub fn build(root: &Path, peers: &LabPeers, side: Side) -> Result<PathBuf> {
     let out = cargo::output(&mut command)?;
     if !out.status.success() {
         bail!(
-            "could not build the example `{}` of {} ({})",
-            peers.example,
-            peers.package,
+            "could not build the example `{example}` of {package} ({})",
             side.label()
         );
     }
-    example_executable(&String::from_utf8_lossy(&out.stdout), peers.example).with_context(|| {
-        format!(
-            "cargo built no executable for the example `{}` of {}",
-            peers.example, peers.package
-        )
+    example_executable(&String::from_utf8_lossy(&out.stdout), example).with_context(|| {
+        format!("cargo built no executable for the example `{example}` of {package}")
     })
 }
 
