@@ -26,20 +26,21 @@ after one full-size warm-up call (first touch of fresh memory and numba's JIT
 compile are paid there). xtask sets the thread counts (OMP_NUM_THREADS, ...).
 """
 
-import argparse
 import ctypes
 import json
 import multiprocessing
 import os
 import platform
-import shutil
-import subprocess
 import sys
-import time
 
 import numpy as np
 
-SEED = 699  # the ULHPC course's seed
+# The data files, C builds, timing and command line are shared with lab 2.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, os.pardir, "02-vectorization", "python"))
+import peers_harness as harness  # noqa: E402
+
+STEM = "cityblock"  # the data files' names
 
 # The serial variants (the CSCS numba ones run serially: see above) only up
 # to this much work, n*m*d = 2000x2000x50, as the Rust side's serial loop.
@@ -50,32 +51,6 @@ SERIAL_MAX_WORK = 2000 * 2000 * 50
 def threads():
     """The thread (and process) count xtask asked for, as OpenMP reads it."""
     return int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
-
-
-def parse_size(text):
-    n, m, d = (int(part) for part in text.split("x"))
-    return n, m, d
-
-
-def data_paths(directory, size):
-    stem = os.path.join(directory, f"cityblock_{size}_seed{SEED}")
-    return stem + "_x.npy", stem + "_y.npy"
-
-
-def make_data(directory, size):
-    """x (n, d) and y (m, d), uniform in [0, 10) as in the course; written
-    once per size (atomically: a killed run leaves no half-written file)."""
-    n, m, d = parse_size(size)
-    x_path, y_path = data_paths(directory, size)
-    if os.path.exists(x_path) and os.path.exists(y_path):
-        return False
-    rng = np.random.default_rng(SEED)
-    for path, rows in ((x_path, n), (y_path, m)):
-        points = 10.0 * rng.random((rows, d))
-        with open(path + ".tmp", "wb") as file:
-            np.save(file, points)
-        os.replace(path + ".tmp", path)
-    return True
 
 
 # --- the variants ----------------------------------------------------------
@@ -170,68 +145,21 @@ def multiprocessing_rows(x, y):
 
 
 # The C peers: their sources, and how they are built (the labels say these flags).
+# The C peers' sources (built with harness.C_FLAGS, which the table's labels name).
 C_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "c")
 C_SOURCES = [os.path.join(C_DIR, name) for name in ("cityblock_blocked.c", "cityblock_loop.c")]
-C_FLAGS = ["-O3", "-march=native", "-fopenmp"]
 
 
 def _c_kernels(directory):
-    """Builds ../c/*.c into one shared library beside the data directory
-    (target/compare/c/ under xtask), again only when a source is newer or the
-    compiler or flags changed. Returns ({name: function}, info dict)."""
-    candidates = [os.environ["CC"]] if os.environ.get("CC") else ["cc", "gcc", "clang"]
-    compiler = next((path for path in map(shutil.which, candidates) if path), None)
-    if compiler is None:
-        return {}, {"c_compiler": "none"}
-    version = subprocess.run([compiler, "--version"], capture_output=True, text=True)
-    version = (version.stdout.splitlines() or ["?"])[0].strip()
-    found = {"c_compiler": version, "c_flags": " ".join(C_FLAGS)}
-    build = os.path.join(os.path.dirname(os.path.abspath(directory)), "c")
-    os.makedirs(build, exist_ok=True)
-    library = os.path.join(build, "cityblock.so")
-    command = [compiler, *C_FLAGS, "-shared", "-fPIC", *map(os.path.abspath, C_SOURCES), "-o"]
-    stamp = json.dumps({"command": command, "version": version})
-    try:
-        with open(library + ".stamp") as file:
-            built_with = file.read()
-    except OSError:
-        built_with = None
-    newest = max(map(os.path.getmtime, C_SOURCES))
-    if (not os.path.exists(library) or os.path.getmtime(library) < newest
-            or built_with != stamp):
-        partial = f"{library}.{os.getpid()}.tmp"  # atomic: never a half-written .so
-        compiled = subprocess.run([*command, partial], capture_output=True, text=True)
-        if compiled.returncode != 0:
-            if os.path.exists(partial):
-                os.remove(partial)
-            print(f"C peers skipped, {compiler} failed:\n{compiled.stderr}", file=sys.stderr)
-            found["c_compiler"] = f"{version} (compile failed)"
-            return {}, found
-        os.replace(partial, library)
-        with open(library + ".stamp", "w") as file:
-            file.write(stamp)
-    lib = ctypes.CDLL(library)
-    found["c_omp_threads"] = lib.omp_get_max_threads()  # libgomp's own count
-    pointer = ctypes.POINTER(ctypes.c_double)
-
-    def wrap(kernel):
-        kernel.argtypes = [pointer, pointer, pointer, ctypes.c_long, ctypes.c_long, ctypes.c_long]
-
-        def call(x, y):
-            x = np.ascontiguousarray(x, dtype=np.float64)
-            y = np.ascontiguousarray(y, dtype=np.float64)
-            (n, d), m = x.shape, y.shape[0]
-            assert y.shape == (m, d), (x.shape, y.shape)
-            r = np.empty((n, m))
-            if kernel(*(a.ctypes.data_as(pointer) for a in (x, y, r)), n, m, d):
-                raise MemoryError(f"{kernel.__name__} could not allocate its packed copies")
-            return r
-
-        return call
-
+    """Builds ../c/*.c into one shared library (once) and loads it:
+    ({name: function}, info dict)."""
+    lib, found = harness.build_c_library(directory, C_SOURCES, "cityblock.so", "C peers")
+    if lib is None:
+        return {}, found
     lib.cityblock_blocked.restype = ctypes.c_int
     lib.cityblock_loop.restype = None
-    return {"c_blocked": wrap(lib.cityblock_blocked), "c_loop": wrap(lib.cityblock_loop)}, found
+    kernels = {"c_blocked": lib.cityblock_blocked, "c_loop": lib.cityblock_loop}
+    return {name: harness.wrap_c_kernel(kernel) for name, kernel in kernels.items()}, found
 
 
 # In the table's order; None: compiled or built on first use.
@@ -249,55 +177,15 @@ NUMBA = {"numba_parallel", "numba1_cscs", "numba2_cscs"}
 C_PEERS = {"c_blocked", "c_loop"}
 
 
-# --- measuring -------------------------------------------------------------
-
-def checksum(r):
-    # Row sums, then their sum: within ~1e-12 of the Rust side's same order.
-    return float(r.sum(axis=1).sum())
-
-
-def samples(r):
-    n, m = r.shape
-    if n == 0 or m == 0:
-        return []
-    return [float(r[0, 0]), float(r[n // 2, m // 3]), float(r[n - 1, m - 1])]
-
-
-def measure(name, function, x, y, size, inner):
-    started = time.perf_counter()
-    r = function(x, y)  # warm-up, full size (and numba's compile)
-    warmup = time.perf_counter() - started
-    del r
-    times = []
-    for _ in range(inner):
-        started = time.perf_counter()
-        r = function(x, y)
-        times.append(time.perf_counter() - started)
-        last = r
-        del r
-    return {
-        "side": "python",
-        "variant": name,
-        "size": size,
-        "seconds": min(times),
-        "warmup_seconds": warmup,
-        "checksum": checksum(last),
-        "samples": samples(last),
-    }
-
-
 def run(directory, sizes, inner, wanted):
     if not wanted or wanted & C_PEERS:
         kernels, found = _c_kernels(directory)
         VARIANTS.update(kernels)
-        print(json.dumps({"side": "python", "info": found}), flush=True)
+        harness.print_info(found)
     if not wanted or wanted & NUMBA:
         VARIANTS.update(_numba_kernels())  # compiled lazily, on each one's first call
     for size in sizes:
-        n, m, d = parse_size(size)
-        x_path, y_path = data_paths(directory, size)
-        x, y = np.load(x_path), np.load(y_path)
-        assert x.shape == (n, d) and y.shape == (m, d), (x.shape, y.shape, size)
+        n, m, d, x, y = harness.load(directory, STEM, size)
         for name, function in VARIANTS.items():
             if wanted and name not in wanted:
                 continue
@@ -305,12 +193,9 @@ def run(directory, sizes, inner, wanted):
                 continue
             if function is None:
                 continue  # a C peer without a compiler, or it failed: said in the info line
-            print(json.dumps(measure(name, function, x, y, size, inner)), flush=True)
+            print(json.dumps(harness.measure(name, function, x, y, size, inner)), flush=True)
             if name == "numba_parallel" and size == sizes[0]:
-                import numba  # known only once a parallel function has run
-
-                layer = {"numba_threading_layer": numba.threading_layer()}
-                print(json.dumps({"side": "python", "info": layer}), flush=True)
+                harness.print_numba_layer()
 
 
 def info():
@@ -327,46 +212,12 @@ def info():
         "dask": dask.__version__,
         "numba_threads": numba.config.NUMBA_NUM_THREADS,
     }
-    try:
-        from threadpoolctl import threadpool_info
-
-        found["blas"] = [
-            {key: pool.get(key) for key in
-             ("internal_api", "version", "architecture", "num_threads", "threading_layer")}
-            for pool in threadpool_info() if pool.get("user_api") == "blas"
-        ]
-    except ImportError:
-        pass
-    print(json.dumps({"side": "python", "info": found}), flush=True)
+    found["blas"] = harness.blas_info()
+    harness.print_info(found)
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    data = commands.add_parser("data", help="write x and y as .npy, once per size")
-    timed = commands.add_parser("run", help="time every variant, one JSON line each")
-    commands.add_parser("info", help="versions, one JSON line")
-    for command in (data, timed):
-        command.add_argument("--dir", required=True)
-        command.add_argument("--sizes", required=True, help="e.g. 2000x2000x50,5000x5000x50")
-    timed.add_argument("--inner", type=int, default=1, help="timed calls per variant")
-    timed.add_argument("--variants", default="", help="comma-separated; default: all")
-    args = parser.parse_args(argv)
-    if args.command == "info":
-        info()
-        return
-    sizes = [size for size in args.sizes.split(",") if size]
-    if args.command == "data":
-        os.makedirs(args.dir, exist_ok=True)
-        for size in sizes:
-            if make_data(args.dir, size):
-                print(f"wrote {size}", file=sys.stderr)
-        return
-    wanted = {name for name in args.variants.split(",") if name}
-    unknown = wanted - VARIANTS.keys()
-    if unknown:
-        parser.error(f"unknown variants {sorted(unknown)}; known: {sorted(VARIANTS)}")
-    run(args.dir, sizes, max(args.inner, 1), wanted)
+    harness.main(argv, __doc__, STEM, VARIANTS, run, info)
 
 
 if __name__ == "__main__":
