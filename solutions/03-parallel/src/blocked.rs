@@ -20,23 +20,21 @@
 //!
 //! Tests: `cargo test -p parallel --test blocked`.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, s};
 use rayon::prelude::*;
 
 use crate::error::{DimensionMismatch, check_dims};
 use crate::pages::zeroed_matrix;
 
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+pub mod avx512;
+
 // ANCHOR: tile_shape
 /// f64 lanes in one vector register of the CPU this crate is compiled for:
-/// 8 with AVX-512, 4 with AVX2, 2 with the x86-64 baseline (SSE2). Build with
+/// 4 with AVX2 (and with AVX-512: its 8-lane registers get their own tile,
+/// in [`avx512`]), 2 with the x86-64 baseline (SSE2). Build with
 /// `-C target-cpu=native` to use what your CPU has.
-pub const LANES: usize = if cfg!(target_feature = "avx512f") {
-    8
-} else if cfg!(target_feature = "avx") {
-    4
-} else {
-    2
-};
+pub const LANES: usize = if cfg!(target_feature = "avx") { 4 } else { 2 };
 /// Points of x per tile.
 pub const MR: usize = 4;
 /// Points of y per tile: two vectors, so MR × NR / LANES = 8 independent sums
@@ -89,6 +87,30 @@ impl Metric for Euclidean {
 }
 // ANCHOR_END: metric
 
+// ANCHOR: simd_tile
+/// Which tile a metric runs with: the portable [`tile`], or, when the crate is
+/// compiled for AVX-512, [`avx512::tile`].
+pub trait SimdTile: Metric + Sized {
+    fn pairwise(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64>;
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+impl<M: Metric> SimdTile for M {
+    fn pairwise(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
+        drive::<MR, NR>(x, y, |xp, yp, out: TileOut<'_>| {
+            out.store::<M, NR>(&tile::<M>(xp, yp));
+        })
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+impl<M: avx512::SimdMetric> SimdTile for M {
+    fn pairwise(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
+        drive::<{ avx512::MR }, { avx512::NR }>(x, y, avx512::tile_into::<M>)
+    }
+}
+// ANCHOR_END: simd_tile
+
 // ANCHOR: tile
 /// One MR × NR tile: `xp` holds MR values per coordinate, `yp` NR values per
 /// coordinate (packed panels). The fixed-size accumulator array stays in
@@ -113,30 +135,106 @@ pub fn tile<M: Metric>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
 /// each coordinate k, the W values `a[p * W + w, k]` side by side. The last
 /// panel is padded with zeros (their results are computed and dropped).
 pub fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
-    let d = a.ncols();
-    let mut packed = vec![0.0; a.nrows().div_ceil(W) * W * d];
-    for (i, row) in a.rows().into_iter().enumerate() {
-        let panel = &mut packed[(i / W) * W * d..][..W * d];
-        for (k, &v) in row.iter().enumerate() {
-            panel[k * W + i % W] = v;
-        }
-    }
+    let mut packed = vec![0.0; a.nrows().div_ceil(W) * W * a.ncols()];
+    pack_into::<W>(a, &mut packed);
     packed
+}
+
+/// [`pack_panels`] into a zeroed slice of the right length.
+fn pack_into<const W: usize>(a: ArrayView2<'_, f64>, packed: &mut [f64]) {
+    let (len, d) = a.dim();
+    if d == 0 {
+        return;
+    }
+    // One panel per rayon task: at d = 500 packing is a scattered copy of
+    // several MB, worth both cores.
+    packed
+        .par_chunks_mut(W * d)
+        .enumerate()
+        .for_each(|(p, panel)| {
+            let first = p * W;
+            let rows = a.slice(s![first..len.min(first + W), ..]);
+            for (slot, row) in rows.rows().into_iter().enumerate() {
+                for (k, &v) in row.iter().enumerate() {
+                    panel[k * W + slot] = v;
+                }
+            }
+        });
+}
+
+/// Packed panels starting on a 64-byte boundary: a vector load of 8 doubles
+/// from them never straddles two cache lines (on Intel CPUs such a split
+/// load costs about twice a plain one).
+struct AlignedPanels {
+    buffer: Vec<f64>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedPanels {
+    fn pack<const W: usize>(a: ArrayView2<'_, f64>) -> Self {
+        let len = a.nrows().div_ceil(W) * W * a.ncols();
+        // 7 spare values: some start within them is 64-byte aligned.
+        let mut buffer = vec![0.0; len + 7];
+        let start = buffer.as_ptr().align_offset(64).min(7);
+        pack_into::<W>(a, &mut buffer[start..][..len]);
+        Self { buffer, start, len }
+    }
+
+    fn as_slice(&self) -> &[f64] {
+        &self.buffer[self.start..][..self.len]
+    }
 }
 // ANCHOR_END: pack_panels
 
 // ANCHOR: pairwise_blocked
 /// The distance `M` between every row of x (n, d) and every row of y (m, d),
 /// whose d's the caller has checked, in parallel over blocks of rows.
-pub fn pairwise_blocked<M: Metric>(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
+pub fn pairwise_blocked<M: Metric + SimdTile>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Array2<f64> {
+    M::pairwise(x, y)
+}
+
+/// Where a tile's results go: the output from the tile's first row and
+/// column on, its row stride, and how many of its rows and columns lie inside
+/// the matrix (fewer than the tile's at the ragged edges).
+pub struct TileOut<'a> {
+    pub out: &'a mut [f64],
+    pub stride: usize,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl TileOut<'_> {
+    /// Stores the finished sums of the part of a tile inside the matrix.
+    #[inline(always)]
+    pub fn store<M: Metric, const TC: usize>(self, sums: &[[f64; TC]]) {
+        for (r, sum_row) in sums.iter().enumerate().take(self.rows) {
+            let out_row = &mut self.out[r * self.stride..][..self.cols];
+            for (o, &s) in out_row.iter_mut().zip(sum_row) {
+                *o = M::finish(s);
+            }
+        }
+    }
+}
+
+/// The driver around any `TR` × `TC` tile function.
+fn drive<const TR: usize, const TC: usize>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    tile_into: impl Fn(&[f64], &[f64], TileOut<'_>) + Sync,
+) -> Array2<f64> {
     let ((n, d), m) = (x.dim(), y.nrows());
     let mut out = zeroed_matrix(n, m);
     if n == 0 || m == 0 {
         return out;
     }
-    let (xp, yp) = (pack_panels::<MR>(x), pack_panels::<NR>(y));
+    let (x_panels, y_panels) = (AlignedPanels::pack::<TR>(x), AlignedPanels::pack::<TC>(y));
+    let (xp, yp) = (x_panels.as_slice(), y_panels.as_slice());
     // Enough panels of y to fill Y_BLOCK_BYTES, at least one.
-    let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / NR).max(1) * NR;
+    let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / TC).max(1) * TC;
     let out_data = out.as_slice_mut().expect("a fresh array is row-major");
     out_data
         .par_chunks_mut(ROWS_PER_TASK * m)
@@ -146,17 +244,16 @@ pub fn pairwise_blocked<M: Metric>(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64
             let row_count = rows.len() / m;
             for col_block in (0..m).step_by(cols_per_block) {
                 let block_end = m.min(col_block + cols_per_block);
-                for i0 in (0..row_count).step_by(MR) {
-                    let x_panel = &xp[(first_row + i0) * d..][..MR * d];
-                    for j0 in (col_block..block_end).step_by(NR) {
-                        let sums = tile::<M>(x_panel, &yp[j0 * d..][..NR * d]);
-                        // Store the part of the tile inside the matrix (edges are ragged).
-                        for (r, sum_row) in sums.iter().enumerate().take(row_count - i0) {
-                            let out_row = &mut rows[(i0 + r) * m + j0..][..NR.min(m - j0)];
-                            for (o, &s) in out_row.iter_mut().zip(sum_row) {
-                                *o = M::finish(s);
-                            }
-                        }
+                for i0 in (0..row_count).step_by(TR) {
+                    let x_panel = &xp[(first_row + i0) * d..][..TR * d];
+                    for j0 in (col_block..block_end).step_by(TC) {
+                        let out = TileOut {
+                            out: &mut rows[i0 * m + j0..],
+                            stride: m,
+                            rows: TR.min(row_count - i0),
+                            cols: TC.min(m - j0),
+                        };
+                        tile_into(x_panel, &yp[j0 * d..][..TC * d], out);
                     }
                 }
             }

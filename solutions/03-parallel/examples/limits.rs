@@ -1,0 +1,81 @@
+//! The two costs the blocked kernel cannot go below, measured apart:
+//! 1. the tile alone, its panels in cache (pair-coordinates per second, one
+//!    thread): the arithmetic's limit on this CPU;
+//! 2. a fresh n × m result written once, in parallel: the memory's limit.
+//!
+//! ```sh
+//! RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
+//!     cargo run --release -p parallel-solution --example limits
+//! ```
+//!
+//! The chapter's "limit of the machine" compares their sum with the kernel.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use parallel_solution::blocked::{Cityblock, TileOut};
+use parallel_solution::pages::zeroed_matrix;
+use rayon::prelude::*;
+
+/// The tile the blocked kernel runs in this build, and its shape.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+use parallel_solution::blocked::avx512::{MR, NR, tile_into};
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+use parallel_solution::blocked::{MR, NR};
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+fn tile_into<M: parallel_solution::blocked::Metric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
+    out.store::<M, NR>(&parallel_solution::blocked::tile::<M>(xp, yp));
+}
+
+/// Best of `rounds` timings of `f`, in seconds.
+fn best_of(rounds: usize, mut f: impl FnMut()) -> f64 {
+    (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() {
+    // 1. One x panel against 64 y panels at d = 50: 10 KB + 400 KB, in L1 and L2.
+    let (d, panels) = (50, 64);
+    let xp: Vec<f64> = (0..MR * d).map(|i| (i as f64 * 0.37).sin()).collect();
+    let yp: Vec<f64> = (0..NR * panels * d).map(|i| (i as f64 * 0.71).cos()).collect();
+    let mut out = vec![0.0; MR * NR];
+    let sweeps = 2000;
+    let seconds = best_of(5, || {
+        for _ in 0..sweeps {
+            for y_panel in yp.chunks_exact(NR * d) {
+                let tile = TileOut { out: &mut out, stride: NR, rows: MR, cols: NR };
+                tile_into::<Cityblock>(black_box(&xp), y_panel, tile);
+            }
+            black_box(&out);
+        }
+    });
+    let per_second = (sweeps * panels * MR * NR * d) as f64 / seconds;
+    println!(
+        "tile {MR}x{NR}, panels in cache, 1 thread: {:.1} G pair-coordinates/s",
+        per_second / 1e9
+    );
+
+    // 2. A fresh 5000 × 5000 result, every value written once, on all threads.
+    let (n, m) = (5000, 5000);
+    let threads = rayon::current_num_threads();
+    let seconds = best_of(5, || {
+        let mut r = zeroed_matrix(n, m);
+        let values = r.as_slice_mut().expect("row-major");
+        values.par_chunks_mut(64 * m).for_each(|rows| rows.fill(1.0));
+        black_box(&r);
+    });
+    println!(
+        "fresh {n}x{m} result written once, {threads} threads: {:.1} ms",
+        seconds * 1e3
+    );
+    let work = (n * m * 50) as f64;
+    println!(
+        "at {n}x{m}x50: the tiles alone on {threads} threads take at least {:.1} ms",
+        work / per_second / threads as f64 * 1e3
+    );
+}
