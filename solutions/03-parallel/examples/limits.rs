@@ -42,13 +42,20 @@ fn main() {
     // 1. One x panel against 64 y panels at d = 50: 10 KB + 400 KB, in L1 and L2.
     let (d, panels) = (50, 64);
     let xp: Vec<f64> = (0..MR * d).map(|i| (i as f64 * 0.37).sin()).collect();
-    let yp: Vec<f64> = (0..NR * panels * d).map(|i| (i as f64 * 0.71).cos()).collect();
+    let yp: Vec<f64> = (0..NR * panels * d)
+        .map(|i| (i as f64 * 0.71).cos())
+        .collect();
     let mut out = vec![0.0; MR * NR];
     let sweeps = 2000;
     let seconds = best_of(5, || {
         for _ in 0..sweeps {
             for y_panel in yp.chunks_exact(NR * d) {
-                let tile = TileOut { out: &mut out, stride: NR, rows: MR, cols: NR };
+                let tile = TileOut {
+                    out: &mut out,
+                    stride: NR,
+                    rows: MR,
+                    cols: NR,
+                };
                 tile_into::<Cityblock>(black_box(&xp), y_panel, tile);
             }
             black_box(&out);
@@ -66,7 +73,9 @@ fn main() {
     let seconds = best_of(5, || {
         let mut r = zeroed_matrix(n, m);
         let values = r.as_slice_mut().expect("row-major");
-        values.par_chunks_mut(64 * m).for_each(|rows| rows.fill(1.0));
+        values
+            .par_chunks_mut(64 * m)
+            .for_each(|rows| rows.fill(1.0));
         black_box(&r);
     });
     println!(

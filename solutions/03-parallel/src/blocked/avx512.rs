@@ -96,7 +96,10 @@ pub fn tile_into<M: SimdMetric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
             }
         }
         if out.rows == MR && out.cols == NR {
-            assert!(out.out.len() >= (MR - 1) * out.stride + NR, "a whole tile fits");
+            assert!(
+                out.out.len() >= (MR - 1) * out.stride + NR,
+                "a whole tile fits"
+            );
             let base = out.out.as_mut_ptr();
             for (r, row) in acc.iter().enumerate() {
                 for (v, &sum) in row.iter().enumerate() {
