@@ -1,0 +1,2 @@
+extern crate ffi_solution as ffi;
+include!("../../../exercises/06-ffi/benches/ffi.rs");
