@@ -32,7 +32,7 @@ pub mod avx512;
 // ANCHOR: tile_shape
 /// f64 lanes in one vector register of the CPU this crate is compiled for:
 /// 4 with AVX2 (and with AVX-512: its 8-lane registers get their own tile,
-/// in [`avx512`]), 2 with the x86-64 baseline (SSE2). Build with
+/// in the `avx512` module), 2 with the x86-64 baseline (SSE2). Build with
 /// `-C target-cpu=native` to use what your CPU has.
 pub const LANES: usize = if cfg!(target_feature = "avx") { 4 } else { 2 };
 /// Points of x per tile.
@@ -89,7 +89,7 @@ impl Metric for Euclidean {
 
 // ANCHOR: simd_tile
 /// Which tile a metric runs with: the portable [`tile`], or, when the crate is
-/// compiled for AVX-512, [`avx512::tile`].
+/// compiled for AVX-512, `avx512::tile_into`.
 pub trait SimdTile: Metric + Sized {
     fn pairwise(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64>;
 }
