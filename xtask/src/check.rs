@@ -10,9 +10,10 @@ use crate::libtest::Outcome;
 use crate::report::{self, Row, Tally};
 use crate::testrun::{self, Tests};
 use crate::ui::Ui;
-use crate::workspace::{self, Lab};
+use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
+mod python;
 mod tools;
 
 pub struct Options {
@@ -25,6 +26,7 @@ enum Step<'a> {
     Lint,
     Solution(&'a Lab),
     Stub(&'a Lab),
+    Python(&'a Lab, &'a PythonToml),
     Doctests,
     XtaskTests,
     Clippy,
@@ -40,6 +42,10 @@ impl Step<'_> {
             Step::Lint => "structure lint".into(),
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
+            Step::Python(lab, _) => format!(
+                "{} python: solution passes pytest, stub fails every pytest test, wheel installs",
+                lab.name
+            ),
             Step::Doctests => "doctests (solutions)".into(),
             Step::XtaskTests => "xtask tests".into(),
             Step::Clippy => "clippy -D warnings".into(),
@@ -63,6 +69,9 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             plan.push(Step::Solution(lab));
         }
         plan.push(Step::Stub(lab));
+        if let Some(python) = &lab.meta.python {
+            plan.push(Step::Python(lab, python));
+        }
     }
     plan.extend([
         Step::Doctests,
@@ -87,6 +96,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
             Step::Solution(lab) => solution(root, lab, options.timeout),
             Step::Stub(lab) => stub(root, lab, options.timeout),
+            Step::Python(lab, python) => python::check(root, lab, python, options.timeout),
             Step::Doctests => tools::doctests(root, &labs),
             Step::XtaskTests => tools::xtask_tests(root, options.timeout),
             Step::Clippy => tools::clippy(root, &labs),

@@ -43,7 +43,7 @@ const ROOT_FILES: [&str; 9] = [
 /// solutions and submissions; students have no use for them.
 const SKIPPED: [&str; 2] = ["xtask/fixtures", "xtask/tests"];
 /// Names never copied, at any depth: build output and caches.
-const JUNK: [&str; 3] = ["target", "__pycache__", "node_modules"];
+const JUNK: [&str; 4] = ["target", "__pycache__", ".pytest_cache", "node_modules"];
 
 /// The student README: a note, the instructor README's introduction, then the students' part.
 const README_TEMPLATE: &str = include_str!("handout/README.md");
@@ -119,9 +119,17 @@ pub fn plan(root: &Path) -> Result<Plan> {
         Content::Text(student_manifest(&read("Cargo.toml")?)?),
     );
     if root.join("Cargo.lock").is_file() {
+        // Each lab's solution crate, and its nested ones (lab 6's Python extension).
         let solutions: Vec<String> = workspace::lab_dirs(root, "solutions")
             .iter()
-            .filter_map(|name| workspace::read_crate(&root.join("solutions").join(name)).ok())
+            .flat_map(|name| {
+                let dir = root.join("solutions").join(name);
+                [
+                    workspace::read_crate(&dir),
+                    workspace::read_crate(&dir.join("python")),
+                ]
+            })
+            .filter_map(Result::ok)
             .map(|krate| krate.package)
             .collect();
         plan.insert(

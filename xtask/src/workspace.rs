@@ -33,6 +33,21 @@ pub struct LabToml {
     /// How `cargo xtask grade` scores the lab: one point per test unless this says otherwise.
     #[serde(default)]
     pub grading: Grading,
+    /// A Python extension nested in the lab (lab 6), checked by `check` with maturin + pytest.
+    #[serde(default)]
+    pub python: Option<PythonToml>,
+}
+
+/// `[python]` in lab.toml: the lab's Python extension crate, on both sides.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonToml {
+    /// The crate's directory inside the lab's, the same on both sides (e.g. `python`); its
+    /// shared pytest tests are in the exercise's `<dir>/tests`.
+    pub dir: String,
+    /// The environment variable that names the module the tests import (the stub's or the
+    /// solution's lib name).
+    pub module_env: String,
 }
 
 /// `[grading]` in lab.toml. Ignored tests count neither way.

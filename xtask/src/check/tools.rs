@@ -12,11 +12,23 @@ use crate::report::Tally;
 use crate::testrun::{self, Tests};
 use crate::workspace::{self, Lab};
 
-/// `-p a -p b ...` for the solutions of `labs`.
+/// `-p a -p b ...` for the solutions of `labs`, with their Python extension crates (lab 6).
 fn solution_packages(labs: &[Lab]) -> Vec<String> {
-    labs.iter()
-        .filter_map(|lab| lab.solution.as_ref())
-        .flat_map(|solution| ["--package".to_string(), solution.package.clone()])
+    let mut packages = Vec::new();
+    for lab in labs {
+        let Some(solution) = &lab.solution else {
+            continue;
+        };
+        packages.push(solution.package.clone());
+        if let Some(python) = &lab.meta.python
+            && let Ok(krate) = workspace::read_crate(&solution.dir.join(&python.dir))
+        {
+            packages.push(krate.package);
+        }
+    }
+    packages
+        .into_iter()
+        .flat_map(|package| ["--package".to_string(), package])
         .collect()
 }
 

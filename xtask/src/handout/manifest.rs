@@ -20,9 +20,25 @@ pub fn student_manifest(text: &str) -> Result<String> {
     let mut comments: Vec<&str> = Vec::new();
     let mut table = String::new();
     let mut skipping_array = false;
+    let mut in_members = false;
     let mut wrote_default = false;
+    // Members named one by one under exercises/ (a lab's nested crate, such as lab 6's Python
+    // extension, which the `exercises/*` glob does not reach) stay members in the handout.
+    let mut nested: Vec<String> = Vec::new();
+    let mut collect = |line: &str, in_members: bool| {
+        if in_members {
+            nested.extend(
+                line.split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|m| m.starts_with("exercises/") && !m.contains('*'))
+                    .map(str::to_owned),
+            );
+        }
+    };
     for line in text.lines() {
         if skipping_array {
+            collect(line, in_members);
             skipping_array = !line.contains(']');
             continue;
         }
@@ -46,6 +62,8 @@ pub fn student_manifest(text: &str) -> Result<String> {
             comments.clear();
             let value = code.split_once('=').map_or("", |(_, value)| value);
             skipping_array = value.contains('[') && !value.contains(']');
+            in_members = key == "members";
+            collect(value, in_members);
             if key == "members" {
                 out.extend(MEMBERS.lines());
             } else {
@@ -61,7 +79,18 @@ pub fn student_manifest(text: &str) -> Result<String> {
     if table == "workspace" && !wrote_default {
         out.extend(DEFAULT_MEMBERS.lines());
     }
-    let manifest = out.join("\n") + "\n";
+    let mut manifest = out.join("\n") + "\n";
+    let mut members = vec!["exercises/*".to_string()];
+    members.extend(nested);
+    members.push("xtask".into());
+    if members.len() > 2 {
+        let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        manifest = manifest.replacen(
+            "members = [\"exercises/*\", \"xtask\"]",
+            &format!("members = [{}]", quoted.join(", ")),
+            1,
+        );
+    }
 
     // The rewrite is textual, to keep the comments; make sure it said what it meant to.
     let parsed: toml::Table = toml::from_str(&manifest)
@@ -79,7 +108,7 @@ pub fn student_manifest(text: &str) -> Result<String> {
             })
             .unwrap_or_default()
     };
-    if list("members") != ["exercises/*", "xtask"] || list("default-members") != ["exercises/*"] {
+    if list("members") != members || list("default-members") != ["exercises/*"] {
         bail!(
             "could not rewrite the workspace members of Cargo.toml for the handout (got members \
              {:?}, default-members {:?}): keep them as one-line `members = [...]` and \

@@ -178,6 +178,19 @@ fn the_manifest_keeps_everything_but_the_members() {
 }
 
 #[test]
+fn nested_exercise_members_stay_members_of_the_handout() {
+    let nested = "[workspace]\nmembers = [\n  \"exercises/*\",\n  \"exercises/06-ffi/python\",\n  \
+                  \"solutions/*\",\n  \"solutions/06-ffi/python\",\n  \"xtask\",\n]\n";
+    let rewritten = student_manifest(nested).unwrap();
+    assert!(
+        rewritten.contains("members = [\"exercises/*\", \"exercises/06-ffi/python\", \"xtask\"]"),
+        "{rewritten}"
+    );
+    assert!(!rewritten.contains("solutions/"), "{rewritten}");
+    assert_eq!(student_manifest(&rewritten).unwrap(), rewritten);
+}
+
+#[test]
 fn the_real_manifest_and_lock_file_rewrite_cleanly() {
     let root = workspace::root();
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();

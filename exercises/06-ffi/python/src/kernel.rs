@@ -1,0 +1,294 @@
+//! The distance kernels behind the extension (given code: nothing to do here).
+//!
+//! Pure Rust, no Python: the Cityblock and Euclidean distance matrices of x
+//! (n, d) and y (m, d), in parallel on rayon, blocked as in lab 3's
+//! `blocked.rs` (its portable tile: MR points of x against NR points of y at
+//! once, the operands packed into panels, blocks of y kept in L2). The inputs
+//! may have any strides: packing reads them once, in whatever layout they
+//! come, so a Fortran-ordered or sliced NumPy array costs no extra copy.
+//!
+//! A wheel must run on any x86-64 CPU, so the crate is compiled for the
+//! baseline (SSE2: two f64 per vector register). At run time,
+//! [`Simd::detect`] asks the CPU whether it has AVX2 and FMA, and if so the
+//! same driver runs compiled for them (four f64 per register, twice the tile
+//! width): one `#[target_feature]` wrapper around an `#[inline(always)]`
+//! generic body. Both paths add the coordinates in the same order, so they
+//! give the same results, bit for bit.
+
+use ndarray::{Array2, ArrayView2, s};
+use rayon::prelude::*;
+
+// ANCHOR: metric
+/// A distance computed coordinate by coordinate.
+pub trait Metric {
+    /// Adds coordinate k of a pair to its running sum.
+    fn step(sum: f64, x: f64, y: f64) -> f64;
+    /// The distance, from the finished sum.
+    fn finish(sum: f64) -> f64;
+}
+
+/// Σ_k |x_k − y_k|.
+pub struct Cityblock;
+
+impl Metric for Cityblock {
+    #[inline(always)]
+    fn step(sum: f64, x: f64, y: f64) -> f64 {
+        sum + (x - y).abs()
+    }
+
+    #[inline(always)]
+    fn finish(sum: f64) -> f64 {
+        sum
+    }
+}
+
+/// √(Σ_k (x_k − y_k)²). No fused multiply-add: the AVX2 + FMA path and the
+/// baseline path must round alike.
+pub struct Euclidean;
+
+impl Metric for Euclidean {
+    #[inline(always)]
+    fn step(sum: f64, x: f64, y: f64) -> f64 {
+        let diff = x - y;
+        sum + diff * diff
+    }
+
+    #[inline(always)]
+    fn finish(sum: f64) -> f64 {
+        sum.sqrt()
+    }
+}
+// ANCHOR_END: metric
+
+/// Which instructions the kernel runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simd {
+    /// What the crate was compiled for: SSE2 on a default x86-64 build.
+    Baseline,
+    /// AVX2 and FMA, chosen at run time on a CPU that has them.
+    Avx2,
+}
+
+impl Simd {
+    // ANCHOR: detect
+    /// The best path this CPU supports.
+    pub fn detect() -> Simd {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return Simd::Avx2;
+        }
+        Simd::Baseline
+    }
+    // ANCHOR_END: detect
+
+    /// Every path this CPU supports, the baseline first.
+    pub fn available() -> Vec<Simd> {
+        match Simd::detect() {
+            Simd::Avx2 => vec![Simd::Baseline, Simd::Avx2],
+            Simd::Baseline => vec![Simd::Baseline],
+        }
+    }
+
+    /// `"avx2"`, or the baseline's name (`"sse2"` on x86-64).
+    pub fn name(self) -> &'static str {
+        match self {
+            Simd::Avx2 => "avx2",
+            Simd::Baseline if cfg!(target_feature = "avx2") => "avx2 (compiled in)",
+            Simd::Baseline if cfg!(target_arch = "x86_64") => "sse2",
+            Simd::Baseline => "baseline",
+        }
+    }
+}
+
+/// Points of x per tile.
+pub const MR: usize = 4;
+/// Rows of the output per rayon task (a multiple of MR).
+pub const ROWS_PER_TASK: usize = 64;
+/// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
+pub const Y_BLOCK_BYTES: usize = 256 * 1024;
+/// Below this much work (n × m × d), one thread does it all: waking rayon's
+/// threads costs tens of microseconds, more than computing a small matrix.
+pub const SERIAL_WORK: usize = 1 << 15;
+
+/// `f` on each `(index, chunk)` of `data`, on rayon's threads unless `serial`.
+fn for_each_chunk<F>(data: &mut [f64], chunk: usize, serial: bool, f: F)
+where
+    F: Fn((usize, &mut [f64])) + Sync + Send,
+{
+    if serial {
+        data.chunks_mut(chunk).enumerate().for_each(f);
+    } else {
+        data.par_chunks_mut(chunk).enumerate().for_each(f);
+    }
+}
+
+/// The Cityblock distance matrix, on the best path for this CPU. Panics if x
+/// and y have different numbers of columns (the caller checks).
+pub fn cityblock(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
+    pairwise::<Cityblock>(Simd::detect(), x, y)
+}
+
+/// The Euclidean distance matrix, on the best path for this CPU. Panics if x
+/// and y have different numbers of columns (the caller checks).
+pub fn euclidean(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
+    pairwise::<Euclidean>(Simd::detect(), x, y)
+}
+
+// ANCHOR: pairwise
+/// The distance `M` between every row of x (n, d) and every row of y (m, d),
+/// on the path `simd`. Panics if the d's differ, or if `simd` is a path this
+/// CPU lacks.
+pub fn pairwise<M: Metric>(
+    simd: Simd,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Array2<f64> {
+    assert_eq!(
+        x.ncols(),
+        y.ncols(),
+        "x has shape {:?} and y has shape {:?}: they need the same number of columns",
+        x.dim(),
+        y.dim()
+    );
+    match simd {
+        // Two f64 per SSE2 register: tiles of 4 × 4.
+        Simd::Baseline => drive::<4>(x, y, rows_baseline::<M>),
+        Simd::Avx2 => {
+            assert_eq!(Simd::detect(), Simd::Avx2, "this CPU has no AVX2 + FMA");
+            // Four f64 per AVX2 register: tiles of 4 × 8.
+            drive::<8>(x, y, rows_avx2::<M>)
+        }
+    }
+}
+
+/// One rayon task: rows `first_row..` of the output, all columns.
+pub struct Rows<'a> {
+    xp: &'a [f64],
+    yp: &'a [f64],
+    d: usize,
+    first_row: usize,
+    out: &'a mut [f64],
+    m: usize,
+}
+
+fn rows_baseline<M: Metric>(rows: Rows<'_>) {
+    rows_body::<M, 4>(rows)
+}
+
+/// # Safety
+/// The CPU must have AVX2 and FMA (`Simd::detect() == Simd::Avx2`).
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
+unsafe fn rows_avx2<M: Metric>(rows: Rows<'_>) {
+    // Inlined here, the body and its tile are compiled for AVX2 + FMA.
+    rows_body::<M, 8>(rows)
+}
+
+/// Packs both operands, then runs `task` on blocks of `ROWS_PER_TASK` rows in
+/// parallel. `task` is a function, not a closure: a closure's body would be
+/// compiled for the baseline even when `task`'s is for AVX2.
+fn drive<const NR: usize>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    task: unsafe fn(Rows<'_>),
+) -> Array2<f64> {
+    let ((n, d), m) = (x.dim(), y.nrows());
+    let mut out = Array2::<f64>::zeros((n, m));
+    if n == 0 || m == 0 {
+        return out;
+    }
+    let serial = n * m * d.max(1) < SERIAL_WORK;
+    let (xp, yp) = (pack::<MR>(x, serial), pack::<NR>(y, serial));
+    let data = out.as_slice_mut().expect("a fresh array is row-major");
+    for_each_chunk(data, ROWS_PER_TASK * m, serial, |(t, out)| {
+        let rows = Rows {
+            xp: &xp,
+            yp: &yp,
+            d,
+            first_row: t * ROWS_PER_TASK,
+            out,
+            m,
+        };
+        // SAFETY: `pairwise` passes `rows_avx2` only after checking that
+        // the CPU has AVX2 and FMA; `rows_baseline` needs nothing.
+        unsafe { task(rows) }
+    });
+    out
+}
+// ANCHOR_END: pairwise
+
+/// The rows of one task, tile by tile, with tiles of `MR` × `NR`.
+#[inline(always)]
+fn rows_body<M: Metric, const NR: usize>(rows: Rows<'_>) {
+    let Rows {
+        xp,
+        yp,
+        d,
+        first_row,
+        out,
+        m,
+    } = rows;
+    let row_count = out.len() / m;
+    // Enough panels of y to fill Y_BLOCK_BYTES, at least one.
+    let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / NR).max(1) * NR;
+    for col_block in (0..m).step_by(cols_per_block) {
+        let block_end = m.min(col_block + cols_per_block);
+        for i0 in (0..row_count).step_by(MR) {
+            let x_panel = &xp[(first_row + i0) * d..][..MR * d];
+            for j0 in (col_block..block_end).step_by(NR) {
+                let sums = tile::<M, NR>(x_panel, &yp[j0 * d..][..NR * d]);
+                let (tile_rows, tile_cols) = (MR.min(row_count - i0), NR.min(m - j0));
+                for (r, sum_row) in sums.iter().enumerate().take(tile_rows) {
+                    let out_row = &mut out[(i0 + r) * m + j0..][..tile_cols];
+                    for (o, &s) in out_row.iter_mut().zip(sum_row) {
+                        *o = M::finish(s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ANCHOR: tile
+/// One MR × NR tile: `xp` holds MR values per coordinate, `yp` NR values per
+/// coordinate (packed panels). The accumulators stay in registers; the loop
+/// over NR values becomes NR / lanes vector instructions.
+#[inline(always)]
+fn tile<M: Metric, const NR: usize>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
+    let mut sums = [[0.0; NR]; MR];
+    for (xk, yk) in xp.chunks_exact(MR).zip(yp.chunks_exact(NR)) {
+        for (row, &xv) in sums.iter_mut().zip(xk) {
+            for (s, &yv) in row.iter_mut().zip(yk) {
+                *s = M::step(*s, xv, yv);
+            }
+        }
+    }
+    sums
+}
+// ANCHOR_END: tile
+
+/// Packs the rows of `a` (len, d), in any layout, into panels of W rows:
+/// panel p holds, for each coordinate k, the W values `a[p * W + w, k]` side
+/// by side. The last panel is padded with zeros (their results are dropped).
+pub fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
+    pack::<W>(a, false)
+}
+
+/// [`pack_panels`], one panel per rayon task unless `serial`.
+fn pack<const W: usize>(a: ArrayView2<'_, f64>, serial: bool) -> Vec<f64> {
+    let (len, d) = a.dim();
+    let mut packed = vec![0.0; len.div_ceil(W) * W * d];
+    if d == 0 {
+        return packed;
+    }
+    for_each_chunk(&mut packed, W * d, serial, |(p, panel)| {
+        let first = p * W;
+        let rows = a.slice(s![first..len.min(first + W), ..]);
+        for (slot, row) in rows.rows().into_iter().enumerate() {
+            for (k, &v) in row.iter().enumerate() {
+                panel[k * W + slot] = v;
+            }
+        }
+    });
+    packed
+}

@@ -1,0 +1,486 @@
+//! A lab's Python extension (lab 6: `exercises/06-ffi/python`, `solutions/06-ffi/python`):
+//! both modules built into `<root>/.venv` with maturin; the shared pytest tests pass on the
+//! solution's module and fail, test by test, on the stub's; the solution crate's Rust tests
+//! pass; and the solution's wheel installs into a fresh venv and computes what NumPy does.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::libtest::Outcome;
+use crate::process;
+use crate::report::Tally;
+use crate::testrun::{self, Tests};
+use crate::workspace::{self, Crate, Lab, PythonToml};
+
+/// One pytest test: `<file stem>::<name>` and how it went.
+#[derive(Debug, PartialEq)]
+pub struct Case {
+    pub id: String,
+    pub outcome: Outcome,
+}
+
+/// The lab's extension crates, the venv's tools, and what to run when they are missing.
+struct Setup {
+    stub: Crate,
+    solution: Option<Crate>,
+    tests: PathBuf,
+    requirements: String,
+    venv: PathBuf,
+}
+
+impl Setup {
+    fn python(&self) -> PathBuf {
+        self.venv.join("bin").join("python")
+    }
+
+    fn fix(&self) -> String {
+        format!(
+            "run `.ci/run`, or: `python3 -m venv .venv && .venv/bin/python -m pip install -r {}`",
+            self.requirements
+        )
+    }
+}
+
+/// The whole step for one lab.
+pub fn check(root: &Path, lab: &Lab, python: &PythonToml, timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let exercise = root.join("exercises").join(&lab.name).join(&python.dir);
+    let setup = Setup {
+        stub: workspace::read_crate(&exercise)?,
+        solution: lab
+            .solution
+            .as_ref()
+            .map(|s| workspace::read_crate(&s.dir.join(&python.dir)))
+            .transpose()?,
+        tests: exercise.join("tests"),
+        requirements: format!("exercises/{}/{}/requirements.txt", lab.name, python.dir),
+        venv: root.join(".venv"),
+    };
+    // The tools: maturin's binary, and the modules the tests import.
+    let maturin = setup.venv.join("bin").join("maturin");
+    let probe = Command::new(setup.python())
+        .args(["-c", "import numpy, scipy, pytest"])
+        .output();
+    if !maturin.is_file() || !probe.is_ok_and(|out| out.status.success()) {
+        tally.fail(format!(
+            "{} lacks maturin, pytest, scipy or numpy (or does not exist): {}",
+            setup.venv.display(),
+            setup.fix()
+        ));
+        return Ok(tally);
+    }
+
+    if let Some(solution) = &setup.solution {
+        solution_passes(root, &setup, solution, python, timeout, &mut tally)?;
+        rust_tests(root, solution, timeout, &mut tally)?;
+        wheel(root, &setup, solution, timeout, &mut tally)?;
+    }
+    stub_fails(root, &setup, python, timeout, &mut tally)?;
+    Ok(tally)
+}
+
+/// `maturin develop --release` of `krate` into the venv; the error when it fails. maturin
+/// builds in `target/maturin`: it sets PYO3_BUILD_EXTENSION_MODULE, which changes pyo3's
+/// build, and sharing `target/` with plain cargo would rebuild pyo3 on every switch.
+fn develop(root: &Path, setup: &Setup, krate: &Crate, timeout: Duration) -> Result<Option<String>> {
+    let mut command = maturin(root, setup);
+    command
+        .args(["develop", "--release", "-m"])
+        .arg(krate.manifest());
+    let out = process::capture(command, timeout)?;
+    if out.status.is_some_and(|s| s.success()) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "`maturin develop --release -m {}` failed{}:\n{}",
+        rel(root, &krate.manifest()),
+        if out.timed_out { " (timed out)" } else { "" },
+        crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
+    )))
+}
+
+fn maturin(root: &Path, setup: &Setup) -> Command {
+    let mut command = Command::new(setup.venv.join("bin").join("maturin"));
+    command
+        .current_dir(root)
+        .env("VIRTUAL_ENV", &setup.venv)
+        .env("CARGO_TARGET_DIR", root.join("target").join("maturin"))
+        .env_remove("PYO3_PYTHON");
+    command
+}
+
+/// pytest on the shared tests with `module_env` naming `module`; the per-test results, or why
+/// there are none.
+fn pytest(
+    root: &Path,
+    setup: &Setup,
+    python: &PythonToml,
+    module: &str,
+    timeout: Duration,
+) -> Result<std::result::Result<Vec<Case>, String>> {
+    let report =
+        std::env::temp_dir().join(format!("xtask-pytest-{}-{module}.xml", std::process::id()));
+    let _ = fs::remove_file(&report);
+    let mut command = Command::new(setup.python());
+    command
+        .current_dir(root)
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(format!("--junitxml={}", report.display()))
+        .arg(&setup.tests)
+        .env(&python.module_env, module)
+        .env("RUST_BACKTRACE", "0");
+    let out = process::capture(command, timeout)?;
+    let xml = fs::read_to_string(&report).unwrap_or_default();
+    let _ = fs::remove_file(&report);
+    let cases = parse_junit(&xml);
+    if cases.is_empty() {
+        return Ok(Err(format!(
+            "pytest ran no tests{}:\n{}",
+            if out.timed_out { " (timed out)" } else { "" },
+            crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
+        )));
+    }
+    Ok(Ok(cases))
+}
+
+fn solution_passes(
+    root: &Path,
+    setup: &Setup,
+    solution: &Crate,
+    python: &PythonToml,
+    timeout: Duration,
+    tally: &mut Tally,
+) -> Result<()> {
+    if let Some(error) = develop(root, setup, solution, timeout)? {
+        tally.fail(format!("the solution's extension does not build: {error}"));
+        return Ok(());
+    }
+    let cases = match pytest(root, setup, python, &solution.lib, timeout)? {
+        Ok(cases) => cases,
+        Err(why) => {
+            tally.fail(format!("on {}: {why}", solution.lib));
+            return Ok(());
+        }
+    };
+    for case in cases {
+        match case.outcome {
+            Outcome::Passed => tally.pass(),
+            Outcome::Ignored(reason) => tally.note(format!("skipped {}: {reason}", case.id)),
+            Outcome::Failed { message, .. } => tally.fail(format!(
+                "solution module {} fails pytest `{}`: {message}\n  rerun: {}={} \
+                 .venv/bin/python -m pytest {} -k '{}'",
+                solution.lib,
+                case.id,
+                python.module_env,
+                solution.lib,
+                rel(root, &setup.tests),
+                case.id.split("::").last().unwrap_or_default()
+            )),
+        }
+    }
+    Ok(())
+}
+
+fn stub_fails(
+    root: &Path,
+    setup: &Setup,
+    python: &PythonToml,
+    timeout: Duration,
+    tally: &mut Tally,
+) -> Result<()> {
+    let stub = &setup.stub;
+    if let Some(error) = develop(root, setup, stub, timeout)? {
+        tally.fail(format!(
+            "the stub's extension does not build: keep its API identical to the solution's, \
+             bodies `todo!(...)`: {error}"
+        ));
+        return Ok(());
+    }
+    let cases = match pytest(root, setup, python, &stub.lib, timeout)? {
+        Ok(cases) => cases,
+        Err(why) => {
+            tally.fail(format!("on {}: {why}", stub.lib));
+            return Ok(());
+        }
+    };
+    for case in cases {
+        match case.outcome {
+            Outcome::Failed { .. } => tally.pass(),
+            Outcome::Ignored(reason) => tally.note(format!("skipped {}: {reason}", case.id)),
+            Outcome::Passed => tally.fail(format!(
+                "pytest `{}` passes on the stub module {}: a test that passes on the stub checks \
+                 nothing; make the stub `todo!()` or make the test call what the student writes",
+                case.id, stub.lib
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// The solution crate's own Rust tests (the kernel, without Python).
+fn rust_tests(root: &Path, solution: &Crate, timeout: Duration, tally: &mut Tally) -> Result<()> {
+    let package = &solution.package;
+    match testrun::build_and_run(root, solution, false, timeout)? {
+        Tests::DoesNotCompile(error) => tally.fail(format!(
+            "the tests of {package} do not compile (`cargo test -p {package} --no-run`):\n{error}"
+        )),
+        Tests::Ran(targets) => {
+            for target in &targets {
+                for test in &target.results {
+                    match &test.outcome {
+                        Outcome::Passed => tally.pass(),
+                        Outcome::Ignored(reason) => {
+                            tally.note(format!("ignored {}: {reason}", test.id))
+                        }
+                        Outcome::Failed { message, .. } => tally.fail(format!(
+                            "{package} fails `{}`: {message}\n  rerun: cargo test -p {package} \
+                             --test {} -- --exact {}",
+                            test.id, target.target, test.name
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a built wheel in a fresh venv: it imports from there, and one call agrees with NumPy.
+const WHEEL_CHECK: &str = "\
+import sys, numpy as np
+module = __import__(sys.argv[1])
+assert module.__file__.startswith(sys.prefix), f'imported {module.__file__}, not from {sys.prefix}'
+rng = np.random.default_rng(0)
+x, y = rng.random((40, 7)), np.asfortranarray(rng.random((30, 7)))
+want = np.abs(x[:, None, :] - y[None, :, :]).sum(axis=-1)
+got = module.cityblock(x, y)
+assert np.allclose(got, want, rtol=1e-12, atol=1e-12), 'cityblock differs from NumPy'
+print(module.__name__, 'from the wheel:', module.simd())
+";
+
+/// `maturin build --release` of the solution, then `pip install` of its wheel (and numpy) into
+/// a fresh venv, and [`WHEEL_CHECK`] there.
+fn wheel(
+    root: &Path,
+    setup: &Setup,
+    solution: &Crate,
+    timeout: Duration,
+    tally: &mut Tally,
+) -> Result<()> {
+    let wheels = root.join("target").join("wheels");
+    let mut command = maturin(root, setup);
+    command
+        .args(["build", "--release", "-m"])
+        .arg(solution.manifest())
+        .arg("-o")
+        .arg(&wheels);
+    let out = process::capture(command, timeout)?;
+    let build_command = format!(
+        ".venv/bin/maturin build --release -m {} -o target/wheels",
+        rel(root, &solution.manifest())
+    );
+    if !out.status.is_some_and(|s| s.success()) {
+        tally.fail(format!(
+            "`{build_command}` failed:\n{}",
+            crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
+        ));
+        return Ok(());
+    }
+    // maturin prints the wheel's path ("Built wheel for CPython 3.11 to <path>").
+    let text = format!("{}\n{}", out.stdout, out.stderr);
+    let Some(wheel) = text
+        .split_whitespace()
+        .filter(|word| word.ends_with(".whl"))
+        .map(PathBuf::from)
+        .next_back()
+        .filter(|path| path.is_file())
+    else {
+        tally.fail(format!("`{build_command}` named no wheel file:\n{text}"));
+        return Ok(());
+    };
+
+    let fresh = std::env::temp_dir().join(format!("xtask-wheel-venv-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&fresh);
+    let result = (|| -> Result<std::result::Result<String, String>> {
+        let mut venv = Command::new("python3");
+        venv.args(["-m", "venv"]).arg(&fresh);
+        let out = process::capture(venv, timeout)?;
+        if !out.status.is_some_and(|s| s.success()) {
+            return Ok(Err(format!("`python3 -m venv` failed: {}", out.stderr)));
+        }
+        let python = fresh.join("bin").join("python");
+        let numpy = pinned(
+            &fs::read_to_string(root.join(&setup.requirements))?,
+            "numpy",
+        );
+        let mut pip = Command::new(&python);
+        pip.args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .arg(&wheel)
+        .arg(numpy.map_or("numpy".to_string(), |v| format!("numpy=={v}")));
+        let out = process::capture(pip, timeout)?;
+        if !out.status.is_some_and(|s| s.success()) {
+            return Ok(Err(format!(
+                "`pip install {}` into a fresh venv failed:\n{}",
+                wheel.display(),
+                crate::cargo::excerpt(&out.stderr, 20)
+            )));
+        }
+        let mut run = Command::new(&python);
+        run.current_dir(std::env::temp_dir())
+            .args(["-c", WHEEL_CHECK, &solution.lib]);
+        let out = process::capture(run, timeout)?;
+        if !out.status.is_some_and(|s| s.success()) {
+            return Ok(Err(format!(
+                "the installed wheel does not work:\n{}",
+                crate::cargo::excerpt(&out.stderr, 20)
+            )));
+        }
+        Ok(Ok(out.stdout.trim().to_string()))
+    })();
+    let _ = fs::remove_dir_all(&fresh);
+    match result.context("checking the wheel")? {
+        Ok(said) => {
+            tally.pass();
+            tally.note(format!("wheel {}: {said}", rel(root, &wheel)));
+        }
+        Err(why) => tally.fail(format!(
+            "{why}\n  reproduce: {build_command}, then pip install the wheel into a new venv"
+        )),
+    }
+    Ok(())
+}
+
+/// The version `name==version` pins in a requirements file.
+fn pinned(requirements: &str, name: &str) -> Option<String> {
+    requirements.lines().find_map(|line| {
+        let line = line.split('#').next()?.trim();
+        let (n, v) = line.split_once("==")?;
+        (n.trim() == name).then(|| v.trim().to_string())
+    })
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    crate::lint::rel(root, path)
+}
+
+/// The test cases of a pytest JUnit XML report. A tiny reader for the one shape pytest
+/// writes: `<testcase classname="a.b.test_file" name="test_x[p]">` with an optional
+/// `<failure message=...>`, `<error message=...>` or `<skipped message=...>` inside.
+pub fn parse_junit(xml: &str) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<testcase ") {
+        rest = &rest[start..];
+        let open_end = rest.find('>').unwrap_or(rest.len());
+        let open = &rest[..open_end];
+        let (body, next) = if open.ends_with('/') {
+            ("", &rest[open_end..])
+        } else {
+            let close = rest.find("</testcase>").unwrap_or(rest.len());
+            (&rest[open_end..close], &rest[close..])
+        };
+        let class = attribute(open, "classname").unwrap_or_default();
+        let file = class.rsplit('.').next().unwrap_or_default();
+        let name = attribute(open, "name").unwrap_or_default();
+        let message = |tag: &str| {
+            body.find(&format!("<{tag}")).map(|at| {
+                let element = &body[at..];
+                let element = &element[..element.find('>').unwrap_or(element.len())];
+                attribute(element, "message").unwrap_or_else(|| tag.to_string())
+            })
+        };
+        let outcome = if let Some(message) = message("failure").or_else(|| message("error")) {
+            Outcome::Failed {
+                message,
+                location: None,
+            }
+        } else if let Some(reason) = message("skipped") {
+            Outcome::Ignored(reason)
+        } else {
+            Outcome::Passed
+        };
+        cases.push(Case {
+            id: format!("{file}::{name}"),
+            outcome,
+        });
+        rest = &next[1.min(next.len())..];
+    }
+    cases
+}
+
+/// The unescaped value of `key="..."` in an element's opening tag.
+fn attribute(tag: &str, key: &str) -> Option<String> {
+    let needle = format!(" {key}=\"");
+    let at = tag.find(&needle)? + needle.len();
+    let value = &tag[at..at + tag[at..].find('"')?];
+    Some(
+        value
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&#10;", "\n")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junit_reports_read_per_test() {
+        let xml = r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
+<testcase classname="exercises.06-ffi.python.tests.test_distances" name="test_ok[cityblock]" time="0.1" />
+<testcase classname="tests.test_boundary" name="test_bad" time="0.2"><failure message="AssertionError: x &lt; &quot;y&quot; &amp; z">long text</failure></testcase>
+<testcase classname="tests.test_boundary" name="test_err"><error message="setup failed">e</error></testcase>
+<testcase classname="tests.test_boundary" name="test_skip"><skipped type="pytest.skip" message="no GPU">s</skipped></testcase>
+</testsuite></testsuites>"#;
+        let cases = parse_junit(xml);
+        assert_eq!(
+            cases,
+            [
+                Case {
+                    id: "test_distances::test_ok[cityblock]".into(),
+                    outcome: Outcome::Passed
+                },
+                Case {
+                    id: "test_boundary::test_bad".into(),
+                    outcome: Outcome::Failed {
+                        message: "AssertionError: x < \"y\" & z".into(),
+                        location: None
+                    }
+                },
+                Case {
+                    id: "test_boundary::test_err".into(),
+                    outcome: Outcome::Failed {
+                        message: "setup failed".into(),
+                        location: None
+                    }
+                },
+                Case {
+                    id: "test_boundary::test_skip".into(),
+                    outcome: Outcome::Ignored("no GPU".into())
+                },
+            ]
+        );
+        assert!(parse_junit("").is_empty());
+    }
+
+    #[test]
+    fn pins_are_read_from_requirements() {
+        let text = "# c\nmaturin==1.16.0\nnumpy == 2.4.6  # note\n";
+        assert_eq!(pinned(text, "numpy").as_deref(), Some("2.4.6"));
+        assert_eq!(pinned(text, "scipy"), None);
+    }
+}
