@@ -9,14 +9,21 @@
 //!
 //! A wheel must run on any x86-64 CPU, so the crate is compiled for the
 //! baseline (SSE2: two f64 per vector register). At run time,
-//! [`Simd::detect`] asks the CPU whether it has AVX2 and FMA, and if so the
-//! same driver runs compiled for them (four f64 per register, twice the tile
+//! [`Simd::detect`] asks the CPU what it has. With AVX2 and FMA, the same
+//! driver runs compiled for them (four f64 per register, twice the tile
 //! width): one `#[target_feature]` wrapper around an `#[inline(always)]`
-//! generic body. Both paths add the coordinates in the same order, so they
-//! give the same results, bit for bit.
+//! generic body. With AVX-512, lab 3's explicit 512-bit tile runs (eight f64
+//! per register; the compiler's own vectorisation of a 16-wide tile is
+//! several times slower, as lab 3 found). All paths add the coordinates in
+//! the same order, so they give the same results, bit for bit.
 
 use ndarray::{Array2, ArrayView2, s};
 use rayon::prelude::*;
+
+/// Lab 3's fresh results on huge pages: a 200 MB result on 4 KiB pages costs
+/// 50 000 page faults, as long as the arithmetic (the same file, given in both labs).
+#[path = "../../../03-parallel/src/pages.rs"]
+mod pages;
 
 // ANCHOR: metric
 /// A distance computed coordinate by coordinate.
@@ -67,6 +74,8 @@ pub enum Simd {
     Baseline,
     /// AVX2 and FMA, chosen at run time on a CPU that has them.
     Avx2,
+    /// AVX-512 (AVX512F), chosen at run time on a CPU that has it.
+    Avx512,
 }
 
 impl Simd {
@@ -74,9 +83,15 @@ impl Simd {
     /// The best path this CPU supports.
     pub fn detect() -> Simd {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            return Simd::Avx2;
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Simd::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                return Simd::Avx2;
+            }
         }
         Simd::Baseline
     }
@@ -84,15 +99,25 @@ impl Simd {
 
     /// Every path this CPU supports, the baseline first.
     pub fn available() -> Vec<Simd> {
-        match Simd::detect() {
-            Simd::Avx2 => vec![Simd::Baseline, Simd::Avx2],
-            Simd::Baseline => vec![Simd::Baseline],
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma");
+        #[cfg(not(target_arch = "x86_64"))]
+        let avx2 = false;
+        let mut paths = vec![Simd::Baseline];
+        if avx2 {
+            paths.push(Simd::Avx2);
         }
+        if Simd::detect() == Simd::Avx512 {
+            paths.push(Simd::Avx512);
+        }
+        paths
     }
 
-    /// `"avx2"`, or the baseline's name (`"sse2"` on x86-64).
+    /// `"avx512"`, `"avx2"`, or the baseline's name (`"sse2"` on x86-64).
     pub fn name(self) -> &'static str {
         match self {
+            Simd::Avx512 => "avx512",
             Simd::Avx2 => "avx2",
             Simd::Baseline if cfg!(target_feature = "avx2") => "avx2 (compiled in)",
             Simd::Baseline if cfg!(target_arch = "x86_64") => "sse2",
@@ -139,7 +164,7 @@ pub fn euclidean(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> 
 /// The distance `M` between every row of x (n, d) and every row of y (m, d),
 /// on the path `simd`. Panics if the d's differ, or if `simd` is a path this
 /// CPU lacks.
-pub fn pairwise<M: Metric>(
+pub fn pairwise<M: Metric + Lanes8>(
     simd: Simd,
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -155,9 +180,17 @@ pub fn pairwise<M: Metric>(
         // Two f64 per SSE2 register: tiles of 4 × 4.
         Simd::Baseline => drive::<4>(x, y, rows_baseline::<M>),
         Simd::Avx2 => {
-            assert_eq!(Simd::detect(), Simd::Avx2, "this CPU has no AVX2 + FMA");
+            assert!(
+                Simd::available().contains(&Simd::Avx2),
+                "this CPU has no AVX2 + FMA"
+            );
             // Four f64 per AVX2 register: tiles of 4 × 8.
             drive::<8>(x, y, rows_avx2::<M>)
+        }
+        Simd::Avx512 => {
+            assert_eq!(Simd::detect(), Simd::Avx512, "this CPU has no AVX-512");
+            // Eight f64 per AVX-512 register: tiles of 4 × 16.
+            drive::<16>(x, y, rows_avx512::<M>)
         }
     }
 }
@@ -173,15 +206,28 @@ pub struct Rows<'a> {
 }
 
 fn rows_baseline<M: Metric>(rows: Rows<'_>) {
-    rows_body::<M, 4>(rows)
+    rows_body::<M, 4, Portable<M>>(rows)
 }
 
 /// # Safety
-/// The CPU must have AVX2 and FMA (`Simd::detect() == Simd::Avx2`).
+/// The CPU must have AVX2 and FMA (`Simd::available()` contains `Simd::Avx2`).
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
 unsafe fn rows_avx2<M: Metric>(rows: Rows<'_>) {
     // Inlined here, the body and its tile are compiled for AVX2 + FMA.
-    rows_body::<M, 8>(rows)
+    rows_body::<M, 8, Portable<M>>(rows)
+}
+
+/// # Safety
+/// The CPU must have AVX-512 (`Simd::detect() == Simd::Avx512`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn rows_avx512<M: Lanes8>(rows: Rows<'_>) {
+    rows_body::<M, 16, Avx512<M>>(rows)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn rows_avx512<M: Lanes8>(_rows: Rows<'_>) {
+    unreachable!("Simd::Avx512 is detected only on x86-64")
 }
 
 /// Packs both operands, then runs `task` on blocks of `ROWS_PER_TASK` rows in
@@ -193,7 +239,7 @@ fn drive<const NR: usize>(
     task: unsafe fn(Rows<'_>),
 ) -> Array2<f64> {
     let ((n, d), m) = (x.dim(), y.nrows());
-    let mut out = Array2::<f64>::zeros((n, m));
+    let mut out = pages::zeroed_matrix(n, m);
     if n == 0 || m == 0 {
         return out;
     }
@@ -217,9 +263,41 @@ fn drive<const NR: usize>(
 }
 // ANCHOR_END: pairwise
 
+/// The tile a path runs.
+trait Tile<const NR: usize> {
+    /// # Safety
+    /// The CPU must have the instructions the tile uses.
+    unsafe fn sums(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR];
+}
+
+/// The portable tile, vectorised by the compiler for the features of the
+/// function it is inlined into.
+struct Portable<M>(std::marker::PhantomData<M>);
+
+impl<M: Metric, const NR: usize> Tile<NR> for Portable<M> {
+    #[inline(always)]
+    unsafe fn sums(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
+        tile::<M, NR>(xp, yp)
+    }
+}
+
+/// The explicit AVX-512 tile.
+struct Avx512<M>(std::marker::PhantomData<M>);
+
+#[cfg(target_arch = "x86_64")]
+impl<M: Lanes8> Tile<16> for Avx512<M> {
+    #[inline(always)]
+    unsafe fn sums(xp: &[f64], yp: &[f64]) -> [[f64; 16]; MR] {
+        // SAFETY: the caller's CPU has AVX-512 (this trait's contract).
+        unsafe { tile_avx512::<M>(xp, yp) }
+    }
+}
+
 /// The rows of one task, tile by tile, with tiles of `MR` × `NR`.
+/// (`T` is a type, not a function value: a call through a function value
+/// is not inlined, and the tile would run compiled for the baseline.)
 #[inline(always)]
-fn rows_body<M: Metric, const NR: usize>(rows: Rows<'_>) {
+fn rows_body<M: Metric, const NR: usize, T: Tile<NR>>(rows: Rows<'_>) {
     let Rows {
         xp,
         yp,
@@ -236,7 +314,9 @@ fn rows_body<M: Metric, const NR: usize>(rows: Rows<'_>) {
         for i0 in (0..row_count).step_by(MR) {
             let x_panel = &xp[(first_row + i0) * d..][..MR * d];
             for j0 in (col_block..block_end).step_by(NR) {
-                let sums = tile::<M, NR>(x_panel, &yp[j0 * d..][..NR * d]);
+                // SAFETY: T is the tile of the path this task was called on,
+                // which `pairwise` checked the CPU has.
+                let sums = unsafe { T::sums(x_panel, &yp[j0 * d..][..NR * d]) };
                 let (tile_rows, tile_cols) = (MR.min(row_count - i0), NR.min(m - j0));
                 for (r, sum_row) in sums.iter().enumerate().take(tile_rows) {
                     let out_row = &mut out[(i0 + r) * m + j0..][..tile_cols];
@@ -266,6 +346,81 @@ fn tile<M: Metric, const NR: usize>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
     sums
 }
 // ANCHOR_END: tile
+
+/// [`Metric::step`] on 8 lanes of an AVX-512 register, operation for
+/// operation (no fused multiply-add), for the AVX-512 tile.
+#[cfg(target_arch = "x86_64")]
+pub trait Lanes8: Metric {
+    /// # Safety
+    /// The CPU must have AVX-512; call it only from AVX-512 code, where it is inlined.
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d;
+}
+
+/// Off x86-64 there is no AVX-512 path: every metric qualifies.
+#[cfg(not(target_arch = "x86_64"))]
+pub trait Lanes8: Metric {}
+#[cfg(not(target_arch = "x86_64"))]
+impl<M: Metric> Lanes8 for M {}
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::{
+    __m512d, _mm512_abs_pd, _mm512_add_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd,
+    _mm512_setzero_pd, _mm512_storeu_pd, _mm512_sub_pd,
+};
+
+#[cfg(target_arch = "x86_64")]
+impl Lanes8 for Cityblock {
+    #[inline(always)]
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
+        // SAFETY: the caller runs on AVX-512.
+        unsafe { _mm512_add_pd(sum, _mm512_abs_pd(_mm512_sub_pd(x, y))) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Lanes8 for Euclidean {
+    #[inline(always)]
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
+        // SAFETY: the caller runs on AVX-512.
+        unsafe {
+            let diff = _mm512_sub_pd(x, y);
+            _mm512_add_pd(sum, _mm512_mul_pd(diff, diff))
+        }
+    }
+}
+
+/// The MR × 16 tile with explicit AVX-512 instructions (lab 3's `avx512.rs`):
+/// two 8-lane accumulators per row of the tile.
+///
+/// # Safety
+/// The CPU must have AVX-512.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn tile_avx512<M: Lanes8>(xp: &[f64], yp: &[f64]) -> [[f64; 16]; MR] {
+    let mut sums = [[0.0; 16]; MR];
+    // SAFETY: the caller runs on AVX-512; each load reads a 16-value chunk
+    // from `chunks_exact(16)` (8 at offset 0, 8 at offset 8), each store
+    // writes 8 values into a 16-value row of `sums`.
+    unsafe {
+        let mut acc = [[_mm512_setzero_pd(); 2]; MR];
+        for (xk, yk) in xp.chunks_exact(MR).zip(yp.chunks_exact(16)) {
+            let y = [
+                _mm512_loadu_pd(yk.as_ptr()),
+                _mm512_loadu_pd(yk.as_ptr().add(8)),
+            ];
+            for (row, &xv) in acc.iter_mut().zip(xk) {
+                let x = _mm512_set1_pd(xv);
+                row[0] = M::step8(row[0], x, y[0]);
+                row[1] = M::step8(row[1], x, y[1]);
+            }
+        }
+        for (out, row) in sums.iter_mut().zip(&acc) {
+            _mm512_storeu_pd(out.as_mut_ptr(), row[0]);
+            _mm512_storeu_pd(out.as_mut_ptr().add(8), row[1]);
+        }
+    }
+    sums
+}
 
 /// Packs the rows of `a` (len, d), in any layout, into panels of W rows:
 /// panel p holds, for each coordinate k, the W values `a[p * W + w, k]` side
