@@ -35,7 +35,7 @@ mod record;
 pub mod scaling;
 mod size;
 mod table;
-mod venv;
+pub mod venv;
 
 #[cfg(test)]
 mod tests;

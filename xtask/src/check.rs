@@ -96,7 +96,10 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
             Step::Solution(lab) => solution(root, lab, options.timeout),
             Step::Stub(lab) => stub(root, lab, options.timeout),
-            Step::Python(lab, python) => python::check(root, lab, python, options.timeout),
+            // Creating or filling .venv prints pip's progress: no spinner over it.
+            Step::Python(lab, python) => ui
+                .suspend(|| python::ensure_venv(root, lab, python))
+                .and_then(|()| python::check(root, lab, python, options.timeout)),
             Step::Doctests => tools::doctests(root, &labs),
             Step::XtaskTests => tools::xtask_tests(root, options.timeout),
             Step::Clippy => tools::clippy(root, &labs),

@@ -23,6 +23,18 @@ pub struct Case {
     pub outcome: Outcome,
 }
 
+/// Creates `<root>/.venv` if needed and installs the lab's pinned requirements into it
+/// (maturin, pytest, NumPy, SciPy), as `cargo xtask bench` does for its peers: after a
+/// fresh clone, `cargo xtask check` needs nothing but python3 with its venv module.
+pub fn ensure_venv(root: &Path, lab: &Lab, python: &PythonToml) -> Result<()> {
+    let requirements = root
+        .join("exercises")
+        .join(&lab.name)
+        .join(&python.dir)
+        .join("requirements.txt");
+    crate::bench::venv::ensure(root, &requirements).map(|_| ())
+}
+
 /// The lab's extension crates, the venv's tools, and what to run when they are missing.
 struct Setup {
     stub: Crate,
