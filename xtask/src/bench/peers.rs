@@ -196,7 +196,7 @@ pub const PARALLEL: LabPeers = LabPeers {
     script: "solutions/03-parallel/python/cityblock_peers.py",
     requirements: "solutions/03-parallel/python/requirements.txt",
     package: "parallel-solution",
-    example: "compare",
+    example: "compare_parallel",
     // The course's sizes (DESIGN.md §6) and the CSCS notebook's 2000×2000×50.
     sizes: &[
         "500x500x500",

@@ -4,7 +4,7 @@
 //! (the .npy files it wrote), one JSON line each.
 //!
 //! ```sh
-//! cargo run --release -p parallel-solution --example compare -- \
+//! cargo run --release -p parallel-solution --example compare_parallel -- \
 //!     --dir target/compare/data --sizes 2000x2000x50 [--inner N] [--side NAME]
 //! ```
 //!
