@@ -21,11 +21,7 @@ use rayon::prelude::*;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 use parallel_solution::blocked::avx512::{MR, NR, tile_into};
 #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
-use parallel_solution::blocked::{MR, NR};
-#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
-fn tile_into<M: parallel_solution::blocked::Metric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
-    out.store::<M, NR>(&parallel_solution::blocked::tile::<M>(xp, yp));
-}
+use parallel_solution::blocked::{MR, NR, tile_into};
 
 /// Best of `rounds` timings of `f`, in seconds.
 fn best_of(rounds: usize, mut f: impl FnMut()) -> f64 {

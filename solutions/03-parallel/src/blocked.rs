@@ -97,9 +97,7 @@ pub trait SimdTile: Metric + Sized {
 #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
 impl<M: Metric> SimdTile for M {
     fn pairwise(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
-        drive::<MR, NR>(x, y, |xp, yp, out: TileOut<'_>| {
-            out.store::<M, NR>(&tile::<M>(xp, yp));
-        })
+        drive::<MR, NR>(x, y, tile_into::<M>)
     }
 }
 
@@ -190,7 +188,7 @@ impl AlignedPanels {
 // ANCHOR: pairwise_blocked
 /// The distance `M` between every row of x (n, d) and every row of y (m, d),
 /// whose d's the caller has checked, in parallel over blocks of rows.
-pub fn pairwise_blocked<M: Metric + SimdTile>(
+pub fn pairwise_blocked<M: SimdTile>(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
 ) -> Array2<f64> {
@@ -205,6 +203,12 @@ pub struct TileOut<'a> {
     pub stride: usize,
     pub rows: usize,
     pub cols: usize,
+}
+
+/// The portable [`tile`], finished and stored into `out`.
+#[inline(always)]
+pub fn tile_into<M: Metric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
+    out.store::<M, NR>(&tile::<M>(xp, yp));
 }
 
 impl TileOut<'_> {
