@@ -82,36 +82,35 @@ impl Simd {
     // ANCHOR: detect
     /// The best path this CPU supports.
     pub fn detect() -> Simd {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                return Simd::Avx512;
+        [Simd::Avx512, Simd::Avx2]
+            .into_iter()
+            .find(|path| path.supported())
+            .unwrap_or(Simd::Baseline)
+    }
+
+    /// Whether this CPU has the instructions of the path.
+    pub fn supported(self) -> bool {
+        match self {
+            Simd::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
             }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Simd::Avx2;
-            }
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
         }
-        Simd::Baseline
     }
     // ANCHOR_END: detect
 
     /// Every path this CPU supports, the baseline first.
     pub fn available() -> Vec<Simd> {
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma");
-        #[cfg(not(target_arch = "x86_64"))]
-        let avx2 = false;
-        let mut paths = vec![Simd::Baseline];
-        if avx2 {
-            paths.push(Simd::Avx2);
-        }
-        if Simd::detect() == Simd::Avx512 {
-            paths.push(Simd::Avx512);
-        }
-        paths
+        [Simd::Baseline, Simd::Avx2, Simd::Avx512]
+            .into_iter()
+            .filter(|path| path.supported())
+            .collect()
     }
 
     /// `"avx512"`, `"avx2"`, or the baseline's name (`"sse2"` on x86-64).
@@ -176,22 +175,15 @@ pub fn pairwise<M: Metric + Lanes8>(
         x.dim(),
         y.dim()
     );
+    // The check that makes the `unsafe` calls of `drive` sound.
+    assert!(simd.supported(), "this CPU cannot run the {simd:?} path");
     match simd {
         // Two f64 per SSE2 register: tiles of 4 × 4.
         Simd::Baseline => drive::<4>(x, y, rows_baseline::<M>),
-        Simd::Avx2 => {
-            assert!(
-                Simd::available().contains(&Simd::Avx2),
-                "this CPU has no AVX2 + FMA"
-            );
-            // Four f64 per AVX2 register: tiles of 4 × 8.
-            drive::<8>(x, y, rows_avx2::<M>)
-        }
-        Simd::Avx512 => {
-            assert_eq!(Simd::detect(), Simd::Avx512, "this CPU has no AVX-512");
-            // Eight f64 per AVX-512 register: tiles of 4 × 16.
-            drive::<16>(x, y, rows_avx512::<M>)
-        }
+        // Four f64 per AVX2 register: tiles of 4 × 8.
+        Simd::Avx2 => drive::<8>(x, y, rows_avx2::<M>),
+        // Eight f64 per AVX-512 register: tiles of 4 × 16.
+        Simd::Avx512 => drive::<16>(x, y, rows_avx512::<M>),
     }
 }
 
@@ -210,7 +202,7 @@ fn rows_baseline<M: Metric>(rows: Rows<'_>) {
 }
 
 /// # Safety
-/// The CPU must have AVX2 and FMA (`Simd::available()` contains `Simd::Avx2`).
+/// The CPU must have AVX2 and FMA (`Simd::Avx2.supported()`).
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
 unsafe fn rows_avx2<M: Metric>(rows: Rows<'_>) {
     // Inlined here, the body and its tile are compiled for AVX2 + FMA.
@@ -218,7 +210,7 @@ unsafe fn rows_avx2<M: Metric>(rows: Rows<'_>) {
 }
 
 /// # Safety
-/// The CPU must have AVX-512 (`Simd::detect() == Simd::Avx512`).
+/// The CPU must have AVX-512 (`Simd::Avx512.supported()`).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn rows_avx512<M: Lanes8>(rows: Rows<'_>) {
@@ -255,8 +247,8 @@ fn drive<const NR: usize>(
             out,
             m,
         };
-        // SAFETY: `pairwise` passes `rows_avx2` only after checking that
-        // the CPU has AVX2 and FMA; `rows_baseline` needs nothing.
+        // SAFETY: `pairwise` passes `rows_avx2` or `rows_avx512` only after
+        // checking that the CPU supports that path; `rows_baseline` needs nothing.
         unsafe { task(rows) }
     });
     out
