@@ -70,22 +70,15 @@ def per_call(f, *args, budget=0.2):
 
 
 def numba_prange():
-    """Lab 3's numba peer: prange over the rows, compiled once."""
-    import numba
+    """Lab 3's numba peer, the same function: prange over the rows, compiled on
+    its first call."""
+    import sys
 
-    @numba.njit(parallel=True, fastmath=False)
-    def cityblock(x, y):
-        n, m, d = x.shape[0], y.shape[0], x.shape[1]
-        r = np.empty((n, m))
-        for i in numba.prange(n):
-            for j in range(m):
-                s = 0.0
-                for k in range(d):
-                    s += abs(x[i, k] - y[j, k])
-                r[i, j] = s
-        return r
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "03-parallel", "python"))
+    import cityblock_peers
 
-    return cityblock
+    return cityblock_peers._numba_kernels()["numba_parallel"]
 
 
 def main():
