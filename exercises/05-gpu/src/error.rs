@@ -32,6 +32,52 @@ pub enum GpuError {
     /// The CUDA driver library (libcuda) could not be loaded: no NVIDIA GPU,
     /// or no driver for it.
     NoCudaDriver,
+    /// The driver loads but reports no CUDA device.
+    NoDevice,
+    /// NVRTC, CUDA's run-time compiler (libnvrtc), could not be loaded.
+    NoNvrtc {
+        /// The folders searched, besides the system's library path.
+        searched: Vec<String>,
+    },
+    /// cuBLAS (libcublas) could not be loaded.
+    NoCublas,
+    /// NVRTC refused a kernel's source.
+    Compile {
+        /// The kernel file, e.g. `kernels/cityblock_naive.cu`.
+        file: String,
+        /// NVRTC's log: the errors with their line numbers.
+        log: String,
+    },
+    /// A call into the CUDA driver (or cuBLAS) failed.
+    Cuda {
+        /// What was being done, e.g. "launching cityblock_naive".
+        during: String,
+        /// The driver's error.
+        message: String,
+    },
+    /// x and y do not have the same number of columns (coordinates).
+    ShapeMismatch {
+        /// x's shape, (n, d).
+        x: (usize, usize),
+        /// y's shape, (m, d).
+        y: (usize, usize),
+    },
+    /// A size too large for the 32-bit integers of an API (cuBLAS takes `int`).
+    TooLarge {
+        /// What is too large, e.g. "x's rows (n)".
+        what: String,
+        /// Its value.
+        value: usize,
+        /// The largest allowed.
+        limit: usize,
+    },
+    /// The CPU emulator could not run a kernel the way a GPU would.
+    Emulator {
+        /// The kernel.
+        kernel: String,
+        /// What went wrong, and what to do about it.
+        problem: String,
+    },
 }
 
 impl fmt::Display for GpuError {
@@ -71,6 +117,44 @@ impl fmt::Display for GpuError {
                  machine with one, with `cargo test -p gpu -- --ignored`; the CPU parts of the \
                  lab need no GPU"
             ),
+            GpuError::NoDevice => write!(
+                f,
+                "the CUDA driver loads but finds no GPU: `nvidia-smi` should list one; check \
+                 CUDA_VISIBLE_DEVICES, which can hide them all"
+            ),
+            GpuError::NoNvrtc { searched } => write!(
+                f,
+                "no NVRTC: CUDA's run-time compiler (libnvrtc.so.13 or .12) is not on the \
+                 library path, nor in {searched:?}. Without a CUDA toolkit, get it from PyPI: \
+                 `python3 -m venv .venv && .venv/bin/pip install -r \
+                 exercises/05-gpu/requirements.txt` at the repository root (`cargo xtask \
+                 check` does it); with a toolkit, set CUDA_HOME (e.g. /usr/local/cuda)"
+            ),
+            GpuError::NoCublas => write!(
+                f,
+                "no cuBLAS: libcublas.so.13 or .12 is not on the library path nor in \
+                 CUDA_HOME/lib64 (it comes with the CUDA toolkit, or from PyPI as \
+                 nvidia-cublas-cu12)"
+            ),
+            GpuError::Compile { file, log } => write!(
+                f,
+                "NVRTC could not compile {file}; its log (line numbers are the file's):\n{log}"
+            ),
+            GpuError::Cuda { during, message } => write!(f, "CUDA failed {during}: {message}"),
+            GpuError::ShapeMismatch { x, y } => write!(
+                f,
+                "x is {}×{} and y is {}×{}: both need the same number of columns (the \
+                 dimension d of the points), {} ≠ {}",
+                x.0, x.1, y.0, y.1, x.1, y.1
+            ),
+            GpuError::TooLarge { what, value, limit } => write!(
+                f,
+                "{what} is {value}, more than {limit}, the largest the API takes: split the \
+                 work into blocks of rows"
+            ),
+            GpuError::Emulator { kernel, problem } => {
+                write!(f, "the CPU emulator ran {kernel}: {problem}")
+            }
         }
     }
 }

@@ -2,28 +2,58 @@
 //!
 //! A GPU runs one function, the kernel, on thousands of threads at once. This
 //! lab computes the distance matrices of the course on an NVIDIA GPU with
-//! cudarc; its first step is the launch geometry: which thread computes which
-//! element, and how many blocks of threads a launch needs. That part is plain
-//! arithmetic, checked here on the CPU, with no GPU.
+//! cudarc: kernels in CUDA C compiled at run time by NVRTC, cuBLAS for the
+//! trick, copies and their cost, timing with CUDA events, coalescing, and one
+//! algorithm for the CPU and the GPU.
+//!
+//! No GPU? The tests still check everything a kernel computes: a CPU emulator
+//! ([`emulator`]) runs the same CUDA C source, each GPU thread an OS thread,
+//! and NVRTC compiles every kernel to PTX. The tests marked
+//! `#[ignore = "needs a CUDA GPU"]` run the rest on a machine with one:
+//! `cargo test -p gpu -- --include-ignored`.
 //!
 //! ## How to work
 //!
-//! Each module is one exercise with one test file. Replace every `todo!()`
-//! (each is marked `// TODO:`) and run that exercise's tests, e.g.
-//! `cargo test -p gpu --test geometry`. `cargo xtask progress` shows where
-//! you stand; the book's chapter "GPU with cudarc" explains the ideas.
+//! Each exercise is one module or kernel file and one test file. Replace every
+//! `todo!()` (each is marked `// TODO:`; in the `.cu` files, the `// TODO:`
+//! comments) and run that exercise's tests, e.g. `cargo test -p gpu --test naive`.
+//! `cargo xtask progress` shows where you stand; the book's chapter "GPU with
+//! cudarc" explains the ideas.
 //!
 //! Exercises, in order:
 //! 1. [`geometry`]: the global index, the number of blocks, a 2-D grid for an
-//!    n × m output, and a CPU emulator that runs a kernel body on every thread;
-//! 2. [`device`]: whether there is a CUDA driver, as a `Result` instead of a panic.
+//!    n × m output, and a CPU emulator of a launch (test file `geometry`);
+//! 2. [`device`]: is there a GPU, as a `Result` instead of a panic (`device`);
+//! 3. `kernels/cityblock_naive.cu`, `kernels/sqeuclidean_naive.cu`: one
+//!    thread per output (`naive`);
+//! 4. `kernels/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
+//! 5. [`blas`] and `kernels/trick.cu`: the trick with cuBLAS (`trick`);
+//! 6. `kernels/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
+//! 7. [`host`]: copies, launches, shapes (`host`);
+//! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
+//! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
 //!
-//! [`dim`] (CUDA's launch dimensions and limits) and [`error`] are given.
+//! Given code: [`dim`] (CUDA's launch dimensions), [`error`], [`kernels`]
+//! (the `.cu` files, embedded), [`launch`] (each kernel's grid and block),
+//! [`nvrtc`] (finding CUDA's libraries, compiling), [`emulator`],
+//! [`coalescing`] (the host side of exercise 6) and [`testing`].
 
+pub mod backend;
+pub mod blas;
+pub mod coalescing;
 pub mod device;
 pub mod dim;
+pub mod emulator;
 pub mod error;
 pub mod geometry;
+pub mod host;
+pub mod kernels;
+pub mod launch;
+pub mod nvrtc;
+pub mod testing;
+pub mod transfers;
 
 pub use dim::{Axis, Dim2};
 pub use error::GpuError;
+pub use host::{DeviceMatrix, DeviceVector, Gpu};
+pub use kernels::Pairwise;

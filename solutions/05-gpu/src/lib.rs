@@ -1,24 +1,50 @@
 //! # Lab 5: GPU with cudarc (solution)
 //!
-//! The first step of the GPU lab: the launch geometry of a kernel (grid,
-//! blocks, threads, the global index and its bounds guard), computed and
-//! checked on the CPU, and a probe for the CUDA driver that answers with a
-//! `Result` instead of cudarc's panic.
+//! The distance matrices of the course on an NVIDIA GPU: kernels in CUDA C
+//! compiled at run time by NVRTC, cuBLAS for the trick, copies and their
+//! cost, timing with CUDA events, coalescing, and one algorithm for the CPU
+//! and the GPU. Everything a kernel computes is also checked without a GPU,
+//! by a CPU emulator that runs the same CUDA C source.
 //!
-//! Exercises, in order (one module and one test file each):
-//! 1. [`geometry`]: the global index, the number of blocks, a 2-D grid for an
-//!    n × m output, and a CPU emulator that runs a kernel body on every thread;
-//! 2. [`device`]: whether there is a CUDA driver, as a `Result` instead of a panic.
+//! Exercises, in order (one module or kernel file, one test file each):
+//! 1. [`geometry`]: the launch geometry (global index, blocks, 2-D grids);
+//! 2. [`device`]: is there a GPU, as a `Result` instead of a panic;
+//! 3. `kernels/cityblock_naive.cu`, `kernels/sqeuclidean_naive.cu`: one
+//!    thread per output (test file `naive`);
+//! 4. `kernels/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
+//! 5. [`blas`] and `kernels/trick.cu`: the trick with cuBLAS (`trick`);
+//! 6. `kernels/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
+//! 7. [`host`]: copies, launches, shapes (`host`);
+//! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
+//! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
 //!
-//! [`dim`] and [`error`] are given: the solution uses the exercise's files
-//! themselves, so the two cannot drift.
+//! Given code, shared with the exercises: [`dim`], [`error`], [`kernels`],
+//! [`launch`], [`nvrtc`], [`emulator`], [`coalescing`], [`testing`].
 
+pub mod backend;
+pub mod blas;
+#[path = "../../../exercises/05-gpu/src/coalescing.rs"]
+pub mod coalescing;
 pub mod device;
 #[path = "../../../exercises/05-gpu/src/dim.rs"]
 pub mod dim;
+#[path = "../../../exercises/05-gpu/src/emulator.rs"]
+pub mod emulator;
 #[path = "../../../exercises/05-gpu/src/error.rs"]
 pub mod error;
 pub mod geometry;
+pub mod host;
+#[path = "../../../exercises/05-gpu/src/kernels.rs"]
+pub mod kernels;
+#[path = "../../../exercises/05-gpu/src/launch.rs"]
+pub mod launch;
+#[path = "../../../exercises/05-gpu/src/nvrtc.rs"]
+pub mod nvrtc;
+#[path = "../../../exercises/05-gpu/src/testing.rs"]
+pub mod testing;
+pub mod transfers;
 
 pub use dim::{Axis, Dim2};
 pub use error::GpuError;
+pub use host::{DeviceMatrix, DeviceVector, Gpu};
+pub use kernels::Pairwise;

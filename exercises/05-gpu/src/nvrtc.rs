@@ -1,0 +1,153 @@
+//! Finds CUDA's libraries and compiles the kernels to PTX with NVRTC (given
+//! code).
+//!
+//! cudarc (`dynamic-loading`) opens libnvrtc and libcublas by name, as
+//! `libnvrtc.so.13` then `libnvrtc.so.12`, ..., from the system's library
+//! path, and panics when none loads. This module asks first and, when the
+//! system path has none, looks in the usual folders (CUDA_HOME, /usr/local/cuda,
+//! the repository's `.venv`, where `pip install nvidia-cuda-nvrtc-cu12` puts
+//! NVRTC) and loads the library from there by its full path. The dynamic
+//! loader then hands cudarc that same library when it asks by name, because
+//! the name matches the library's SONAME.
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use cudarc::nvrtc::{CompileError, CompileOptions, Ptx};
+
+use crate::error::GpuError;
+use crate::kernels::KernelFile;
+
+/// `Ok(())` when NVRTC can be loaded (and is loaded), `Err(GpuError::NoNvrtc)`
+/// when it cannot. The answer is computed once.
+pub fn nvrtc_available() -> Result<(), GpuError> {
+    static ANSWER: OnceLock<Result<(), GpuError>> = OnceLock::new();
+    ANSWER
+        .get_or_init(|| {
+            // SAFETY: `is_culib_present` loads and drops libnvrtc, running its
+            // initialisers, which are NVIDIA's and meant to run in any process.
+            let present = || unsafe { cudarc::nvrtc::sys::is_culib_present() };
+            if present() || (preload(&["nvrtc"]) && present()) {
+                Ok(())
+            } else {
+                Err(GpuError::NoNvrtc {
+                    searched: search_dirs()
+                        .iter()
+                        .map(|d| d.display().to_string())
+                        .collect(),
+                })
+            }
+        })
+        .clone()
+}
+
+/// `Ok(())` when cuBLAS can be loaded, `Err(GpuError::NoCublas)` when not.
+pub fn cublas_available() -> Result<(), GpuError> {
+    static ANSWER: OnceLock<Result<(), GpuError>> = OnceLock::new();
+    ANSWER
+        .get_or_init(|| {
+            // SAFETY: as for NVRTC: loads and drops NVIDIA's libcublas.
+            let present = || unsafe { cudarc::cublas::sys::is_culib_present() };
+            // libcublas needs libcublasLt: load that first, from the same place.
+            if present() || (preload(&["cublasLt", "cublas"]) && present()) {
+                Ok(())
+            } else {
+                Err(GpuError::NoCublas)
+            }
+        })
+        .clone()
+}
+
+/// The folders searched for CUDA's libraries, besides the system's path.
+pub fn search_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for var in ["CUDA_HOME", "CUDA_PATH", "CUDA_ROOT"] {
+        if let Some(root) = std::env::var_os(var) {
+            dirs.push(Path::new(&root).join("lib64"));
+            dirs.push(Path::new(&root).join("lib"));
+        }
+    }
+    dirs.push(PathBuf::from("/usr/local/cuda/lib64"));
+    dirs.push(PathBuf::from("/usr/local/cuda/targets/x86_64-linux/lib"));
+    // The repository's .venv (this file is at <root>/exercises/05-gpu/src), and
+    // any active one: the PyPI wheels put the libraries in site-packages/nvidia.
+    let mut venvs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv")];
+    if let Some(active) = std::env::var_os("VIRTUAL_ENV") {
+        venvs.push(PathBuf::from(active));
+    }
+    for venv in venvs {
+        let Ok(entries) = std::fs::read_dir(venv.join("lib")) else {
+            continue;
+        };
+        for python in entries.flatten() {
+            let nvidia = python.path().join("site-packages").join("nvidia");
+            for package in ["cuda_nvrtc", "cublas", "cu13", "cu12"] {
+                dirs.push(nvidia.join(package).join("lib"));
+            }
+        }
+    }
+    dirs.retain(|dir| dir.is_dir());
+    dirs
+}
+
+/// Loads, from the first folder that has them, the libraries named (in
+/// order: dependencies first), under the file names cudarc asks for. Returns
+/// whether all were loaded. They stay loaded for the life of the process.
+fn preload(libraries: &[&str]) -> bool {
+    for dir in search_dirs() {
+        let paths: Vec<PathBuf> = libraries
+            .iter()
+            .filter_map(|library| {
+                cudarc::get_lib_name_candidates(library)
+                    .into_iter()
+                    .map(|name| dir.join(name))
+                    .find(|path| path.is_file())
+            })
+            .collect();
+        if paths.len() == libraries.len() && paths.iter().all(|path| dlopen_global(path)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `dlopen`s a library by its full path and never closes it.
+fn dlopen_global(path: &Path) -> bool {
+    let Some(c_path) = path.to_str().and_then(|p| CString::new(p).ok()) else {
+        return false;
+    };
+    // SAFETY: `c_path` is a NUL-terminated path. Loading runs the library's
+    // initialisers: it is one of NVIDIA's CUDA libraries, found in a CUDA
+    // folder, meant to be loaded by any CUDA program. The handle is never
+    // closed, so the library stays mapped while cudarc uses it.
+    let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    !handle.is_null()
+}
+
+/// Compiles a kernel file to PTX with NVRTC, for the GPU architecture `arch`
+/// (e.g. `"sm_90"`; `None`: NVRTC's default, which any newer GPU can run).
+pub fn compile(file: &KernelFile, arch: Option<&'static str>) -> Result<Ptx, GpuError> {
+    nvrtc_available()?;
+    let options = CompileOptions {
+        arch,
+        name: Some(file.path.to_string()),
+        ..Default::default()
+    };
+    cudarc::nvrtc::compile_ptx_with_opts(file.source, options).map_err(|error| match error {
+        CompileError::CompileError { log, .. } => GpuError::Compile {
+            file: file.path.to_string(),
+            log: log.to_string_lossy().trim().to_string(),
+        },
+        other => GpuError::Compile {
+            file: file.path.to_string(),
+            log: other.to_string(),
+        },
+    })
+}
+
+/// The PTX of a kernel file as text: the GPU's assembly, before the driver
+/// turns it into machine code for the GPU at hand.
+pub fn ptx_text(file: &KernelFile) -> Result<String, GpuError> {
+    Ok(compile(file, None)?.to_src())
+}

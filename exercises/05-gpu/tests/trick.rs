@@ -1,0 +1,197 @@
+//! Exercise 5: the trick with cuBLAS (src/blas.rs and kernels/trick.cu).
+//! Run: cargo test -p gpu --test trick
+//!
+//! The kernels run on the CPU emulator and cuBLAS's arguments are checked
+//! against a column-major GEMM written out below; the tests marked
+//! `needs a CUDA GPU` run the whole trick on one
+//! (`cargo test -p gpu --test trick -- --include-ignored`).
+
+use ndarray::{Array1, Array2, array};
+
+use gpu::blas::{GemmArgs, Op, xyt_gemm};
+use gpu::kernels::TRICK;
+use gpu::testing::{assert_close, points, sqeuclidean};
+use gpu::{Gpu, GpuError, emulator, nvrtc};
+
+/// What cuBLAS's DGEMM computes, C = op(A) · op(B), column-major, with the
+/// leading dimensions as given: the reference for `xyt_gemm`'s arguments.
+fn column_major_gemm(args: &GemmArgs, a: &[f64], b: &[f64], c: &mut [f64]) {
+    let (m, n, k) = (args.m as usize, args.n as usize, args.k as usize);
+    let (lda, ldb, ldc) = (args.lda as usize, args.ldb as usize, args.ldc as usize);
+    let op_a = |row: usize, col: usize| match args.transa {
+        Op::N => a[row + col * lda],
+        Op::T => a[col + row * lda],
+    };
+    let op_b = |row: usize, col: usize| match args.transb {
+        Op::N => b[row + col * ldb],
+        Op::T => b[col + row * ldb],
+    };
+    for col in 0..n {
+        for row in 0..m {
+            c[row + col * ldc] = (0..k).map(|l| op_a(row, l) * op_b(l, col)).sum();
+        }
+    }
+}
+
+#[test]
+fn xyt_gemm_turns_row_major_x_times_y_transposed_into_a_column_major_gemm() {
+    for (n, m, d) in [(5, 3, 4), (1, 7, 2), (6, 6, 1), (4, 9, 13)] {
+        let (x, y) = (points(n, d, 8), points(m, d, 9));
+        let args = xyt_gemm(n, m, d).unwrap_or_else(|error| panic!("{error}"));
+        let mut r = vec![f64::NAN; n * m];
+        // A is y's buffer, B is x's, C is r's: all three row-major, as the GPU has them.
+        column_major_gemm(&args, y.as_slice().unwrap(), x.as_slice().unwrap(), &mut r);
+        let r = Array2::from_shape_vec((n, m), r).unwrap();
+        assert_close(
+            r.view(),
+            x.dot(&y.t()).view(),
+            1e-12,
+            &format!(
+                "a column-major GEMM with {args:?} on row-major x ({n}×{d}), y ({m}×{d}): \
+                 it must leave x·yᵀ, row-major, in r's buffer"
+            ),
+        );
+    }
+}
+
+#[test]
+fn xyt_gemm_refuses_sizes_past_the_range_of_cublas_ints() {
+    let huge = i32::MAX as usize + 1;
+    for (n, m, d) in [(huge, 2, 2), (2, huge, 2), (2, 2, huge)] {
+        match xyt_gemm(n, m, d) {
+            Err(GpuError::TooLarge { value, .. }) => assert_eq!(value, huge),
+            other => panic!(
+                "cuBLAS takes 32-bit ints: n = {n}, m = {m}, d = {d} must give \
+                 Err(GpuError::TooLarge), not {other:?}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn row_sq_norms_sums_the_squares_of_each_row() {
+    for (rows, d) in [(1, 1), (3, 4), (300, 7), (257, 50)] {
+        let a = points(rows, d, 10);
+        let norms = emulator::row_sq_norms(a.view()).unwrap_or_else(|error| panic!("{error}"));
+        let expected: Array1<f64> = a.rows().into_iter().map(|row| row.dot(&row)).collect();
+        assert_close(
+            norms.view().insert_axis(ndarray::Axis(1)),
+            expected.view().insert_axis(ndarray::Axis(1)),
+            1e-12,
+            &format!("row_sq_norms of a {rows}×{d} matrix"),
+        );
+    }
+}
+
+#[test]
+fn the_epilogue_adds_the_norms_and_clamps_rounding_below_zero() {
+    let xx = array![1.0, 4.0];
+    let yy = array![2.0, 0.5, 9.0];
+    // g = -2 x·yᵀ; [0, 1] is a little too negative, as rounding can leave it.
+    let g = array![[-2.0, -1.5 - 1e-15, -6.0], [-8.0, 0.0, -1.0]];
+    let r = emulator::sqeuclidean_epilogue(xx.view(), yy.view(), g.view(), false)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let expected = array![[1.0, 0.0, 4.0], [0.0, 4.5, 12.0]];
+    assert_eq!(
+        r, expected,
+        "r[i, j] = max(xx[i] + yy[j] + g[i, j], 0): a distance below 0 is rounding, clamp it"
+    );
+    let rooted = emulator::sqeuclidean_epilogue(xx.view(), yy.view(), g.view(), true)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        rooted,
+        expected.mapv(f64::sqrt),
+        "take_sqrt != 0 fuses the square root into the same pass"
+    );
+}
+
+#[test]
+fn the_trick_on_the_emulator_gives_the_squared_distances() {
+    let (n, m, d) = (45, 70, 9);
+    let (x, y) = (points(n, d, 11), points(m, d, 12));
+    let xx = emulator::row_sq_norms(x.view()).unwrap_or_else(|error| panic!("{error}"));
+    let yy = emulator::row_sq_norms(y.view()).unwrap_or_else(|error| panic!("{error}"));
+    let g = x.dot(&y.t()) * -2.0;
+    let r = emulator::sqeuclidean_epilogue(xx.view(), yy.view(), g.view(), false)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_close(
+        r.view(),
+        sqeuclidean(x.view(), y.view()).view(),
+        1e-12,
+        "norms, -2 x·yᵀ, then the epilogue",
+    );
+    assert!(
+        r.iter().all(|&value| value >= 0.0),
+        "no squared distance below 0 after the clamp"
+    );
+}
+
+#[test]
+fn trick_kernels_compile_to_ptx() {
+    let ptx = nvrtc::ptx_text(&TRICK).unwrap_or_else(|error| panic!("{error}"));
+    for kernel in ["row_sq_norms", "sqeuclidean_epilogue"] {
+        assert!(
+            ptx.contains(&format!(".entry {kernel}")),
+            "kernels/trick.cu must define `extern \"C\" __global__ void {kernel}`"
+        );
+    }
+    assert!(
+        ptx.contains("sqrt.rn.f64"),
+        "the epilogue's PTX has no square root: fuse `sqrt` in when take_sqrt is set"
+    );
+    assert!(
+        ptx.contains("max.f64"),
+        "the epilogue's PTX has no max: clamp at 0 with fmax"
+    );
+}
+
+fn gpu() -> Gpu {
+    Gpu::new().unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn the_trick_on_the_gpu_matches_the_reference() {
+    let gpu = gpu();
+    for (n, m, d, sqrt) in [
+        (1, 1, 1, false),
+        (300, 200, 50, false),
+        (257, 513, 3, true),
+        (64, 1000, 130, true),
+    ] {
+        let (x, y) = (points(n, d, 13), points(m, d, 14));
+        let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+        let r = gpu
+            .download(&gpu.euclidean_trick(&xd, &yd, sqrt).unwrap())
+            .unwrap();
+        let mut expected = sqeuclidean(x.view(), y.view());
+        if sqrt {
+            expected.mapv_inplace(f64::sqrt);
+        }
+        // The trick loses digits where |x|² + |y|² ≫ |x - y|² (cancellation).
+        assert_close(
+            r.view(),
+            expected.view(),
+            1e-9,
+            &format!("GPU trick {n}×{m}×{d}, sqrt {sqrt}"),
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn the_trick_on_the_gpu_handles_empty_inputs_and_refuses_mismatched_ones() {
+    let gpu = gpu();
+    let (x, y) = (points(0, 4, 1), points(5, 4, 2));
+    let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+    let r = gpu.euclidean_trick(&xd, &yd, false).unwrap();
+    assert_eq!(r.shape(), (0, 5));
+    let z = gpu.upload(points(3, 5, 3).view()).unwrap();
+    assert_eq!(
+        gpu.euclidean_trick(&yd, &z, false).err(),
+        Some(GpuError::ShapeMismatch {
+            x: (5, 4),
+            y: (3, 5)
+        })
+    );
+}
