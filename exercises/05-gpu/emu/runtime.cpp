@@ -79,6 +79,11 @@ void __syncthreads() { current_block->sync(); }
 void emu_not_compiled() { throw NotCompiled{}; }
 
 int emu_run(const EmuLaunch& launch, const std::function<void()>& kernel) {
+    // __shared__ arrays are statics, one per kernel for the whole process: two
+    // launches at once (two tests on two threads) would share them. One launch
+    // at a time, then, as one block at a time within a launch.
+    static std::mutex one_launch_at_a_time;
+    std::lock_guard<std::mutex> launching(one_launch_at_a_time);
     const dim3 grid{launch.grid_x, launch.grid_y, 1};
     const dim3 block{launch.block_x, launch.block_y, 1};
     for (unsigned by = 0; by < grid.y; ++by) {
