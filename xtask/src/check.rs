@@ -24,6 +24,7 @@ pub struct Options {
 
 enum Step<'a> {
     Lint,
+    Requirements(&'a Lab, &'a str),
     Solution(&'a Lab),
     Stub(&'a Lab),
     Python(&'a Lab, &'a PythonToml),
@@ -40,6 +41,12 @@ impl Step<'_> {
     fn name(&self) -> String {
         match self {
             Step::Lint => "structure lint".into(),
+            Step::Requirements(lab, file) => {
+                format!(
+                    "{}: its Python requirements ({file}) are in .venv",
+                    lab.name
+                )
+            }
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
             Step::Python(lab, _) => format!(
@@ -64,6 +71,9 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let filtered = !options.labs.is_empty();
     let mut plan = vec![Step::Lint];
     for lab in &labs {
+        if let Some(requirements) = &lab.meta.requirements {
+            plan.push(Step::Requirements(lab, requirements));
+        }
         // A lab without its solution is the structure lint's failure.
         if lab.solution.is_some() {
             plan.push(Step::Solution(lab));
@@ -94,6 +104,8 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         let lab_names: Vec<String> = labs.iter().map(|lab| lab.name.clone()).collect();
         let result = match step {
             Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
+            // pip prints its own progress: no spinner over it.
+            Step::Requirements(lab, file) => ui.suspend(|| requirements(root, lab, file)),
             Step::Solution(lab) => solution(root, lab, options.timeout),
             Step::Stub(lab) => stub(root, lab, options.timeout),
             // Creating or filling .venv prints pip's progress: no spinner over it.
@@ -126,6 +138,22 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let (passed, failed) = report::totals(&rows);
     println!("check: {passed} passed, {failed} failed");
     Ok(failed == 0)
+}
+
+/// The lab's pinned Python requirements are installed in `<root>/.venv` (created if needed).
+fn requirements(root: &Path, lab: &Lab, file: &str) -> Result<Tally> {
+    let path = root.join("exercises").join(&lab.name).join(file);
+    let mut tally = Tally::default();
+    match crate::bench::venv::ensure(root, &path) {
+        Ok(_) => tally.pass(),
+        Err(error) => tally.fail(format!(
+            "could not install {} into .venv: {error:#}\n  fix: `python3 -m venv .venv && \
+             .venv/bin/python -m pip install -r {}`",
+            path.display(),
+            path.strip_prefix(root).unwrap_or(&path).display()
+        )),
+    }
+    Ok(tally)
 }
 
 /// Every test of the solution passes.

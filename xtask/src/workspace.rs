@@ -36,6 +36,10 @@ pub struct LabToml {
     /// A Python extension nested in the lab (lab 6), checked by `check` with maturin + pytest.
     #[serde(default)]
     pub python: Option<PythonToml>,
+    /// A pip requirements file, relative to the lab's exercise directory, that the lab's Rust
+    /// tests need in `<root>/.venv` (lab 5: NVRTC from PyPI); `check` installs it first.
+    #[serde(default)]
+    pub requirements: Option<String>,
 }
 
 /// `[python]` in lab.toml: the lab's Python extension crate, on both sides.

@@ -1,4 +1,4 @@
-//! Exercise 7: one algorithm, two machines. CuPy's `get_array_module` lets
+//! Exercise 9: one algorithm, two machines. CuPy's `get_array_module` lets
 //! one Python function run on NumPy or CuPy arrays; here a trait plays that
 //! part. [`euclidean_trick`] is written once against [`Backend`], and runs on
 //! the CPU ([`Cpu`], ndarray) or the GPU ([`Gpu`], cuBLAS and kernels).

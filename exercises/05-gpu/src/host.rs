@@ -1,4 +1,4 @@
-//! Exercise 6: the host side. The CPU owns the GPU's memory and its work:
+//! Exercise 7: the host side. The CPU owns the GPU's memory and its work:
 //! it compiles the kernels, copies x and y over, launches, and copies r back.
 //!
 //! Replace the `todo!()`s (marked `// TODO:`), then run `cargo test -p gpu --test host`

@@ -1,4 +1,4 @@
-//! Exercise 5: transfers and timing. A launch returns before the kernel
+//! Exercise 8: transfers and timing. A launch returns before the kernel
 //! runs, so a CPU clock around it measures nothing; CUDA events, recorded in
 //! the stream between the pieces of work, measure the GPU's own time. And
 //! data crosses PCIe (or NVLink-C2C) slower than the GPU computes, so the

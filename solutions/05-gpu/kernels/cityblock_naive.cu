@@ -4,6 +4,7 @@
 // all row-major. Launch: 2-D grid, x along the columns j, y along the rows i
 // (see `launch::pairwise_naive`), so a warp writes 32 consecutive r[i, j].
 
+// ANCHOR: cityblock_naive
 extern "C" __global__ void cityblock_naive(const double* __restrict__ x,
                                            const double* __restrict__ y,
                                            double* __restrict__ r,
@@ -25,3 +26,4 @@ extern "C" __global__ void cityblock_naive(const double* __restrict__ x,
     }
     r[i * m + j] = sum;
 }
+// ANCHOR_END: cityblock_naive

@@ -10,6 +10,7 @@
 // Launch (see `launch::cityblock_tiled`): block 16 x 16, grid
 // ceil(m / 64) x ceil(n / 64), no dynamic shared memory.
 
+// ANCHOR: cityblock_tiled
 #define TB 16              // threads per block along x and along y
 #define PT 4               // outputs per thread along each axis
 #define TILE (TB * PT)     // the block's tile of r is TILE x TILE
@@ -88,3 +89,4 @@ extern "C" __global__ void cityblock_tiled(const double* __restrict__ x,
         }
     }
 }
+// ANCHOR_END: cityblock_tiled

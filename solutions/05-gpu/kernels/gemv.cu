@@ -7,6 +7,7 @@
 //   column-major a[k * rows + i]: 32 consecutive doubles, 2 transactions of
 //                128 bytes (coalesced).
 
+// ANCHOR: gemv_row_major
 extern "C" __global__ void gemv_row_major(const double* __restrict__ a,
                                           const double* __restrict__ v,
                                           double* __restrict__ y,
@@ -22,7 +23,9 @@ extern "C" __global__ void gemv_row_major(const double* __restrict__ a,
     }
     y[i] = sum;
 }
+// ANCHOR_END: gemv_row_major
 
+// ANCHOR: gemv_col_major
 extern "C" __global__ void gemv_col_major(const double* __restrict__ a,
                                           const double* __restrict__ v,
                                           double* __restrict__ y,
@@ -38,3 +41,4 @@ extern "C" __global__ void gemv_col_major(const double* __restrict__ a,
     }
     y[i] = sum;
 }
+// ANCHOR_END: gemv_col_major

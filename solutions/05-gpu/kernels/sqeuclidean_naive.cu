@@ -3,6 +3,7 @@
 // r[i, j] = sum_k (x[i, k] - y[j, k])^2: the same loop as cityblock_naive
 // with a square instead of an absolute value. Launched like it.
 
+// ANCHOR: sqeuclidean_naive
 extern "C" __global__ void sqeuclidean_naive(const double* __restrict__ x,
                                              const double* __restrict__ y,
                                              double* __restrict__ r,
@@ -23,3 +24,4 @@ extern "C" __global__ void sqeuclidean_naive(const double* __restrict__ x,
     }
     r[i * m + j] = sum;
 }
+// ANCHOR_END: sqeuclidean_naive

@@ -23,6 +23,7 @@ extern "C" __global__ void row_sq_norms(const double* __restrict__ a,
     out[i] = sum;
 }
 
+// ANCHOR: sqeuclidean_epilogue
 extern "C" __global__ void sqeuclidean_epilogue(const double* __restrict__ xx,
                                                 const double* __restrict__ yy,
                                                 double* __restrict__ r,
@@ -40,3 +41,4 @@ extern "C" __global__ void sqeuclidean_epilogue(const double* __restrict__ xx,
     double s = fmax(xx[i] + yy[j] + r[at], 0.0);
     r[at] = take_sqrt ? sqrt(s) : s;
 }
+// ANCHOR_END: sqeuclidean_epilogue

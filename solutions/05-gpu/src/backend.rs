@@ -1,4 +1,4 @@
-//! Exercise 7: one algorithm, two machines. CuPy's `get_array_module` lets
+//! Exercise 9: one algorithm, two machines. CuPy's `get_array_module` lets
 //! one Python function run on NumPy or CuPy arrays; here a trait plays that
 //! part. [`euclidean_trick`] is written once against [`Backend`], and runs on
 //! the CPU ([`Cpu`], ndarray) or the GPU ([`Gpu`], cuBLAS and kernels).
@@ -9,6 +9,7 @@ use ndarray::{Array1, Array2, ArrayView2, Zip};
 use crate::error::GpuError;
 use crate::host::{DeviceMatrix, DeviceVector, Gpu};
 
+// ANCHOR: backend_trait
 /// What the trick needs from an array library.
 pub trait Backend {
     /// A matrix on this backend.
@@ -38,6 +39,7 @@ pub trait Backend {
         sqrt: bool,
     ) -> Result<(), GpuError>;
 }
+// ANCHOR_END: backend_trait
 
 // ANCHOR: euclidean_trick
 /// Squared Euclidean distances (Euclidean if `sqrt`), |x|² + |y|² - 2 x·yᵀ,
@@ -114,6 +116,7 @@ impl Backend for Cpu {
     }
 }
 
+// ANCHOR: backend_gpu
 impl Backend for Gpu {
     type Matrix = DeviceMatrix;
     type Vector = DeviceVector;
@@ -149,3 +152,4 @@ impl Backend for Gpu {
         Gpu::add_norms_clamp(self, xx, yy, r, sqrt)
     }
 }
+// ANCHOR_END: backend_gpu

@@ -1,4 +1,4 @@
-//! Exercise 4: the trick on the GPU, |x|² + |y|² - 2 x·yᵀ, with cuBLAS's GEMM
+//! Exercise 5: the trick on the GPU, |x|² + |y|² - 2 x·yᵀ, with cuBLAS's GEMM
 //! for x·yᵀ and two small kernels (kernels/trick.cu) around it. (solution)
 //!
 //! cuBLAS is column-major, like Fortran; our matrices are row-major. The

@@ -1,4 +1,4 @@
-//! Exercise 6: the host side. The CPU owns the GPU's memory and its work:
+//! Exercise 7: the host side. The CPU owns the GPU's memory and its work:
 //! it compiles the kernels, copies x and y over, launches, and copies r back.
 //! (solution)
 
@@ -88,6 +88,7 @@ impl Gpu {
             .map_err(cuda("asking the compute capability"))?;
         let arch = arch_name(major, minor);
 
+        // ANCHOR: compile_all
         let started = Instant::now();
         let mut functions = HashMap::new();
         for file in kernels::ALL {
@@ -103,6 +104,7 @@ impl Gpu {
             }
         }
         let compile_time = started.elapsed();
+        // ANCHOR_END: compile_all
 
         let blas = match nvrtc::cublas_available() {
             Ok(()) => Some(

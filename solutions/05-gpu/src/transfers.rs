@@ -1,4 +1,4 @@
-//! Exercise 5: transfers and timing. A launch returns before the kernel
+//! Exercise 8: transfers and timing. A launch returns before the kernel
 //! runs, so a CPU clock around it measures nothing; CUDA events, recorded in
 //! the stream between the pieces of work, measure the GPU's own time. And
 //! data crosses PCIe (or NVLink-C2C) slower than the GPU computes, so the
@@ -177,6 +177,7 @@ impl Gpu {
         })
     }
 
+    // ANCHOR: pinned
     /// `len` doubles of zeroed, page-locked host memory. Not write-combined
     /// (cudarc's `alloc_pinned` default): the CPU reads results back from it,
     /// and reading write-combined memory is very slow.
@@ -190,4 +191,5 @@ impl Gpu {
             .fill(0.0);
         Ok(pinned)
     }
+    // ANCHOR_END: pinned
 }
