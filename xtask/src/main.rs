@@ -8,6 +8,7 @@
 //! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.
 //! - `cargo xtask bench --compare python`: the labs' Rust against the course's Python, measured.
 //! - `cargo xtask bench --scaling`: lab 3's kernels at 1, 2, … threads, as the ULHPC table.
+//! - `cargo xtask gpu-test`: lab 5 on a machine with an NVIDIA GPU: GPU tests, benches, CuPy.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ mod bench;
 mod book;
 mod cargo;
 mod check;
+mod gpu_test;
 mod grade;
 mod handout;
 mod hint;
@@ -128,6 +130,17 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Lab 5 on a machine with an NVIDIA GPU: the tests that need one (every kernel against
+    /// the CPU reference), the GPU benchmarks, then the CuPy peers on the same GPU.
+    GpuTest {
+        /// Small sizes: a smoke run of the benchmarks and the peers.
+        #[arg(long)]
+        quick: bool,
+        /// Instead: build the test and bench executables into this directory, with a run.sh,
+        /// for a GPU machine that has no Rust toolchain.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+    },
     /// Time a lab's Rust solutions against the original course's Python, side by side, or
     /// (--scaling) lab 3's kernels at 1, 2, … threads: tables and charts for the book
     /// (book/src/labs/measured/, book/src/labs/img/).
@@ -214,6 +227,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: Duration::from_secs(timeout),
             };
             if !check::run(&root, &options)? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::GpuTest { quick, bundle } => {
+            if !gpu_test::run(&root, &gpu_test::Options { quick, bundle })? {
                 return Ok(ExitCode::FAILURE);
             }
         }
