@@ -1,4 +1,4 @@
-//! Compiles the lab's kernels (kernels/*.cu) for the CPU emulator, so that the
+//! Compiles the lab's kernels (src/cuda/*.cu) for the CPU emulator, so that the
 //! tests run them without a GPU (given code; the solution crate uses this same
 //! file). Each kernel file is compiled on its own with a C++ compiler and
 //! emu/cuda_emu.hpp force-included. A file that does not compile does not
@@ -48,7 +48,10 @@ fn main() {
         .file(emu_dir.join("launchers.cpp"));
     let mut fallbacks = String::from("#include \"runtime.hpp\"\ntypedef unsigned long long u64;\n");
     for (file, kernels) in KERNEL_FILES {
-        let source = crate_dir.join("kernels").join(format!("{file}.cu"));
+        let source = crate_dir
+            .join("src")
+            .join("cuda")
+            .join(format!("{file}.cu"));
         println!("cargo:rerun-if-changed={}", source.display());
         match compile_kernel_file(
             &emu_dir,
@@ -61,7 +64,7 @@ fn main() {
             }
             Err(messages) => {
                 println!(
-                    "cargo:warning=kernels/{file}.cu does not compile for the CPU emulator; its \
+                    "cargo:warning=src/cuda/{file}.cu does not compile for the CPU emulator; its \
                      tests will say so. The compiler said:"
                 );
                 for line in messages

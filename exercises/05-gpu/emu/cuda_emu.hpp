@@ -1,5 +1,5 @@
 // The CUDA C that the lab's kernels use, for a C++ compiler on the CPU (given
-// code). build.rs force-includes this header before each kernels/*.cu, so
+// code). build.rs force-includes this header before each src/cuda/*.cu, so
 // that the tests can run a kernel with no GPU: every thread of a block is an
 // OS thread, blocks run one after the other, __shared__ arrays are statics
 // (one block at a time uses them) and __syncthreads is a barrier.

@@ -1,5 +1,5 @@
 // One C entry point per kernel, for the Rust side (`emulator.rs`) to call
-// (given code). The kernels themselves are compiled from kernels/*.cu, each
+// (given code). The kernels themselves are compiled from src/cuda/*.cu, each
 // on its own, with cuda_emu.hpp force-included.
 #include "runtime.hpp"
 

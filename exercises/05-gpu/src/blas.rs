@@ -1,11 +1,11 @@
 //! Exercise 5: the trick on the GPU, |x|² + |y|² - 2 x·yᵀ, with cuBLAS's GEMM
-//! for x·yᵀ and two small kernels (kernels/trick.cu) around it.
+//! for x·yᵀ and two small kernels (src/cuda/trick.cu) around it.
 //!
 //! cuBLAS is column-major, like Fortran; our matrices are row-major. The
 //! same bytes read the other way are the transpose, so no copy is needed:
 //! only the right arguments, which [`xyt_gemm`] works out.
 //!
-//! Replace the `todo!()`s (marked `// TODO:`) here and in kernels/trick.cu, then run
+//! Replace the `todo!()`s (marked `// TODO:`) here and in src/cuda/trick.cu, then run
 //! `cargo test -p gpu --test trick`.
 
 use cudarc::cublas::sys::cublasOperation_t;

@@ -1,5 +1,5 @@
 //! The host side of the coalescing exercise (given code): y = A v on the GPU
-//! with kernels/gemv.cu, A stored row-major or column-major.
+//! with src/cuda/gemv.cu, A stored row-major or column-major.
 
 use cudarc::driver::PushKernelArg;
 use ndarray::{Array1, ArrayView1, ArrayView2};

@@ -1,5 +1,5 @@
 //! Runs the lab's kernels on the CPU (given code), so that the tests check
-//! them on any machine. build.rs compiles `kernels/*.cu` with a C++ compiler
+//! them on any machine. build.rs compiles `src/cuda/*.cu` with a C++ compiler
 //! and `emu/cuda_emu.hpp`, a stand-in for the CUDA C they use: each thread of
 //! a block is an OS thread, `__syncthreads` a barrier. It checks what a
 //! kernel computes, not how fast: run it on a GPU for that.
@@ -216,10 +216,9 @@ fn check_output(kernel: &str, out: &Guarded, cols: usize, name: &str) -> Result<
     }
     if let Some(first) = out.first_unwritten() {
         // `cols` is 0 for a vector.
-        let element = if cols == 0 {
-            format!("{name}[{first}]")
-        } else {
-            format!("{name}[{}, {}]", first / cols, first % cols)
+        let element = match (first.checked_div(cols), first.checked_rem(cols)) {
+            (Some(row), Some(col)) => format!("{name}[{row}, {col}]"),
+            _ => format!("{name}[{first}]"),
         };
         return Err(GpuError::Emulator {
             kernel: kernel.to_string(),

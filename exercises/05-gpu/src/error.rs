@@ -43,7 +43,7 @@ pub enum GpuError {
     NoCublas,
     /// NVRTC refused a kernel's source.
     Compile {
-        /// The kernel file, e.g. `kernels/cityblock_naive.cu`.
+        /// The kernel file, e.g. `src/cuda/cityblock_naive.cu`.
         file: String,
         /// NVRTC's log: the errors with their line numbers.
         log: String,
@@ -114,8 +114,9 @@ impl fmt::Display for GpuError {
                  Windows) could not be loaded, so there is no GPU to run on. Either this machine \
                  has no NVIDIA GPU or its driver is not installed (`nvidia-smi` should list the \
                  GPU). The GPU tests are `#[ignore = \"needs a CUDA GPU\"]`: run them on a \
-                 machine with one, with `cargo test -p gpu -- --ignored`; the CPU parts of the \
-                 lab need no GPU"
+                 machine with one, with `cargo test -p gpu -- --include-ignored` (or `cargo \
+                 xtask gpu-test`); the rest of the lab, the kernels on the CPU emulator \
+                 included, needs no GPU"
             ),
             GpuError::NoDevice => write!(
                 f,

@@ -177,7 +177,7 @@ impl Gpu {
 
     /// Copies a matrix back from the GPU; waits for the work that writes it.
     pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
-        let elements = if a.data.len() == 0 {
+        let elements = if a.data.is_empty() {
             Vec::new()
         } else {
             self.stream

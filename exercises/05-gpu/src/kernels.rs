@@ -1,5 +1,5 @@
 //! The lab's CUDA C kernels, as source text (given code). You write them in
-//! `kernels/*.cu`; this module embeds each file in the crate, and says which
+//! `src/cuda/*.cu`; this module embeds each file in the crate, and says which
 //! kernels it defines and how they are launched. The same source is compiled
 //! two ways: by NVRTC to PTX for the GPU ([`crate::nvrtc`]), and by the C++
 //! compiler for the CPU emulator that the tests run ([`crate::emulator`]).
@@ -7,10 +7,10 @@
 use crate::error::GpuError;
 use crate::launch::{self, LaunchShape};
 
-/// One `kernels/*.cu` file.
+/// One `src/cuda/*.cu` file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelFile {
-    /// Its path in the crate, e.g. `kernels/cityblock_naive.cu`.
+    /// Its path in the crate, e.g. `src/cuda/cityblock_naive.cu`.
     pub path: &'static str,
     /// Its text.
     pub source: &'static str,
@@ -21,8 +21,8 @@ pub struct KernelFile {
 macro_rules! kernel_file {
     ($name:literal, [$($kernel:literal),+]) => {
         KernelFile {
-            path: concat!("kernels/", $name, ".cu"),
-            source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/", $name, ".cu")),
+            path: concat!("src/cuda/", $name, ".cu"),
+            source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/cuda/", $name, ".cu")),
             kernels: &[$($kernel),+],
         }
     };

@@ -24,11 +24,11 @@
 //! 1. [`geometry`]: the global index, the number of blocks, a 2-D grid for an
 //!    n × m output, and a CPU emulator of a launch (test file `geometry`);
 //! 2. [`device`]: is there a GPU, as a `Result` instead of a panic (`device`);
-//! 3. `kernels/cityblock_naive.cu`, `kernels/sqeuclidean_naive.cu`: one
+//! 3. `src/cuda/cityblock_naive.cu`, `src/cuda/sqeuclidean_naive.cu`: one
 //!    thread per output (`naive`);
-//! 4. `kernels/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
-//! 5. [`blas`] and `kernels/trick.cu`: the trick with cuBLAS (`trick`);
-//! 6. `kernels/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
+//! 4. `src/cuda/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
+//! 5. [`blas`] and `src/cuda/trick.cu`: the trick with cuBLAS (`trick`);
+//! 6. `src/cuda/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
 //! 7. [`host`]: copies, launches, shapes (`host`);
 //! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
 //! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).

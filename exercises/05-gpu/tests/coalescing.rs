@@ -1,4 +1,4 @@
-//! Exercise 6: coalescing (kernels/gemv.cu): the same y = A v, one thread per
+//! Exercise 6: coalescing (src/cuda/gemv.cu): the same y = A v, one thread per
 //! row, with A row-major and column-major.
 //! Run: cargo test -p gpu --test coalescing
 //!
@@ -63,7 +63,7 @@ fn gemv_kernels_compile_to_ptx() {
     for kernel in ["gemv_row_major", "gemv_col_major"] {
         assert!(
             ptx.contains(&format!(".entry {kernel}")),
-            "kernels/gemv.cu must define `extern \"C\" __global__ void {kernel}`"
+            "src/cuda/gemv.cu must define `extern \"C\" __global__ void {kernel}`"
         );
     }
     assert!(

@@ -1,5 +1,5 @@
-//! Exercise 3: one thread per output (kernels/cityblock_naive.cu and
-//! kernels/sqeuclidean_naive.cu).
+//! Exercise 3: one thread per output (src/cuda/cityblock_naive.cu and
+//! src/cuda/sqeuclidean_naive.cu).
 //! Run: cargo test -p gpu --test naive
 //!
 //! No GPU needed: the kernels run on the CPU emulator (every GPU thread an OS

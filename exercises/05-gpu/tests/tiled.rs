@@ -1,4 +1,4 @@
-//! Exercise 4: a tile per block, through shared memory (kernels/cityblock_tiled.cu).
+//! Exercise 4: a tile per block, through shared memory (src/cuda/cityblock_tiled.cu).
 //! Run: cargo test -p gpu --test tiled
 //!
 //! No GPU needed: the emulator runs the kernel (with __syncthreads as a real
@@ -63,7 +63,7 @@ fn cityblock_tiled_compiles_to_ptx_with_shared_memory_and_a_barrier() {
     let ptx = nvrtc::ptx_text(&CITYBLOCK_TILED).unwrap_or_else(|error| panic!("{error}"));
     assert!(
         ptx.contains(".entry cityblock_tiled"),
-        "kernels/cityblock_tiled.cu must define `extern \"C\" __global__ void cityblock_tiled`"
+        "src/cuda/cityblock_tiled.cu must define `extern \"C\" __global__ void cityblock_tiled`"
     );
     assert!(
         ptx.contains(".shared"),

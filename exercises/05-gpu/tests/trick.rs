@@ -1,4 +1,4 @@
-//! Exercise 5: the trick with cuBLAS (src/blas.rs and kernels/trick.cu).
+//! Exercise 5: the trick with cuBLAS (src/blas.rs and src/cuda/trick.cu).
 //! Run: cargo test -p gpu --test trick
 //!
 //! The kernels run on the CPU emulator and cuBLAS's arguments are checked
@@ -132,7 +132,7 @@ fn trick_kernels_compile_to_ptx() {
     for kernel in ["row_sq_norms", "sqeuclidean_epilogue"] {
         assert!(
             ptx.contains(&format!(".entry {kernel}")),
-            "kernels/trick.cu must define `extern \"C\" __global__ void {kernel}`"
+            "src/cuda/trick.cu must define `extern \"C\" __global__ void {kernel}`"
         );
     }
     assert!(

@@ -1,5 +1,5 @@
 //! Exercise 5: the trick on the GPU, |x|² + |y|² - 2 x·yᵀ, with cuBLAS's GEMM
-//! for x·yᵀ and two small kernels (kernels/trick.cu) around it. (solution)
+//! for x·yᵀ and two small kernels (src/cuda/trick.cu) around it. (solution)
 //!
 //! cuBLAS is column-major, like Fortran; our matrices are row-major. The
 //! same bytes read the other way are the transpose, so no copy is needed:

@@ -184,7 +184,7 @@ impl Gpu {
 
     /// Copies a matrix back from the GPU; waits for the work that writes it.
     pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
-        let elements = if a.data.len() == 0 {
+        let elements = if a.data.is_empty() {
             Vec::new()
         } else {
             self.stream
@@ -270,7 +270,7 @@ impl Gpu {
             .arg(&n)
             .arg(&m)
             .arg(&d);
-        // SAFETY: the arguments match the kernel's signature in kernels/*.cu,
+        // SAFETY: the arguments match the kernel's signature in src/cuda/*.cu,
         // (const double* x, const double* y, double* r, u64 n, u64 m, u64 d);
         // x, y and r hold n·d, m·d and n·m doubles, and the kernel reads and
         // writes them only within those bounds (its guards are checked by the

@@ -9,11 +9,11 @@
 //! Exercises, in order (one module or kernel file, one test file each):
 //! 1. [`geometry`]: the launch geometry (global index, blocks, 2-D grids);
 //! 2. [`device`]: is there a GPU, as a `Result` instead of a panic;
-//! 3. `kernels/cityblock_naive.cu`, `kernels/sqeuclidean_naive.cu`: one
+//! 3. `src/cuda/cityblock_naive.cu`, `src/cuda/sqeuclidean_naive.cu`: one
 //!    thread per output (test file `naive`);
-//! 4. `kernels/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
-//! 5. [`blas`] and `kernels/trick.cu`: the trick with cuBLAS (`trick`);
-//! 6. `kernels/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
+//! 4. `src/cuda/cityblock_tiled.cu`: shared memory and register tiles (`tiled`);
+//! 5. [`blas`] and `src/cuda/trick.cu`: the trick with cuBLAS (`trick`);
+//! 6. `src/cuda/gemv.cu`: coalescing, row- vs column-major (`coalescing`);
 //! 7. [`host`]: copies, launches, shapes (`host`);
 //! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
 //! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
