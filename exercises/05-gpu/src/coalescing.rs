@@ -6,8 +6,8 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 
 use crate::emulator::Layout;
 use crate::error::GpuError;
-use crate::host::{DeviceVector, Gpu, config, cuda};
 use crate::launch;
+use crate::runtime::{DeviceVector, Gpu, config, cuda};
 
 /// A on the GPU, in one layout.
 pub struct DeviceGemvMatrix {

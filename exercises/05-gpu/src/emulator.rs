@@ -298,7 +298,7 @@ pub fn pairwise(
     Ok(Array2::from_shape_vec((n, m), r.data).expect("n·m elements"))
 }
 
-/// Runs `row_sq_norms` on the CPU: out[i] = Σₖ a[i, k]².
+/// Runs `row_sq_norms` on the CPU: `out[i] = Σₖ a[i, k]²`.
 pub fn row_sq_norms(a: ArrayView2<f64>) -> Result<Array1<f64>, GpuError> {
     let (rows, d) = a.dim();
     let shape = launch::per_row(rows)?;
@@ -326,7 +326,7 @@ pub fn row_sq_norms(a: ArrayView2<f64>) -> Result<Array1<f64>, GpuError> {
 }
 
 /// Runs `sqeuclidean_epilogue` on the CPU: given g = -2 x·yᵀ, returns
-/// max(xx[i] + yy[j] + g[i, j], 0), its square root if `take_sqrt`.
+/// `max(xx[i] + yy[j] + g[i, j], 0)`, its square root if `take_sqrt`.
 pub fn sqeuclidean_epilogue(
     xx: ArrayView1<f64>,
     yy: ArrayView1<f64>,

@@ -35,12 +35,17 @@
 //!
 //! Given code: [`dim`] (CUDA's launch dimensions), [`error`], [`kernels`]
 //! (the `.cu` files, embedded), [`launch`] (each kernel's grid and block),
-//! [`nvrtc`] (finding CUDA's libraries, compiling), [`emulator`],
+//! [`nvrtc`] (finding CUDA's libraries, compiling), [`emulator`], [`runtime`]
+//! (the [`Gpu`]: context, stream, compiled kernels, buffers), [`trick_kernels`]
+//! (the launches around cuBLAS), [`copies`] (pinned and pageable copies),
+//! [`backend_api`] (the trait of exercise 9, and the GPU's side of it),
 //! [`coalescing`] (the host side of exercise 6) and [`testing`].
 
 pub mod backend;
+pub mod backend_api;
 pub mod blas;
 pub mod coalescing;
+pub mod copies;
 pub mod device;
 pub mod dim;
 pub mod emulator;
@@ -50,10 +55,12 @@ pub mod host;
 pub mod kernels;
 pub mod launch;
 pub mod nvrtc;
+pub mod runtime;
 pub mod testing;
 pub mod transfers;
+pub mod trick_kernels;
 
 pub use dim::{Axis, Dim2};
 pub use error::GpuError;
-pub use host::{DeviceMatrix, DeviceVector, Gpu};
 pub use kernels::Pairwise;
+pub use runtime::{DeviceMatrix, DeviceVector, Gpu};

@@ -70,11 +70,22 @@ pub fn search_dirs() -> Vec<PathBuf> {
     }
     dirs.push(PathBuf::from("/usr/local/cuda/lib64"));
     dirs.push(PathBuf::from("/usr/local/cuda/targets/x86_64-linux/lib"));
-    // The repository's .venv (this file is at <root>/exercises/05-gpu/src), and
-    // any active one: the PyPI wheels put the libraries in site-packages/nvidia.
-    let mut venvs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv")];
-    if let Some(active) = std::env::var_os("VIRTUAL_ENV") {
-        venvs.push(PathBuf::from(active));
+    // The PyPI wheels put the libraries in <venv>/lib/python3.*/site-packages/nvidia.
+    // Which venvs: an active one, then a `.venv` in any folder above this crate (the
+    // repository's) or above the current directory (a copy of the crate, as in
+    // `cargo xtask grade`'s scratch workspaces).
+    let mut venvs: Vec<PathBuf> = std::env::var_os("VIRTUAL_ENV")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    let here = std::env::current_dir().unwrap_or_default();
+    for start in [Path::new(env!("CARGO_MANIFEST_DIR")), here.as_path()] {
+        venvs.extend(
+            start
+                .ancestors()
+                .map(|dir| dir.join(".venv"))
+                .filter(|venv| venv.is_dir()),
+        );
     }
     for venv in venvs {
         let Ok(entries) = std::fs::read_dir(venv.join("lib")) else {

@@ -19,12 +19,17 @@
 //! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
 //!
 //! Given code, shared with the exercises: [`dim`], [`error`], [`kernels`],
-//! [`launch`], [`nvrtc`], [`emulator`], [`coalescing`], [`testing`].
+//! [`launch`], [`nvrtc`], [`emulator`], [`runtime`], [`trick_kernels`],
+//! [`copies`], [`backend_api`], [`coalescing`], [`testing`].
 
 pub mod backend;
+#[path = "../../../exercises/05-gpu/src/backend_api.rs"]
+pub mod backend_api;
 pub mod blas;
 #[path = "../../../exercises/05-gpu/src/coalescing.rs"]
 pub mod coalescing;
+#[path = "../../../exercises/05-gpu/src/copies.rs"]
+pub mod copies;
 pub mod device;
 #[path = "../../../exercises/05-gpu/src/dim.rs"]
 pub mod dim;
@@ -40,11 +45,15 @@ pub mod kernels;
 pub mod launch;
 #[path = "../../../exercises/05-gpu/src/nvrtc.rs"]
 pub mod nvrtc;
+#[path = "../../../exercises/05-gpu/src/runtime.rs"]
+pub mod runtime;
 #[path = "../../../exercises/05-gpu/src/testing.rs"]
 pub mod testing;
 pub mod transfers;
+#[path = "../../../exercises/05-gpu/src/trick_kernels.rs"]
+pub mod trick_kernels;
 
 pub use dim::{Axis, Dim2};
 pub use error::GpuError;
-pub use host::{DeviceMatrix, DeviceVector, Gpu};
 pub use kernels::Pairwise;
+pub use runtime::{DeviceMatrix, DeviceVector, Gpu};

@@ -8,31 +8,9 @@
 use cudarc::driver::sys::CUevent_flags;
 
 use crate::error::GpuError;
-use crate::host::{Gpu, cuda};
+use crate::runtime::{Gpu, cuda};
 
-/// Where the host side of a copy lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HostMemory {
-    /// Ordinary memory, which the OS may move or swap: the driver first
-    /// copies it into a pinned staging buffer of its own.
-    Pageable,
-    /// Page-locked memory (`cuMemHostAlloc`): the GPU's copy engine reads it
-    /// directly (DMA).
-    Pinned,
-}
-
-/// The GPU's time for copying `bytes` one way and back.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TransferTiming {
-    /// The bytes copied each way.
-    pub bytes: usize,
-    /// From which host memory.
-    pub memory: HostMemory,
-    /// Host to device, in milliseconds.
-    pub to_device_ms: f64,
-    /// Device to host, in milliseconds.
-    pub to_host_ms: f64,
-}
+pub use crate::copies::{HostMemory, TransferTiming};
 
 // ANCHOR: gb_per_s
 /// A bandwidth in GB/s (10⁹ bytes per second): `bytes` moved in `ms`
@@ -90,106 +68,4 @@ impl Gpu {
         Ok((result, f64::from(ms)))
     }
     // ANCHOR_END: time_ms
-
-    /// Copies `data` to the GPU and back, through `memory`: the round trip
-    /// of the transfer benchmark, checked by the tests.
-    pub fn round_trip(&self, data: &[f64], memory: HostMemory) -> Result<Vec<f64>, GpuError> {
-        let mut device = self.alloc(data.len())?;
-        if data.is_empty() {
-            return Ok(Vec::new());
-        }
-        match memory {
-            HostMemory::Pageable => {
-                self.stream
-                    .memcpy_htod(data, &mut device)
-                    .map_err(cuda("copying to the GPU"))?;
-                let back = self
-                    .stream
-                    .clone_dtoh(&device)
-                    .map_err(cuda("copying back"))?;
-                self.synchronize()?;
-                Ok(back)
-            }
-            HostMemory::Pinned => {
-                let mut pinned = self.pinned(data.len())?;
-                pinned
-                    .as_mut_slice()
-                    .map_err(cuda("writing pinned memory"))?
-                    .copy_from_slice(data);
-                self.stream
-                    .memcpy_htod(&pinned, &mut device)
-                    .map_err(cuda("copying to the GPU"))?;
-                self.stream
-                    .memcpy_dtoh(&device, &mut pinned)
-                    .map_err(cuda("copying back"))?;
-                self.synchronize()?;
-                Ok(pinned
-                    .as_slice()
-                    .map_err(cuda("reading pinned memory"))?
-                    .to_vec())
-            }
-        }
-    }
-
-    /// Times copying `len` doubles to the GPU and back, from `memory`.
-    pub fn time_transfers(
-        &self,
-        len: usize,
-        memory: HostMemory,
-    ) -> Result<TransferTiming, GpuError> {
-        let mut device = self.alloc(len.max(1))?;
-        let bytes = len * size_of::<f64>();
-        let (to_device_ms, to_host_ms) = match memory {
-            HostMemory::Pageable => {
-                let mut host = vec![1.0_f64; len];
-                let ((), to_device) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_htod(&host, &mut device)
-                        .map_err(cuda("copying to the GPU"))
-                })?;
-                let ((), to_host) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_dtoh(&device, &mut host)
-                        .map_err(cuda("copying back"))
-                })?;
-                (to_device, to_host)
-            }
-            HostMemory::Pinned => {
-                let mut host = self.pinned(len)?;
-                let ((), to_device) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_htod(&host, &mut device)
-                        .map_err(cuda("copying to the GPU"))
-                })?;
-                let ((), to_host) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_dtoh(&device, &mut host)
-                        .map_err(cuda("copying back"))
-                })?;
-                (to_device, to_host)
-            }
-        };
-        Ok(TransferTiming {
-            bytes,
-            memory,
-            to_device_ms,
-            to_host_ms,
-        })
-    }
-
-    // ANCHOR: pinned
-    /// `len` doubles of zeroed, page-locked host memory. Not write-combined
-    /// (cudarc's `alloc_pinned` default): the CPU reads results back from it,
-    /// and reading write-combined memory is very slow.
-    fn pinned(&self, len: usize) -> Result<cudarc::driver::PinnedHostSlice<f64>, GpuError> {
-        // SAFETY: the memory is uninitialised; it is zeroed before any read.
-        let mut pinned = unsafe { self.ctx.alloc_pinned_with_flags::<f64>(len.max(1), 0) }
-            .map_err(cuda(format!("allocating {len} pinned doubles")))?;
-        pinned
-            .as_mut_slice()
-            .map_err(cuda("writing pinned memory"))?
-            .fill(0.0);
-        Ok(pinned)
-    }
-    // ANCHOR_END: pinned
 }

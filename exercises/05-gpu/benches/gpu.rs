@@ -1,0 +1,161 @@
+// Lab 5's GPU benchmarks: the kernels, the trick, GEMV in both layouts and
+// the copies, timed on the GPU with CUDA events (`iter_custom`), data kept
+// on the GPU. On a machine without one it says why and exits successfully.
+//
+// `cargo bench -p gpu --bench gpu` (your code), `cargo bench -p gpu-solution --bench gpu`
+// (the solution), or `cargo xtask gpu-test`.
+// Sizes: the course's 5000 × 5000 × 50, and the original's 5000 × 5000 × 5000
+// for the trick. Set GPU_BENCH_QUICK=1 for a fast smoke run at small sizes.
+
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+
+use gpu::emulator::Layout;
+use gpu::testing::points;
+use gpu::transfers::{HostMemory, gb_per_s, transfer_share};
+use gpu::{Gpu, GpuError, Pairwise};
+
+/// Repeats `work` `iters` times between two events: the GPU's time, not the
+/// CPU's time to queue the launches.
+fn timed(gpu: &Gpu, iters: u64, mut work: impl FnMut(&Gpu) -> Result<(), GpuError>) -> Duration {
+    let ((), ms) = gpu
+        .time_ms(|gpu| (0..iters).try_for_each(|_| work(gpu)))
+        .unwrap_or_else(|error| panic!("{error}"));
+    Duration::from_secs_f64(ms / 1e3)
+}
+
+fn pairwise(c: &mut Criterion, gpu: &Gpu, (n, m, d): (usize, usize, usize)) {
+    let (x, y) = (points(n, d, 1), points(m, d, 2));
+    let (x, y) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+    let mut r = gpu.pairwise(Pairwise::CityblockNaive, &x, &y).unwrap();
+    let mut group = c.benchmark_group(format!("pairwise {n}x{m}x{d}"));
+    // Two FP64 operations per (i, j, k): a subtraction, an add (with |.| or a multiply).
+    group.throughput(Throughput::Elements((2 * n * m * d) as u64));
+    for kernel in Pairwise::ALL {
+        group.bench_function(kernel.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(gpu, iters, |gpu| gpu.pairwise_into(kernel, &x, &y, &mut r))
+            })
+        });
+    }
+    group.bench_function("euclidean_trick (cuBLAS)", |b| {
+        b.iter_custom(|iters| {
+            timed(gpu, iters, |gpu| {
+                gpu.euclidean_trick(&x, &y, false).map(drop)
+            })
+        })
+    });
+    group.finish();
+}
+
+fn trick_large(c: &mut Criterion, gpu: &Gpu, (n, m, d): (usize, usize, usize)) {
+    let (x, y) = (points(n, d, 3), points(m, d, 4));
+    let (x, y) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+    let mut group = c.benchmark_group(format!("trick {n}x{m}x{d}"));
+    group.throughput(Throughput::Elements((2 * n * m * d) as u64));
+    group.sample_size(20);
+    group.bench_function("euclidean_trick (cuBLAS)", |b| {
+        b.iter_custom(|iters| {
+            timed(gpu, iters, |gpu| {
+                gpu.euclidean_trick(&x, &y, false).map(drop)
+            })
+        })
+    });
+    group.finish();
+}
+
+fn gemv(c: &mut Criterion, gpu: &Gpu, size: usize) {
+    let a = points(size, size, 5);
+    let v = points(1, size, 6).row(0).to_owned();
+    let vd = gpu.upload_vector(v.as_slice().unwrap()).unwrap();
+    let mut y = gpu.upload_vector(&vec![0.0; size]).unwrap();
+    let mut group = c.benchmark_group(format!("gemv {size}x{size}"));
+    // The matrix is read once: bytes are what limits a GEMV.
+    group.throughput(Throughput::Bytes((size * size * 8) as u64));
+    for layout in [Layout::RowMajor, Layout::ColMajor] {
+        let ad = gpu.upload_layout(a.view(), layout).unwrap();
+        group.bench_with_input(
+            BenchmarkId::from_parameter(layout.gemv_kernel()),
+            &ad,
+            |b, ad| b.iter_custom(|iters| timed(gpu, iters, |gpu| gpu.gemv_into(ad, &vd, &mut y))),
+        );
+    }
+    group.finish();
+}
+
+/// One-off figures that criterion does not tabulate: the compile cost, the
+/// copies' bandwidth, and the share of copies in a whole call.
+fn report(gpu: &Gpu, (n, m, d): (usize, usize, usize)) {
+    println!("\n## {} — one-off measurements", gpu.name());
+    println!(
+        "compiling and loading every kernel (NVRTC, first call): {:.1} ms",
+        gpu.compile_time().as_secs_f64() * 1e3
+    );
+    let len = n * m;
+    for memory in [HostMemory::Pageable, HostMemory::Pinned] {
+        let best = (0..5)
+            .map(|_| gpu.time_transfers(len, memory).unwrap())
+            .min_by(|a, b| {
+                (a.to_device_ms + a.to_host_ms).total_cmp(&(b.to_device_ms + b.to_host_ms))
+            })
+            .unwrap();
+        println!(
+            "copy {:.0} MB {memory:?}: to the GPU {:.2} ms ({:.1} GB/s), back {:.2} ms ({:.1} GB/s)",
+            best.bytes as f64 / 1e6,
+            best.to_device_ms,
+            gb_per_s(best.bytes, best.to_device_ms),
+            best.to_host_ms,
+            gb_per_s(best.bytes, best.to_host_ms),
+        );
+    }
+    // A whole call from host arrays: copy x and y in, compute, copy r out.
+    let (x, y) = (points(n, d, 7), points(m, d, 8));
+    let mut best = (f64::INFINITY, 0.0, 0.0);
+    for _ in 0..5 {
+        let ((xd, yd), upload) = gpu
+            .time_ms(|gpu| Ok((gpu.upload(x.view())?, gpu.upload(y.view())?)))
+            .unwrap();
+        let (r, compute) = gpu
+            .time_ms(|gpu| gpu.pairwise(Pairwise::CityblockTiled, &xd, &yd))
+            .unwrap();
+        let (_, download) = gpu.time_ms(|gpu| gpu.download(&r)).unwrap();
+        let transfer = upload + download;
+        if transfer + compute < best.0 + best.1 {
+            best = (transfer, compute, transfer + compute);
+        }
+    }
+    println!(
+        "cityblock_tiled {n}x{m}x{d} from host arrays: copies {:.2} ms + kernel {:.2} ms: \
+         copies are {:.0}% of the call",
+        best.0,
+        best.1,
+        100.0 * transfer_share(best.0, best.1)
+    );
+}
+
+fn main() {
+    let gpu = match Gpu::new() {
+        Ok(gpu) => gpu,
+        Err(error) => {
+            println!("gpu bench skipped: {error}");
+            return;
+        }
+    };
+    let quick = std::env::var_os("GPU_BENCH_QUICK").is_some();
+    let (course, original, gemv_size) = if quick {
+        ((500, 500, 50), (500, 500, 500), 2000)
+    } else {
+        ((5000, 5000, 50), (5000, 5000, 5000), 10_000)
+    };
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(if quick { 1 } else { 3 }))
+        .configure_from_args();
+    println!("GPU: {}", gpu.name());
+    pairwise(&mut c, &gpu, course);
+    trick_large(&mut c, &gpu, original);
+    gemv(&mut c, &gpu, gemv_size);
+    c.final_summary();
+    report(&gpu, course);
+}

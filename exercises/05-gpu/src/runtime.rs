@@ -1,0 +1,225 @@
+//! The GPU, ready for the lab's kernels (given code): a context, a stream,
+//! every kernel compiled and loaded, cuBLAS, and buffers in the GPU's memory.
+//! The exercises add methods to [`Gpu`] in their own modules (`host`, `blas`,
+//! `transfers`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use cudarc::cublas::CudaBlas;
+use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DriverError, LaunchConfig};
+use ndarray::{Array1, Array2};
+
+use crate::device::cuda_available;
+use crate::error::GpuError;
+use crate::kernels;
+use crate::launch::LaunchShape;
+use crate::nvrtc;
+
+/// A matrix in the GPU's memory, row-major.
+pub struct DeviceMatrix {
+    pub(crate) data: CudaSlice<f64>,
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
+}
+
+impl DeviceMatrix {
+    /// (rows, columns).
+    pub fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+}
+
+/// A vector in the GPU's memory.
+pub struct DeviceVector {
+    pub(crate) data: CudaSlice<f64>,
+}
+
+impl DeviceVector {
+    /// Its length.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.data.len() == 0
+    }
+}
+
+/// The GPU, ready to run the lab's kernels: a context on device 0, a stream
+/// for the work, every kernel compiled and loaded, and cuBLAS when present.
+pub struct Gpu {
+    pub(crate) ctx: Arc<CudaContext>,
+    pub(crate) stream: Arc<CudaStream>,
+    functions: HashMap<&'static str, CudaFunction>,
+    pub(crate) blas: Option<CudaBlas>,
+    compile_time: Duration,
+    name: String,
+}
+
+/// Wraps a driver error with what was being done.
+pub(crate) fn cuda(during: impl Into<String>) -> impl FnOnce(DriverError) -> GpuError {
+    let during = during.into();
+    move |error| GpuError::Cuda {
+        during,
+        message: error.to_string(),
+    }
+}
+
+impl Gpu {
+    /// Opens GPU 0 and compiles every kernel for it. The compiling is the
+    /// "first call" cost of a JIT (numba.cuda, CuPy's RawKernel): paid once,
+    /// here, not in the calls you time; see [`Gpu::compile_time`].
+    pub fn new() -> Result<Gpu, GpuError> {
+        cuda_available()?;
+        nvrtc::nvrtc_available()?;
+        let count = CudaContext::device_count().map_err(cuda("counting the GPUs"))?;
+        if count < 1 {
+            return Err(GpuError::NoDevice);
+        }
+        let ctx = CudaContext::new(0).map_err(cuda("opening GPU 0"))?;
+        let stream = ctx.new_stream().map_err(cuda("creating a stream"))?;
+        let name = ctx.name().map_err(cuda("asking the GPU's name"))?;
+        let (major, minor) = ctx
+            .compute_capability()
+            .map_err(cuda("asking the compute capability"))?;
+        let arch = arch_name(major, minor);
+
+        // ANCHOR: compile_all
+        let started = Instant::now();
+        let mut functions = HashMap::new();
+        for file in kernels::ALL {
+            let ptx = nvrtc::compile(&file, Some(arch))?;
+            let module = ctx
+                .load_module(ptx)
+                .map_err(cuda(format!("loading {}", file.path)))?;
+            for &kernel in file.kernels {
+                let function = module
+                    .load_function(kernel)
+                    .map_err(cuda(format!("finding {kernel} in {}", file.path)))?;
+                functions.insert(kernel, function);
+            }
+        }
+        let compile_time = started.elapsed();
+        // ANCHOR_END: compile_all
+
+        let blas = match nvrtc::cublas_available() {
+            Ok(()) => Some(
+                CudaBlas::new(stream.clone()).map_err(|error| GpuError::Cuda {
+                    during: "creating a cuBLAS handle".into(),
+                    message: error.to_string(),
+                })?,
+            ),
+            Err(_) => None,
+        };
+        Ok(Gpu {
+            ctx,
+            stream,
+            functions,
+            blas,
+            compile_time,
+            name,
+        })
+    }
+
+    /// The GPU's name, e.g. "NVIDIA H100 80GB HBM3".
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// How long compiling and loading every kernel took in [`Gpu::new`].
+    pub fn compile_time(&self) -> Duration {
+        self.compile_time
+    }
+
+    /// The stream all of this GPU's work goes to, in order.
+    pub fn stream(&self) -> &Arc<CudaStream> {
+        &self.stream
+    }
+
+    /// Waits until all the work queued so far is done.
+    pub fn synchronize(&self) -> Result<(), GpuError> {
+        self.stream
+            .synchronize()
+            .map_err(cuda("waiting for the GPU"))
+    }
+
+    /// A loaded kernel, by its name in the `.cu` file.
+    pub(crate) fn function(&self, name: &str) -> Result<&CudaFunction, GpuError> {
+        self.functions.get(name).ok_or_else(|| GpuError::Cuda {
+            during: format!("finding kernel {name}"),
+            message: "no such kernel in kernels::ALL".into(),
+        })
+    }
+
+    /// Room for `len` doubles on the GPU (a `len` of 0 allocates nothing).
+    pub(crate) fn alloc(&self, len: usize) -> Result<CudaSlice<f64>, GpuError> {
+        if len == 0 {
+            return self.stream.null().map_err(cuda("making an empty buffer"));
+        }
+        self.stream
+            .alloc_zeros(len)
+            .map_err(cuda(format!("allocating {len} doubles")))
+    }
+
+    /// Copies a matrix back from the GPU; waits for the work that writes it.
+    pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
+        let elements = if a.data.is_empty() {
+            Vec::new()
+        } else {
+            self.stream
+                .clone_dtoh(&a.data)
+                .map_err(cuda(format!("copying a {}×{} matrix back", a.rows, a.cols)))?
+        };
+        self.synchronize()?;
+        Ok(Array2::from_shape_vec((a.rows, a.cols), elements).expect("rows·cols elements"))
+    }
+
+    /// Copies a vector to the GPU.
+    pub fn upload_vector(&self, v: &[f64]) -> Result<DeviceVector, GpuError> {
+        let mut data = self.alloc(v.len())?;
+        if !v.is_empty() {
+            self.stream
+                .memcpy_htod(v, &mut data)
+                .map_err(cuda(format!("copying {} doubles to the GPU", v.len())))?;
+        }
+        Ok(DeviceVector { data })
+    }
+
+    /// Copies a vector back from the GPU; waits for the work that writes it.
+    pub fn download_vector(&self, v: &DeviceVector) -> Result<Array1<f64>, GpuError> {
+        if v.is_empty() {
+            return Ok(Array1::zeros(0));
+        }
+        let elements = self
+            .stream
+            .clone_dtoh(&v.data)
+            .map_err(cuda(format!("copying {} doubles back", v.len())))?;
+        self.synchronize()?;
+        Ok(Array1::from_vec(elements))
+    }
+}
+
+/// cudarc's launch configuration for a launch shape.
+pub(crate) fn config(shape: LaunchShape) -> LaunchConfig {
+    LaunchConfig {
+        grid_dim: shape.grid.as_dim3(),
+        block_dim: shape.block.as_dim3(),
+        shared_mem_bytes: 0,
+    }
+}
+
+/// NVRTC's name for a GPU architecture, e.g. `sm_90` for compute capability
+/// 9.0: the PTX is then compiled for exactly the GPU at hand.
+fn arch_name(major: i32, minor: i32) -> &'static str {
+    static NAMES: OnceLock<std::sync::Mutex<HashMap<(i32, i32), &'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    names
+        .entry((major, minor))
+        .or_insert_with(|| Box::leak(format!("sm_{major}{minor}").into_boxed_str()))
+}
