@@ -69,13 +69,15 @@ impl Gpu {
         }
     }
 
-    /// Times copying `len` doubles to the GPU and back, from `memory`.
+    /// Times copying `len` doubles (at least 1) to the GPU and back, from `memory`.
     pub fn time_transfers(
         &self,
         len: usize,
         memory: HostMemory,
     ) -> Result<TransferTiming, GpuError> {
-        let mut device = self.alloc(len.max(1))?;
+        // Host and device sides the same length: cudarc asserts the destination is long enough.
+        let len = len.max(1);
+        let mut device = self.alloc(len)?;
         let bytes = len * size_of::<f64>();
         let (to_device_ms, to_host_ms) = match memory {
             HostMemory::Pageable => {
