@@ -171,6 +171,44 @@ pub fn parse_messages(stdout: &str) -> Build {
     build
 }
 
+/// An executable cargo built: a test, bench, example or binary target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executable {
+    /// The target's name (a test file's stem, an example's name, ...).
+    pub name: String,
+    /// Its kinds: `test`, `bench`, `example`, `bin`.
+    pub kind: Vec<String>,
+    pub path: PathBuf,
+}
+
+/// Every executable in cargo's `--message-format=json` lines, whatever its profile.
+pub fn executables(stdout: &str) -> Vec<Executable> {
+    #[derive(Deserialize)]
+    struct Artifact {
+        reason: String,
+        target: Option<Target>,
+        executable: Option<PathBuf>,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        name: String,
+        kind: Vec<String>,
+    }
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Artifact>(line).ok())
+        .filter(|artifact| artifact.reason == "compiler-artifact")
+        .filter_map(|artifact| {
+            let (target, path) = (artifact.target?, artifact.executable?);
+            Some(Executable {
+                name: target.name,
+                kind: target.kind,
+                path,
+            })
+        })
+        .collect()
+}
+
 /// rustc's closing lines ("2 warnings emitted", "aborting due to 1 previous error") are not
 /// diagnostics of their own.
 fn is_summary(message: &str) -> bool {

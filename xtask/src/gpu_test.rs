@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 const PACKAGE: &str = "gpu-solution";
 const PEERS: &str = "solutions/05-gpu/python/cupy_peers.py";
@@ -136,40 +135,25 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A test or bench executable of the bundle, `kind` being "test" or "bench".
 struct Artifact {
     name: String,
     kind: String,
     path: PathBuf,
 }
 
-/// The test and bench executables in cargo's JSON output.
 fn executables(stdout: &str) -> Vec<Artifact> {
-    #[derive(Deserialize)]
-    struct Line {
-        reason: String,
-        target: Option<Target>,
-        executable: Option<PathBuf>,
-    }
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-        kind: Vec<String>,
-    }
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Line>(line).ok())
-        .filter(|line| line.reason == "compiler-artifact")
-        .filter_map(|line| {
-            let (target, path) = (line.target?, line.executable?);
-            let kind = target
+    crate::cargo::executables(stdout)
+        .into_iter()
+        .filter_map(|exe| {
+            let kind = exe
                 .kind
-                .iter()
-                .find(|kind| *kind == "test" || *kind == "bench")?
-                .clone();
+                .into_iter()
+                .find(|kind| kind == "test" || kind == "bench")?;
             Some(Artifact {
-                name: target.name,
+                name: exe.name,
                 kind,
-                path,
+                path: exe.path,
             })
         })
         .collect()

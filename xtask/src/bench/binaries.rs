@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 use super::peers::{LabPeers, Side};
 use crate::cargo;
@@ -49,25 +48,8 @@ pub fn build_example(root: &Path, package: &str, example: &str, side: Side) -> R
 
 /// The executable of example `name`, from cargo's `--message-format=json` lines.
 pub fn example_executable(stdout: &str, name: &str) -> Option<PathBuf> {
-    #[derive(Deserialize)]
-    struct Artifact {
-        reason: String,
-        target: Option<Target>,
-        executable: Option<PathBuf>,
-    }
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-        kind: Vec<String>,
-    }
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Artifact>(line).ok())
-        .filter(|a| a.reason == "compiler-artifact")
-        .filter(|a| {
-            a.target
-                .as_ref()
-                .is_some_and(|t| t.name == name && t.kind.iter().any(|k| k == "example"))
-        })
-        .find_map(|a| a.executable)
+    cargo::executables(stdout)
+        .into_iter()
+        .find(|exe| exe.name == name && exe.kind.iter().any(|kind| kind == "example"))
+        .map(|exe| exe.path)
 }
