@@ -1,0 +1,216 @@
+//! Exercise 2: the scheduler. It runs a graph's tasks on a rayon pool: a
+//! task starts as soon as its dependencies are done, independent tasks run
+//! at the same time, each task runs once, and a panic stops the run with an
+//! error instead of taking the program down or hanging it. (solution)
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::{Scope, ThreadPool};
+
+use crate::error::GraphError;
+use crate::graph::{Graph, Value};
+use crate::order;
+
+/// When a task ran, and on which worker of the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// When it started.
+    pub start: Instant,
+    /// When it ended.
+    pub end: Instant,
+    /// The index of the pool's thread that ran it.
+    pub worker: usize,
+}
+
+/// What a run did: a span for each task that ran, `None` for the others.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    /// By task id.
+    pub spans: Vec<Option<Span>>,
+}
+
+impl Trace {
+    /// How many tasks ran.
+    pub fn runs(&self) -> usize {
+        self.spans.iter().flatten().count()
+    }
+
+    /// Whether tasks `a` and `b` both ran and were running at the same time.
+    pub fn overlap(&self, a: usize, b: usize) -> bool {
+        match (self.spans[a], self.spans[b]) {
+            (Some(a), Some(b)) => a.start < b.end && b.start < a.end,
+            _ => false,
+        }
+    }
+
+    /// The most tasks that were running at the same time.
+    pub fn max_concurrency(&self) -> usize {
+        let mut events: Vec<(Instant, i32)> = self
+            .spans
+            .iter()
+            .flatten()
+            .flat_map(|span| [(span.start, 1), (span.end, -1)])
+            .collect();
+        // At equal instants, ends before starts: touching is not overlapping.
+        events.sort();
+        let (mut now, mut most) = (0, 0);
+        for (_, change) in events {
+            now += change;
+            most = most.max(now);
+        }
+        most as usize
+    }
+}
+
+/// The run's shared state.
+struct State {
+    /// Per task: how many of its dependencies are not done yet.
+    waiting: Vec<usize>,
+    /// Per task: its value once done.
+    values: Vec<Option<Value>>,
+    spans: Vec<Option<Span>>,
+    /// The first panic; once set, no task starts.
+    failed: Option<GraphError>,
+}
+
+/// What every task of a run reads.
+struct Run<'g> {
+    graph: &'g Graph,
+    /// Per task: the tasks of this run that need it.
+    dependents: Vec<Vec<usize>>,
+    state: Mutex<State>,
+}
+
+// ANCHOR: execute
+/// Computes `targets` and the tasks they need, on `pool`; returns their
+/// values (in the order of `targets`) and the run's trace.
+pub fn execute(
+    graph: &Graph,
+    targets: &[usize],
+    pool: &ThreadPool,
+) -> Result<(Vec<Value>, Trace), GraphError> {
+    let names = graph.names();
+    let mut deps = graph.deps();
+    order::check_deps(&names, &deps)?;
+    for &target in targets {
+        if target >= deps.len() {
+            return Err(GraphError::UnknownDependency {
+                task: "compute's target".into(),
+                dependency: target,
+                tasks: deps.len(),
+            });
+        }
+    }
+    // Only what the targets need: the others do not run, nor count as waiting.
+    let needed = needed(&deps, targets);
+    for (task, needs) in deps.iter_mut().enumerate() {
+        if !needed[task] {
+            needs.clear();
+        }
+    }
+    order::topological_order(&names, &deps)?;
+
+    let mut dependents = order::dependents(&deps);
+    for (task, list) in dependents.iter_mut().enumerate() {
+        if !needed[task] {
+            list.clear();
+        }
+    }
+    let run = Run {
+        graph,
+        dependents,
+        state: Mutex::new(State {
+            waiting: deps.iter().map(Vec::len).collect(),
+            values: vec![None; deps.len()],
+            spans: vec![None; deps.len()],
+            failed: None,
+        }),
+    };
+    let ready: Vec<usize> = (0..deps.len())
+        .filter(|&t| needed[t] && deps[t].is_empty())
+        .collect();
+    pool.scope(|scope| {
+        for task in ready {
+            let run = &run;
+            scope.spawn(move |scope| run.task(scope, task));
+        }
+    });
+
+    let state = run.state.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(error) = state.failed {
+        return Err(error);
+    }
+    let values = targets
+        .iter()
+        .map(|&t| state.values[t].clone().expect("every needed task ran"))
+        .collect();
+    Ok((values, Trace { spans: state.spans }))
+}
+// ANCHOR_END: execute
+
+/// Which tasks the targets need, themselves included.
+fn needed(deps: &[Vec<usize>], targets: &[usize]) -> Vec<bool> {
+    let mut needed = vec![false; deps.len()];
+    let mut stack = targets.to_vec();
+    while let Some(task) = stack.pop() {
+        if !std::mem::replace(&mut needed[task], true) {
+            stack.extend(&deps[task]);
+        }
+    }
+    needed
+}
+
+impl<'g> Run<'g> {
+    // ANCHOR: run_task
+    /// Runs one ready task, then spawns the dependents it made ready.
+    fn task<'s>(&'s self, scope: &Scope<'s>, task: usize) {
+        let inputs: Vec<Value> = {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.failed.is_some() {
+                return;
+            }
+            let spec = &self.graph.tasks()[task];
+            spec.deps
+                .iter()
+                .map(|&d| state.values[d].clone().expect("a dependency is done"))
+                .collect()
+        };
+        let spec = &self.graph.tasks()[task];
+        let start = Instant::now();
+        // The lock is not held while the task runs: others run meanwhile.
+        let outcome = catch_unwind(AssertUnwindSafe(|| (spec.run)(&inputs)));
+        let end = Instant::now();
+        let worker = rayon::current_thread_index().unwrap_or(0);
+
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.spans[task] = Some(Span { start, end, worker });
+        match outcome {
+            Ok(value) => state.values[task] = Some(value),
+            Err(payload) => {
+                state.failed.get_or_insert(GraphError::TaskPanicked {
+                    task: spec.name.clone(),
+                    message: panic_message(payload.as_ref()),
+                });
+                return;
+            }
+        }
+        for &next in &self.dependents[task] {
+            state.waiting[next] -= 1;
+            if state.waiting[next] == 0 && state.failed.is_none() {
+                scope.spawn(move |scope| self.task(scope, next));
+            }
+        }
+    }
+    // ANCHOR_END: run_task
+}
+
+/// A panic's message, when it is a string.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
