@@ -11,7 +11,8 @@
 //   task single-threaded (the lab's way), running rayon's parallel kernel
 //   (which composes: the same pool), or running a team of threads of its own
 //   (OpenMP's way: tasks × threads threads, oversubscribed); against the
-//   single-threaded kernel.
+//   single-threaded kernel;
+// - chunk size: the mean of 10⁷ numbers in 10 000, 100 and 1 chunks.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use ndarray::Array2;
 
 use taskgraph::Graph;
+use taskgraph::blocked::{ChunkGrid, from_fn, mean};
 use taskgraph::chunked::{cityblock_chunked, split_rows};
 use taskgraph::kernel::{cityblock_parallel, cityblock_serial, cityblock_team};
 
@@ -124,5 +126,30 @@ fn chunked(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, overhead, chunked);
+/// The notebook's chunk-size pitfall: the mean of 10⁷ numbers in 10 000,
+/// 100 or 1 chunks (each chunk is made, then summed, by its own tasks).
+fn chunk_size(c: &mut Criterion) {
+    let threads = rayon::current_num_threads();
+    let pool = pool(threads);
+    let mut group = c.benchmark_group("mean of 4000x2500");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000_000));
+    for chunk in [(40, 25), (400, 250), (4000, 2500)] {
+        let grid = ChunkGrid::new((4000, 2500), chunk).unwrap();
+        let mut graph = Graph::new();
+        let array = from_fn(&mut graph, grid, |i, j| ((i * 31 + j * 17) % 101) as f64);
+        let m = mean(&mut graph, &array);
+        let (rows, cols) = grid.grid();
+        group.bench_function(
+            BenchmarkId::new(
+                "chunks",
+                format!("{}x{} ({} chunks)", chunk.0, chunk.1, rows * cols),
+            ),
+            |b| b.iter(|| black_box(graph.compute_in(m, &pool).unwrap())),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, overhead, chunked, chunk_size);
 criterion_main!(benches);

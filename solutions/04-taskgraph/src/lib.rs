@@ -11,10 +11,12 @@
 //! 2. [`scheduler`]: running the graph on a pool, concurrently, each task
 //!    once, a panic as an error;
 //! 3. [`sleepy`]: the notebook's exercises (5, 285, 170) as graphs;
-//! 4. [`chunked`]: Cityblock by chunks of rows.
+//! 4. [`chunked`]: Cityblock by chunks of rows;
+//! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks.
 //!
 //! Given, shared with the exercises: [`graph`], [`error`], [`kernel`].
 
+pub mod blocked;
 pub mod chunked;
 #[path = "../../../exercises/04-taskgraph/src/error.rs"]
 pub mod error;
