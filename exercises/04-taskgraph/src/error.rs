@@ -45,6 +45,21 @@ pub enum GraphError {
     ZeroChunks,
     /// The thread pool could not be built.
     Pool(String),
+    /// Reading or writing a file failed.
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        message: String,
+    },
+    /// A file is not the array it should be (not a 2-D C-order f64 `.npy`, or
+    /// a field of another shape than the stack's first).
+    BadField {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 impl fmt::Display for GraphError {
@@ -85,6 +100,8 @@ impl fmt::Display for GraphError {
                 write!(f, "a split into 0 chunks: ask for at least one chunk")
             }
             GraphError::Pool(why) => write!(f, "could not build the thread pool: {why}"),
+            GraphError::Io { path, message } => write!(f, "{path}: {message}"),
+            GraphError::BadField { path, problem } => write!(f, "{path}: {problem}"),
         }
     }
 }

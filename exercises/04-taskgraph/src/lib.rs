@@ -12,9 +12,10 @@
 //!    once, a panic as an error;
 //! 3. [`sleepy`]: the notebook's exercises (5, 285, 170) as graphs;
 //! 4. [`chunked`]: Cityblock by chunks of rows;
-//! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks.
+//! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks;
+//! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time.
 //!
-//! Given, shared with the exercises: [`graph`], [`error`], [`kernel`].
+//! Given: [`graph`], [`error`], [`kernel`], [`npy`].
 
 pub mod blocked;
 pub mod chunked;
@@ -24,7 +25,9 @@ pub mod error;
 pub mod graph;
 
 pub mod kernel;
+pub mod npy;
 pub mod order;
+pub mod outofcore;
 pub mod scheduler;
 pub mod sleepy;
 
