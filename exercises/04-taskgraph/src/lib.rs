@@ -15,7 +15,7 @@
 //! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks;
 //! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time.
 //!
-//! Given: [`graph`], [`error`], [`kernel`], [`npy`].
+//! Given: [`graph`], [`error`], [`kernel`], [`npy`], [`trace`].
 
 pub mod blocked;
 pub mod chunked;
@@ -30,6 +30,7 @@ pub mod order;
 pub mod outofcore;
 pub mod scheduler;
 pub mod sleepy;
+pub mod trace;
 
 pub use error::GraphError;
 pub use graph::{Delayed, Graph, Value};

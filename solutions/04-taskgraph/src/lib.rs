@@ -15,7 +15,7 @@
 //! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks;
 //! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time.
 //!
-//! Given, shared with the exercises: [`graph`], [`error`], [`kernel`], [`npy`].
+//! Given, shared with the exercises: [`graph`], [`error`], [`kernel`], [`npy`], [`trace`].
 
 pub mod blocked;
 pub mod chunked;
@@ -31,6 +31,8 @@ pub mod order;
 pub mod outofcore;
 pub mod scheduler;
 pub mod sleepy;
+#[path = "../../../exercises/04-taskgraph/src/trace.rs"]
+pub mod trace;
 
 pub use error::GraphError;
 pub use graph::{Delayed, Graph, Value};
