@@ -49,10 +49,12 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let bench = bench.status().context("running cargo bench")?;
 
     println!("\n== the CuPy peers ({PEERS})");
-    let python = [root.join(".venv/bin/python"), PathBuf::from("python3")]
-        .into_iter()
-        .find(|python| python.is_file() || python.as_os_str() == "python3")
-        .expect("python3 is the fallback");
+    let venv = root.join(".venv/bin/python");
+    let python = if venv.is_file() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    };
     let mut peers = Command::new(python);
     peers.current_dir(root).arg(PEERS);
     if options.quick {

@@ -1,6 +1,8 @@
 //! Copies between the host and the GPU, timed (given code): pageable and
 //! pinned host memory, with exercise 8's [`Gpu::time_ms`].
 
+use cudarc::driver::{CudaSlice, HostSlice};
+
 use crate::error::GpuError;
 use crate::runtime::{Gpu, cuda};
 
@@ -80,34 +82,8 @@ impl Gpu {
         let mut device = self.alloc(len)?;
         let bytes = len * size_of::<f64>();
         let (to_device_ms, to_host_ms) = match memory {
-            HostMemory::Pageable => {
-                let mut host = vec![1.0_f64; len];
-                let ((), to_device) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_htod(&host, &mut device)
-                        .map_err(cuda("copying to the GPU"))
-                })?;
-                let ((), to_host) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_dtoh(&device, &mut host)
-                        .map_err(cuda("copying back"))
-                })?;
-                (to_device, to_host)
-            }
-            HostMemory::Pinned => {
-                let mut host = self.pinned(len)?;
-                let ((), to_device) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_htod(&host, &mut device)
-                        .map_err(cuda("copying to the GPU"))
-                })?;
-                let ((), to_host) = self.time_ms(|gpu| {
-                    gpu.stream
-                        .memcpy_dtoh(&device, &mut host)
-                        .map_err(cuda("copying back"))
-                })?;
-                (to_device, to_host)
-            }
+            HostMemory::Pageable => self.time_both_ways(&mut vec![1.0_f64; len], &mut device)?,
+            HostMemory::Pinned => self.time_both_ways(&mut self.pinned(len)?, &mut device)?,
         };
         Ok(TransferTiming {
             bytes,
@@ -118,6 +94,25 @@ impl Gpu {
     }
 
     // ANCHOR: pinned
+    /// The GPU's time for copying `host` to `device`, then back.
+    fn time_both_ways<H: HostSlice<f64> + ?Sized>(
+        &self,
+        host: &mut H,
+        device: &mut CudaSlice<f64>,
+    ) -> Result<(f64, f64), GpuError> {
+        let ((), to_device) = self.time_ms(|gpu| {
+            gpu.stream
+                .memcpy_htod(host, device)
+                .map_err(cuda("copying to the GPU"))
+        })?;
+        let ((), to_host) = self.time_ms(|gpu| {
+            gpu.stream
+                .memcpy_dtoh(device, host)
+                .map_err(cuda("copying back"))
+        })?;
+        Ok((to_device, to_host))
+    }
+
     /// `len` doubles of zeroed, page-locked host memory. Not write-combined
     /// (cudarc's `alloc_pinned` default): the CPU reads results back from it,
     /// and reading write-combined memory is very slow.

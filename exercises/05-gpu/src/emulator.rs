@@ -245,6 +245,24 @@ fn check_inputs(kernel: &str, inputs: &[(&Guarded, &str)]) -> Result<(), GpuErro
     Ok(())
 }
 
+/// After a launch: the kernel's status, no input overwritten past its end,
+/// the output (`cols` columns, 0 for a vector) all written and nothing past
+/// its end. Returns the output's values, without the guard zone.
+fn finish(
+    kernel: &str,
+    code: c_int,
+    inputs: &[(&Guarded, &str)],
+    mut out: Guarded,
+    cols: usize,
+    name: &str,
+) -> Result<Vec<f64>, GpuError> {
+    status(kernel, code)?;
+    check_inputs(kernel, inputs)?;
+    check_output(kernel, &out, cols, name)?;
+    out.data.truncate(out.len);
+    Ok(out.data)
+}
+
 fn pairwise_shapes(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Result<(), GpuError> {
     if x.ncols() != y.ncols() {
         return Err(GpuError::ShapeMismatch {
@@ -291,11 +309,8 @@ pub fn pairwise(
             d as u64,
         )
     };
-    status(kernel.name(), code)?;
-    check_inputs(kernel.name(), &[(&xs, "x"), (&ys, "y")])?;
-    check_output(kernel.name(), &r, m, "r")?;
-    r.data.truncate(n * m);
-    Ok(Array2::from_shape_vec((n, m), r.data).expect("n·m elements"))
+    let r = finish(kernel.name(), code, &[(&xs, "x"), (&ys, "y")], r, m, "r")?;
+    Ok(Array2::from_shape_vec((n, m), r).expect("n·m elements"))
 }
 
 /// Runs `row_sq_norms` on the CPU: `out[i] = Σₖ a[i, k]²`.
@@ -318,11 +333,8 @@ pub fn row_sq_norms(a: ArrayView2<f64>) -> Result<Array1<f64>, GpuError> {
             d as u64,
         )
     };
-    status("row_sq_norms", code)?;
-    check_inputs("row_sq_norms", &[(&input, "a")])?;
-    check_output("row_sq_norms", &out, 0, "out")?;
-    out.data.truncate(rows);
-    Ok(Array1::from_vec(out.data))
+    let out = finish("row_sq_norms", code, &[(&input, "a")], out, 0, "out")?;
+    Ok(Array1::from_vec(out))
 }
 
 /// Runs `sqeuclidean_epilogue` on the CPU: given g = -2 x·yᵀ, returns
@@ -360,11 +372,9 @@ pub fn sqeuclidean_epilogue(
             c_int::from(take_sqrt),
         )
     };
-    status("sqeuclidean_epilogue", code)?;
-    check_inputs("sqeuclidean_epilogue", &[(&xs, "xx"), (&ys, "yy")])?;
-    check_output("sqeuclidean_epilogue", &r, m, "r")?;
-    r.data.truncate(n * m);
-    Ok(Array2::from_shape_vec((n, m), r.data).expect("n·m elements"))
+    let kernel = "sqeuclidean_epilogue";
+    let r = finish(kernel, code, &[(&xs, "xx"), (&ys, "yy")], r, m, "r")?;
+    Ok(Array2::from_shape_vec((n, m), r).expect("n·m elements"))
 }
 
 /// The memory layout of a matrix: which index varies fastest.
@@ -432,9 +442,6 @@ pub fn gemv(
         )
     };
     let kernel = layout.gemv_kernel();
-    status(kernel, code)?;
-    check_inputs(kernel, &[(&elements, "a"), (&vs, "v")])?;
-    check_output(kernel, &y, 0, "y")?;
-    y.data.truncate(rows);
-    Ok(Array1::from_vec(y.data))
+    let y = finish(kernel, code, &[(&elements, "a"), (&vs, "v")], y, 0, "y")?;
+    Ok(Array1::from_vec(y))
 }

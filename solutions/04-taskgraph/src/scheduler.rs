@@ -63,15 +63,10 @@ pub fn execute(
     }
     order::topological_order(&names, &deps)?;
 
-    let mut dependents = order::dependents(&deps);
-    for (task, list) in dependents.iter_mut().enumerate() {
-        if !needed[task] {
-            list.clear();
-        }
-    }
     let run = Run {
         graph,
-        dependents,
+        // From the pruned deps: only needed tasks are anyone's dependents.
+        dependents: order::dependents(&deps),
         state: Mutex::new(State {
             waiting: deps.iter().map(Vec::len).collect(),
             values: vec![None; deps.len()],
