@@ -25,6 +25,7 @@ pub struct Options {
 enum Step<'a> {
     Lint,
     Requirements(&'a Lab, &'a str),
+    Tools(&'a Lab),
     Solution(&'a Lab),
     Stub(&'a Lab),
     Python(&'a Lab, &'a PythonToml),
@@ -47,6 +48,7 @@ impl Step<'_> {
                     lab.name
                 )
             }
+            Step::Tools(lab) => format!("{}: the tools its features need are installed", lab.name),
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
             Step::Python(lab, _) => format!(
@@ -73,6 +75,9 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     for lab in &labs {
         if let Some(requirements) = &lab.meta.requirements {
             plan.push(Step::Requirements(lab, requirements));
+        }
+        if !lab.meta.features.is_empty() {
+            plan.push(Step::Tools(lab));
         }
         // A lab without its solution is the structure lint's failure.
         if lab.solution.is_some() {
@@ -106,6 +111,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
             // pip prints its own progress: no spinner over it.
             Step::Requirements(lab, file) => ui.suspend(|| requirements(root, lab, file)),
+            Step::Tools(lab) => Ok(tools_installed(lab)),
             Step::Solution(lab) => solution(root, lab, options.timeout),
             Step::Stub(lab) => stub(root, lab, options.timeout),
             // Creating or filling .venv prints pip's progress: no spinner over it.
@@ -156,6 +162,21 @@ fn requirements(root: &Path, lab: &Lab, file: &str) -> Result<Tally> {
     Ok(tally)
 }
 
+/// Each lab feature's tool is installed, so that the lab is tested whole (CI installs them).
+fn tools_installed(lab: &Lab) -> Tally {
+    let mut tally = Tally::default();
+    for (name, feature) in &lab.meta.features {
+        tally.check(feature.installed(), || {
+            format!(
+                "{}'s feature `{name}` needs `{}`, not found on PATH: install it ({}); until \
+                 then the tests that need it are ignored",
+                lab.name, feature.needs, feature.install
+            )
+        });
+    }
+    tally
+}
+
 /// Every test of the solution passes.
 fn solution(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
     let mut tally = Tally::default();
@@ -198,7 +219,10 @@ pub(crate) fn stub(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
     let mut tally = Tally::default();
     let package = &lab.stub.package;
     let manifest = lab.stub.manifest();
-    let build = crate::cargo::build_json(root, &["build", "--package", package, "--all-targets"])?;
+    let mut args = vec!["build".to_string(), "--all-targets".to_string()];
+    args.extend(lab.stub.cargo_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let build = crate::cargo::build_json(root, &args)?;
     if !build.success {
         tally.fail(format!(
             "the stub does not compile (`cargo build -p {package} --all-targets`): keep its API \

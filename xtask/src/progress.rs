@@ -76,6 +76,9 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
         }
     }
     println!("{table}");
+    for line in missing_tools(&labs) {
+        println!("\n{line}");
+    }
     match next_step {
         Some(step) => println!("\nNext step: {step}"),
         None => println!("\nEvery exercise passes: well done."),
@@ -117,7 +120,7 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
         _ => "in progress".to_string(),
     };
     if skipped > 0 {
-        status += &format!(" ({skipped} skipped: needs hardware)");
+        status += &format!(" ({skipped} skipped: needs hardware or a tool)");
     }
     (ok, total, status)
 }
@@ -158,9 +161,30 @@ fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
     if let Some(at) = location {
         text += &format!("\n    at {at}");
     }
+    let features = match lab.stub.features.as_slice() {
+        [] => String::new(),
+        features => format!(" --features {}", features.join(",")),
+    };
     text += &format!(
-        "\n  Iterate with: cargo test -p {} --test {}",
+        "\n  Iterate with: cargo test -p {}{features} --test {}",
         lab.stub.package, target.target
     );
     text
+}
+
+/// What a lab's feature needs that is not installed here, and how to install it.
+fn missing_tools(labs: &[Lab]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for lab in labs {
+        for (name, feature) in &lab.meta.features {
+            if !feature.installed() {
+                lines.push(format!(
+                    "lab {}: the tests that need its `{name}` feature are skipped: `{}` is not \
+                     installed ({})",
+                    lab.name, feature.needs, feature.install
+                ));
+            }
+        }
+    }
+    lines
 }

@@ -30,7 +30,10 @@ pub fn build_and_run(
     integration_only: bool,
     timeout: Duration,
 ) -> Result<Tests> {
-    let build = cargo::build_json(root, &["test", "--package", &krate.package, "--no-run"])?;
+    let mut args = vec!["test".to_string(), "--no-run".to_string()];
+    args.extend(krate.cargo_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let build = cargo::build_json(root, &args)?;
     if !build.success {
         return Ok(Tests::DoesNotCompile(build.first_error(&krate.manifest())));
     }

@@ -40,6 +40,38 @@ pub struct LabToml {
     /// tests need in `<root>/.venv` (lab 5: NVRTC from PyPI); `check` installs it first.
     #[serde(default)]
     pub requirements: Option<String>,
+    /// Cargo features of the lab that need a system tool (lab 4: `mpi`, Open MPI). `check`
+    /// requires the tool and tests with the feature; `progress` and `grade` enable it where
+    /// the tool is installed, and elsewhere the tests that need it are ignored.
+    #[serde(default)]
+    pub features: BTreeMap<String, ToolFeature>,
+}
+
+/// `[features.NAME]` in lab.toml: what the feature needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolFeature {
+    /// A program whose presence on PATH shows the tool is installed (e.g. `mpicc`).
+    pub needs: String,
+    /// How to install it, said when it is missing.
+    pub install: String,
+}
+
+impl ToolFeature {
+    pub fn installed(&self) -> bool {
+        on_path(&self.needs)
+    }
+}
+
+/// Whether `program` is an executable file in one of PATH's directories.
+pub fn on_path(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            fs::metadata(dir.join(program))
+                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        })
+    })
 }
 
 /// `[python]` in lab.toml: the lab's Python extension crate, on both sides.
@@ -73,12 +105,39 @@ pub struct Crate {
     pub package: String,
     /// The library's crate name (what `use` and `extern crate` say).
     pub lib: String,
+    /// The lab features (lab.toml `[features]`) to build it with: those whose tool is installed.
+    pub features: Vec<String>,
 }
 
 impl Crate {
     pub fn manifest(&self) -> PathBuf {
         self.dir.join("Cargo.toml")
     }
+
+    /// `--package NAME`, with its features.
+    pub fn cargo_args(&self) -> Vec<String> {
+        let mut args = vec!["--package".to_string(), self.package.clone()];
+        args.extend(features_arg([self]));
+        args
+    }
+}
+
+/// `--features P/f,Q/g` for the lab features of `crates`, qualified by package so that one
+/// cargo command can build several crates; nothing when they have none.
+pub fn features_arg<'a>(crates: impl IntoIterator<Item = &'a Crate>) -> Vec<String> {
+    let features: Vec<String> = crates
+        .into_iter()
+        .flat_map(|krate| {
+            krate
+                .features
+                .iter()
+                .map(|feature| format!("{}/{feature}", krate.package))
+        })
+        .collect();
+    if features.is_empty() {
+        return Vec::new();
+    }
+    vec!["--features".to_string(), features.join(",")]
 }
 
 /// A lab: its crate in `exercises/` and, in the instructor's tree, its solved twin in
@@ -91,6 +150,17 @@ pub struct Lab {
     /// None in the student handout, or while a lab's solution is yet to be written.
     pub solution: Option<Crate>,
     pub meta: LabToml,
+}
+
+impl LabToml {
+    /// The lab's features whose tool is installed here.
+    pub fn installed_features(&self) -> Vec<String> {
+        self.features
+            .iter()
+            .filter(|(_, feature)| feature.installed())
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
 }
 
 impl Lab {
@@ -160,6 +230,7 @@ pub fn read_crate(dir: &Path) -> Result<Crate> {
         dir: dir.to_path_buf(),
         package: manifest.package.name,
         lib,
+        features: Vec::new(),
     })
 }
 
@@ -175,14 +246,22 @@ pub fn discover(root: &Path) -> Result<Vec<Lab>> {
     let mut labs = Vec::new();
     for name in lab_dirs(root, "exercises") {
         let stub_dir = root.join("exercises").join(&name);
+        let meta = read_lab_toml(&stub_dir.join("lab.toml"))?;
+        let features = meta.installed_features();
+        let with_features = |krate: Crate| Crate {
+            features: features.clone(),
+            ..krate
+        };
         let solution = match solutions.contains(&name) {
-            true => Some(read_crate(&root.join("solutions").join(&name))?),
+            true => Some(with_features(read_crate(
+                &root.join("solutions").join(&name),
+            )?)),
             false => None,
         };
         labs.push(Lab {
-            stub: read_crate(&stub_dir)?,
+            stub: with_features(read_crate(&stub_dir)?),
             solution,
-            meta: read_lab_toml(&stub_dir.join("lab.toml"))?,
+            meta,
             name,
         });
     }
@@ -227,6 +306,7 @@ mod tests {
             dir: PathBuf::new(),
             package: package.into(),
             lib: package.into(),
+            features: Vec::new(),
         };
         Lab {
             name: name.into(),

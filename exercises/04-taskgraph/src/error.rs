@@ -60,6 +60,16 @@ pub enum GraphError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A message of more elements than an MPI count or displacement (a C
+    /// `int`) can hold.
+    TooLargeForMpi {
+        /// Rows of the block (or before it, for a displacement).
+        rows: usize,
+        /// Values per row.
+        width: usize,
+    },
+    /// Rank 0, which holds the input of a collective, was given none.
+    NoRootInput,
 }
 
 impl fmt::Display for GraphError {
@@ -102,6 +112,18 @@ impl fmt::Display for GraphError {
             GraphError::Pool(why) => write!(f, "could not build the thread pool: {why}"),
             GraphError::Io { path, message } => write!(f, "{path}: {message}"),
             GraphError::BadField { path, problem } => write!(f, "{path}: {problem}"),
+            GraphError::TooLargeForMpi { rows, width } => write!(
+                f,
+                "{rows} rows of {width} values are {} elements, more than an MPI count (a C \
+                 int) holds, {}: use more ranks, or send the block in pieces",
+                (*rows as u128) * (*width as u128),
+                i32::MAX
+            ),
+            GraphError::NoRootInput => write!(
+                f,
+                "rank 0 was given no x and y: the root rank holds the input, pass Some((x, y)) \
+                 there (the other ranks pass None)"
+            ),
         }
     }
 }

@@ -13,12 +13,15 @@
 //! 3. [`sleepy`]: the notebook's exercises (5, 285, 170) as graphs;
 //! 4. [`chunked`]: Cityblock by chunks of rows;
 //! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks;
-//! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time.
+//! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time;
+//! 7. [`distributed`]: Cityblock on MPI ranks, a block of rows each (the
+//!    `mpi` feature; `src/bin/mpi.rs` is the program `mpirun` starts).
 //!
 //! Given: [`graph`], [`error`], [`kernel`], [`npy`], [`trace`].
 
 pub mod blocked;
 pub mod chunked;
+pub mod distributed;
 
 pub mod error;
 

@@ -12,24 +12,27 @@ use crate::report::Tally;
 use crate::testrun::{self, Tests};
 use crate::workspace::{self, Lab};
 
-/// `-p a -p b ...` for the solutions of `labs`, with their Python extension crates (lab 6).
+/// `-p a -p b ...` for the solutions of `labs`, with their Python extension crates (lab 6),
+/// and their features.
 fn solution_packages(labs: &[Lab]) -> Vec<String> {
-    let mut packages = Vec::new();
+    let mut crates = Vec::new();
     for lab in labs {
         let Some(solution) = &lab.solution else {
             continue;
         };
-        packages.push(solution.package.clone());
+        crates.push(solution.clone());
         if let Some(python) = &lab.meta.python
             && let Ok(krate) = workspace::read_crate(&solution.dir.join(&python.dir))
         {
-            packages.push(krate.package);
+            crates.push(krate);
         }
     }
-    packages
-        .into_iter()
-        .flat_map(|package| ["--package".to_string(), package])
-        .collect()
+    let mut args: Vec<String> = crates
+        .iter()
+        .flat_map(|krate| ["--package".to_string(), krate.package.clone()])
+        .collect();
+    args.extend(workspace::features_arg(&crates));
+    args
 }
 
 /// The solutions' doctests (the per-test runner skips them: cargo compiles them at run time).
@@ -165,11 +168,19 @@ pub fn fmt(root: &Path) -> Result<Tally> {
 /// those labs (both crates) and xtask.
 pub fn doc(root: &Path, labs: Option<&[Lab]>) -> Result<Tally> {
     let mut args = vec!["doc".to_string(), "--no-deps".to_string()];
+    // With the labs' features (lab 4's MPI code), so that their docs are checked too.
     match labs {
-        None => args.push("--workspace".into()),
+        None => {
+            args.push("--workspace".into());
+            let labs = workspace::discover(root)?;
+            let crates = labs
+                .iter()
+                .flat_map(|lab| std::iter::once(&lab.stub).chain(&lab.solution));
+            args.extend(workspace::features_arg(crates));
+        }
         Some(labs) => {
             for lab in labs {
-                args.extend(["--package".into(), lab.stub.package.clone()]);
+                args.extend(lab.stub.cargo_args());
             }
             args.extend(solution_packages(labs));
             args.extend(["--package".into(), "xtask".into()]);

@@ -23,6 +23,9 @@ pub struct CourseLab {
     /// The library's source file relative to the crate (`src/lib.rs` unless the manifest
     /// says otherwise): without it the scratch workspace would not even load.
     pub lib_path: PathBuf,
+    /// The lab features (lab.toml `[features]`) whose tool is installed here: the tests that
+    /// need the others are ignored, and count neither way.
+    pub features: Vec<String>,
 }
 
 /// Relative path → contents.
@@ -50,6 +53,7 @@ impl Course {
             let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;
             labs.push(CourseLab {
                 lib_path: lib_path(&dir)?,
+                features: meta.installed_features(),
                 package: krate.package,
                 title: meta.title,
                 grading: meta.grading,
@@ -112,7 +116,7 @@ impl Course {
         for lab in &self.labs {
             add(
                 Path::new(&lab.name),
-                format!("{:?}", lab.grading).as_bytes(),
+                format!("{:?} {:?}", lab.grading, lab.features).as_bytes(),
             );
         }
         add(Path::new("rustc -vV"), toolchain().as_bytes());

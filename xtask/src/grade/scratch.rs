@@ -130,7 +130,8 @@ impl Worker {
     /// `cargo test --no-run --frozen` would, killed at `limit`.
     pub fn build(&self, lab: &CourseLab, limit: Duration) -> Result<Build> {
         let jobs = self.cargo_jobs.to_string();
-        let args = [
+        let features = lab.features.join(",");
+        let mut args = vec![
             "test",
             "--no-run",
             "--frozen",
@@ -142,6 +143,9 @@ impl Worker {
             "--jobs",
             &jobs,
         ];
+        if !features.is_empty() {
+            args.extend(["--features", &features]);
+        }
         self.forget_builds(lab)?;
         // Results and errors come first, artifacts last: keep plenty of both ends.
         let limits = Limits {

@@ -52,6 +52,7 @@ fn lab() -> Lab {
         dir: PathBuf::from("/nowhere/exercises/01-strides"),
         package: "strides".into(),
         lib: "strides".into(),
+        features: Vec::new(),
     };
     Lab {
         name: "01-strides".into(),
