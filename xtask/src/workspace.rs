@@ -345,4 +345,34 @@ mod tests {
         .unwrap();
         assert_eq!(meta.stub_passes["a::b"], "why");
     }
+
+    #[test]
+    fn a_feature_is_on_where_its_tool_is_and_qualified_by_package() {
+        let meta: LabToml = toml::from_str(
+            "title = \"T\"\nchapter = \"c.md\"\n\
+             [features.here]\nneeds = \"sh\"\ninstall = \"-\"\n\
+             [features.absent]\nneeds = \"no-such-program-anywhere\"\ninstall = \"apt install it\"\n",
+        )
+        .unwrap();
+        assert_eq!(meta.installed_features(), ["here"]);
+        let krate = Crate {
+            dir: PathBuf::new(),
+            package: "taskgraph".into(),
+            lib: "taskgraph".into(),
+            features: meta.installed_features(),
+        };
+        assert_eq!(
+            krate.cargo_args(),
+            ["--package", "taskgraph", "--features", "taskgraph/here"]
+        );
+        let plain = Crate {
+            features: Vec::new(),
+            ..krate.clone()
+        };
+        assert_eq!(plain.cargo_args(), ["--package", "taskgraph"]);
+        assert_eq!(
+            features_arg([&krate, &krate]),
+            ["--features", "taskgraph/here,taskgraph/here"]
+        );
+    }
 }
