@@ -2,7 +2,7 @@
 //! chunked graph runs, as SciPy's `cdist` is for the original's tasks; and two
 //! parallel ones, to nest inside tasks and measure why not to.
 //!
-//! All three run the same loop, [`fill_row`], over plain slices: the same
+//! All three run the same loop, `fill_row`, over plain slices: the same
 //! machine code and the same sums, in the same order, so that their results
 //! agree bit for bit and their times differ only by how they are run.
 
