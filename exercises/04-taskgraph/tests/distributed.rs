@@ -174,6 +174,9 @@ fn mpirun(ranks: usize, args: &[&Path]) -> Output {
         // Containers and CI often run as root, which Open MPI refuses unless told.
         .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        // Containers often forbid the cross-process reads of Open MPI's one-copy
+        // transfers (ptrace); plain shared-memory copies work everywhere.
+        .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
         // A panic's message, without a backtrace per rank.
         .env("RUST_BACKTRACE", "0")
         .output()
