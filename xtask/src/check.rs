@@ -123,7 +123,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             Step::Clippy => tools::clippy(root, &labs),
             Step::Handout => crate::handout::verify::check(root, &labs, options.timeout),
             Step::Fmt => tools::fmt(root),
-            Step::Doc => tools::doc(root, filtered.then_some(labs.as_slice())),
+            Step::Doc => tools::doc(root, &labs, filtered),
             // Installing mdbook prints cargo's own progress for minutes: no spinner over it.
             Step::Book => ui
                 .suspend(|| book::ensure_tools(root))

@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use ndarray::{Array2, ArrayView2};
 use ndarray_npy::WritableElement;
 use ndarray_npy::npy::header::{Header, Layout};
 
@@ -146,6 +147,22 @@ impl NpyField {
             .write_all_at(&bytes, offset)
             .map_err(io(&self.path))
     }
+}
+
+/// A whole field, read into memory: for small ones (exercise 7's input and
+/// result, the tests), never for a stack that is meant to stay on disk.
+pub fn read_array(path: &Path) -> Result<Array2<f64>, GraphError> {
+    let field = NpyField::open(path)?;
+    let mut values = vec![0.0; field.shape.0 * field.shape.1];
+    field.read_rows(0..field.shape.0, &mut values)?;
+    Ok(Array2::from_shape_vec(field.shape, values).expect("rows × columns values"))
+}
+
+/// `a`, written whole as a new field at `path`.
+pub fn write_array(path: &Path, a: ArrayView2<f64>) -> Result<(), GraphError> {
+    let field = NpyField::create(path, a.dim())?;
+    let a = a.as_standard_layout();
+    field.write_rows(0..a.nrows(), a.as_slice().expect("standard layout"))
 }
 
 /// A stand-in for the original's weather data: `days` fields of

@@ -14,7 +14,7 @@ use ndarray::Array2;
 use taskgraph::GraphError;
 use taskgraph::distributed::partition;
 use taskgraph::kernel::cityblock_serial;
-use taskgraph::npy::NpyField;
+use taskgraph::npy::{read_array, write_array};
 
 #[test]
 fn partition_gives_each_block_its_element_count_and_offset() {
@@ -131,21 +131,13 @@ fn run_ranks(ranks: usize, x: &Array2<f64>, y: &Array2<f64>, name: &str) -> Arra
         "mpirun -np {ranks} failed ({}){hung}; what the ranks said:\n{stderr}",
         out.status
     );
-    let field = NpyField::open(&paths[2]).unwrap_or_else(|e| panic!("rank 0 wrote no r: {e}"));
-    let mut values = vec![0.0; field.shape.0 * field.shape.1];
-    field
-        .read_rows(0..field.shape.0, &mut values)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = read_array(&paths[2]).unwrap_or_else(|e| panic!("rank 0 wrote no r: {e}"));
     let _ = std::fs::remove_dir_all(dir);
-    Array2::from_shape_vec(field.shape, values).expect("shape × values")
+    r
 }
 
 fn write(path: &Path, a: &Array2<f64>) {
-    let field = NpyField::create(path, a.dim()).unwrap_or_else(|e| panic!("{e}"));
-    let values = a.as_standard_layout();
-    field
-        .write_rows(0..a.nrows(), values.as_slice().expect("standard layout"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    write_array(path, a.view()).unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn scratch(name: &str) -> PathBuf {

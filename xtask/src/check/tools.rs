@@ -164,27 +164,23 @@ pub fn fmt(root: &Path) -> Result<Tally> {
     Ok(tally)
 }
 
-/// rustdoc warnings are errors: the docs are what students read first. With `labs`, only
-/// those labs (both crates) and xtask.
-pub fn doc(root: &Path, labs: Option<&[Lab]>) -> Result<Tally> {
+/// rustdoc warnings are errors: the docs are what students read first. The whole workspace,
+/// or with `only_labs`, only `labs` (both crates) and xtask; with the labs' features (lab 4's MPI
+/// code), so that their docs are checked too.
+pub fn doc(root: &Path, labs: &[Lab], only_labs: bool) -> Result<Tally> {
     let mut args = vec!["doc".to_string(), "--no-deps".to_string()];
-    // With the labs' features (lab 4's MPI code), so that their docs are checked too.
-    match labs {
-        None => {
-            args.push("--workspace".into());
-            let labs = workspace::discover(root)?;
-            let crates = labs
-                .iter()
-                .flat_map(|lab| std::iter::once(&lab.stub).chain(&lab.solution));
-            args.extend(workspace::features_arg(crates));
+    if only_labs {
+        for lab in labs {
+            args.extend(lab.stub.cargo_args());
         }
-        Some(labs) => {
-            for lab in labs {
-                args.extend(lab.stub.cargo_args());
-            }
-            args.extend(solution_packages(labs));
-            args.extend(["--package".into(), "xtask".into()]);
-        }
+        args.extend(solution_packages(labs));
+        args.extend(["--package".into(), "xtask".into()]);
+    } else {
+        args.push("--workspace".into());
+        let crates = labs
+            .iter()
+            .flat_map(|lab| std::iter::once(&lab.stub).chain(&lab.solution));
+        args.extend(workspace::features_arg(crates));
     }
     let flags = std::env::var("RUSTDOCFLAGS").unwrap_or_default();
     let flags = format!("{flags} -D warnings").trim().to_string();

@@ -16,10 +16,9 @@ use std::time::Instant;
 use mpi::traits::{Communicator, CommunicatorCollectives};
 use ndarray::Array2;
 
-use taskgraph::GraphError;
 use taskgraph::distributed::cityblock_mpi;
 use taskgraph::kernel::cityblock_serial;
-use taskgraph::npy::NpyField;
+use taskgraph::npy::{read_array, write_array};
 
 const USAGE: &str = "usage: mpirun -np N taskgraph-mpi X.npy Y.npy OUT.npy\n       \
                      mpirun -np N taskgraph-mpi --time N M D [REPEATS]";
@@ -54,7 +53,7 @@ fn files(world: &impl Communicator, [x, y, out]: [&str; 3]) -> Result<(), String
     let input = if world.rank() == 0 {
         // Only rank 0 reads: if it cannot, the others would wait for it
         // forever, so it stops them all.
-        match (read(Path::new(x)), read(Path::new(y))) {
+        match (read_array(Path::new(x)), read_array(Path::new(y))) {
             (Ok(x), Ok(y)) => Some((x, y)),
             (Err(e), _) | (_, Err(e)) => {
                 eprintln!("taskgraph-mpi: {e}");
@@ -66,21 +65,10 @@ fn files(world: &impl Communicator, [x, y, out]: [&str; 3]) -> Result<(), String
     };
     let views = input.as_ref().map(|(x, y)| (x.view(), y.view()));
     let r = cityblock_mpi(world, views).map_err(|e| e.to_string())?;
-    if let Some(r) = r {
-        let field = NpyField::create(Path::new(out), r.dim()).map_err(|e| e.to_string())?;
-        let values = r.as_slice().expect("a new array is contiguous");
-        field
-            .write_rows(0..r.nrows(), values)
-            .map_err(|e| e.to_string())?;
+    match r {
+        Some(r) => write_array(Path::new(out), r.view()).map_err(|e| e.to_string()),
+        None => Ok(()),
     }
-    Ok(())
-}
-
-fn read(path: &Path) -> Result<Array2<f64>, GraphError> {
-    let field = NpyField::open(path)?;
-    let mut values = vec![0.0; field.shape.0 * field.shape.1];
-    field.read_rows(0..field.shape.0, &mut values)?;
-    Ok(Array2::from_shape_vec(field.shape, values).expect("shape × values"))
 }
 
 /// The best of `repeats` distributed runs, and of the serial kernel on rank 0.
