@@ -13,11 +13,32 @@ use crate::html::{Token, css_urls, tokens};
 use crate::lint::{files_under, rel};
 use crate::report::Tally;
 
+pub mod edition;
+pub mod leaks;
+
+pub use edition::Edition;
+
 /// Pinned because the book's config and the KaTeX CSS vendored in book/src/theme match them.
 const TOOLS: [(&str, &str); 2] = [("mdbook", "0.5.4"), ("mdbook-katex", "0.10.0")];
 
-pub fn build_dir(root: &Path) -> PathBuf {
-    root.join("book/build")
+/// Where an edition is built: `book/build/student/`, `book/build/reference/`.
+pub fn build_dir(root: &Path, edition: Edition) -> PathBuf {
+    root.join("book/build").join(edition.name())
+}
+
+/// The `index.html` of each edition, once built.
+pub struct Built {
+    pub student: PathBuf,
+    pub reference: PathBuf,
+}
+
+impl Built {
+    pub fn index(&self, edition: Edition) -> &Path {
+        match edition {
+            Edition::Student => &self.student,
+            Edition::Reference => &self.reference,
+        }
+    }
 }
 
 /// Installs a pinned tool when the one on PATH is missing or another version.
@@ -54,21 +75,36 @@ pub fn ensure_tools(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs `mdbook build book`; on failure the error says what mdbook said.
-pub fn build(root: &Path) -> Result<PathBuf> {
+/// Builds both editions (see [`edition`]); on failure the error says what mdbook said.
+pub fn build(root: &Path) -> Result<Built> {
     ensure_tools(root)?;
-    let out = cargo::output(
+    Ok(Built {
+        student: build_edition(root, Edition::Student)?,
+        reference: build_edition(root, Edition::Reference)?,
+    })
+}
+
+/// Stages one edition's sources and runs `mdbook build` on them; returns its `index.html`.
+pub fn build_edition(root: &Path, edition: Edition) -> Result<PathBuf> {
+    let staged = edition::stage(root, edition)?;
+    let out = build_dir(root, edition);
+    let result = cargo::output(
         Command::new("mdbook")
-            .args(["build", "book"])
+            .arg("build")
+            .arg(&staged)
+            .arg("--dest-dir")
+            .arg(&out)
             .current_dir(root),
     )?;
-    if !out.status.success() {
+    if !result.status.success() {
         bail!(
-            "`mdbook build book` failed:\n{}",
-            cargo_error(&String::from_utf8_lossy(&out.stderr))
+            "`mdbook build` of the {} edition (staged from book/ in {}) failed:\n{}",
+            edition.name(),
+            staged.display(),
+            cargo_error(&String::from_utf8_lossy(&result.stderr))
         );
     }
-    Ok(build_dir(root).join("index.html"))
+    Ok(out.join("index.html"))
 }
 
 /// Scans every built HTML and CSS file; one check per file. Identical problems found in many

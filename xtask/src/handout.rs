@@ -6,8 +6,8 @@
 //! - the workspace files: Cargo.toml with members `exercises/*` and `xtask` (default members:
 //!   the labs, so that `cargo test` runs the student's labs), Cargo.lock without the solution
 //!   packages, `.cargo/config.toml` (the `xtask` alias), and a README written for students;
-//! - the book, built (its sources include the solutions' code by anchor, so they would not
-//!   build without `solutions/`; the HTML is the public teaching material).
+//! - the book's student edition, built (no solution code: `check` proves it), and with
+//!   `--reference` the reference edition too, as `book/reference/`.
 //!
 //! Never in it: `solutions/`, `book/` sources, `.ci/`, `.git/`, build output. The top-level
 //! entries are an allow-list, so a new directory stays out until someone decides otherwise.
@@ -49,8 +49,10 @@ const JUNK: [&str; 4] = ["target", "__pycache__", ".pytest_cache", "node_modules
 const README_TEMPLATE: &str = include_str!("handout/README.md");
 
 pub struct Options {
-    /// Build the book and ship its HTML.
+    /// Build the book's student edition and ship its HTML as `book/`.
     pub book: bool,
+    /// Also ship the reference edition, with the solutions' code, as `book/reference/`.
+    pub reference: bool,
     /// Update an existing handout in place.
     pub force: bool,
 }
@@ -144,14 +146,11 @@ pub fn plan(root: &Path) -> Result<Plan> {
     Ok(plan)
 }
 
-/// Adds the built book (`book/build/**`) as the handout's `book/`.
-pub fn add_book(plan: &mut Plan, build: &Path) {
+/// Adds a built edition of the book (`book/build/<edition>/**`) under `under` in the handout.
+pub fn add_book(plan: &mut Plan, build: &Path, under: &Path) {
     for file in all_files(build, build) {
         let relative = file.strip_prefix(build).expect("walked under build");
-        plan.insert(
-            Path::new("book").join(relative),
-            Content::Copy(file.clone()),
-        );
+        plan.insert(under.join(relative), Content::Copy(file.clone()));
     }
 }
 
@@ -300,14 +299,26 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
         }
     }
     let mut plan = plan(root)?;
-    let book_files = if options.book {
-        let index = crate::book::build(root)?;
-        let before = plan.len();
-        add_book(&mut plan, index.parent().unwrap_or(root));
-        plan.len() - before
-    } else {
-        0
-    };
+    let before = plan.len();
+    if options.book {
+        use crate::book::{Edition, build_edition, ensure_tools};
+        ensure_tools(root)?;
+        let student = build_edition(root, Edition::Student)?;
+        add_book(
+            &mut plan,
+            student.parent().unwrap_or(root),
+            Path::new("book"),
+        );
+        if options.reference {
+            let reference = build_edition(root, Edition::Reference)?;
+            add_book(
+                &mut plan,
+                reference.parent().unwrap_or(root),
+                Path::new("book/reference"),
+            );
+        }
+    }
+    let book_files = plan.len() - before;
     let leaks = leaks(&plan);
     if !leaks.is_empty() {
         bail!(
@@ -328,7 +339,11 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
     println!("  labs: {}", labs.join(", "));
     match book_files {
         0 => println!("  book: left out (--no-book)"),
-        n => println!("  book: built HTML, {n} files: book/index.html"),
+        n if options.reference => println!(
+            "  book: built HTML, {n} files: book/index.html (student edition) and \
+             book/reference/index.html (reference edition, with the solutions)"
+        ),
+        n => println!("  book: the student edition, built HTML, {n} files: book/index.html"),
     }
     println!(
         "Try it: cd {} && cargo xtask progress && cargo test -p {}",
@@ -341,8 +356,8 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
 }
 
 /// Paths of the plan that would leak the instructor's material: anything under a `solutions`
-/// directory. (The built book's HTML shows the solutions' code on purpose; its file names do
-/// not contain `solutions`.)
+/// directory. (The student edition of the book is proven free of solution code by `check`;
+/// the reference edition is only added on request.)
 pub fn leaks(plan: &Plan) -> Vec<String> {
     plan.keys()
         .filter(|path| {

@@ -37,6 +37,15 @@ pub const TIMED_OUT: &str = "did not finish within";
 pub const CRASHED: &str = "the test process crashed";
 pub const NOT_RUN: &str = "not run:";
 
+/// How a test that cannot check what it claims says so: a line of its captured output (stdout
+/// or stderr) starting with this, followed by the reason (`skipped: no NumPy in .venv ...`).
+/// Such a test passes in libtest's eyes; here it is ignored, with that reason: never counted as
+/// passing. Only a passing test can be skipped: a failure stays a failure.
+pub const SKIP_PREFIX: &str = "skipped: ";
+
+/// `--show-output`: the captured output of passing tests too, where a skip is announced.
+const RUN_ARGS: [&str; 3] = ["--test-threads=2", "--color=never", "--show-output"];
+
 /// Lists the tests of `exe`, runs them, and returns one result per test. When the process
 /// dies (a timeout, an abort, a stack overflow) before some tests reported, each of those is
 /// run alone, so that the failure lands on the test that caused it.
@@ -64,10 +73,7 @@ pub fn run_tests_within(
     }
     let list = capture(test_command(exe, package_dir, &["--list"]), list_limit)?;
     let run_limit = limit();
-    let run = capture(
-        test_command(exe, package_dir, &["--test-threads=2", "--color=never"]),
-        run_limit,
-    )?;
+    let run = capture(test_command(exe, package_dir, &RUN_ARGS), run_limit)?;
     let parsed = parse(&run.stdout);
     let mut names: Vec<String> = list.stdout.lines().filter_map(listed_test).collect();
     if names.is_empty() {
@@ -88,6 +94,7 @@ pub fn run_tests_within(
                     name.as_str(),
                     "--test-threads=1",
                     "--color=never",
+                    "--show-output",
                 ];
                 let alone_limit = limit();
                 let alone = capture(test_command(exe, package_dir, &args), alone_limit)?;
@@ -118,11 +125,19 @@ fn decide(name: &str, parsed: &Parsed) -> Option<Outcome> {
                 location: None,
             })
         }),
-        Some(Line::Ok) => Some(Outcome::Passed),
+        Some(Line::Ok) => Some(passed(name, parsed)),
         // Its result line was garbled by a test's direct writes to stdout, but the run
         // finished and it is not in the failures list, so it passed.
-        _ if parsed.finished => Some(Outcome::Passed),
+        _ if parsed.finished => Some(passed(name, parsed)),
         _ => None,
+    }
+}
+
+/// A passing test, or a skipped one (ignored with its reason) when its output said so.
+fn passed(name: &str, parsed: &Parsed) -> Outcome {
+    match parsed.skipped.get(name) {
+        Some(reason) => Outcome::Ignored(format!("{SKIP_PREFIX}{reason}")),
+        None => Outcome::Passed,
     }
 }
 
@@ -195,6 +210,8 @@ pub struct Parsed {
     pub failures: BTreeMap<String, Outcome>,
     /// The `test result:` line was reached.
     pub finished: bool,
+    /// Tests whose captured output announced a skip ([`SKIP_PREFIX`]), with the reason.
+    pub skipped: BTreeMap<String, String>,
 }
 
 pub fn parse(stdout: &str) -> Parsed {
@@ -260,6 +277,14 @@ fn section_header(line: &str) -> Option<&str> {
 
 fn close_section(parsed: &mut Parsed, section: Option<(String, Vec<&str>)>) {
     if let Some((name, lines)) = section {
+        if let Some(reason) = lines
+            .iter()
+            .find_map(|line| line.trim().strip_prefix(SKIP_PREFIX))
+        {
+            parsed
+                .skipped
+                .insert(name.clone(), reason.trim().to_string());
+        }
         parsed.failures.insert(name, panic_of(&lines));
     }
 }

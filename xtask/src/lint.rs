@@ -9,6 +9,7 @@ use crate::report::Tally;
 use crate::workspace::{self, rust_files};
 
 mod includes;
+mod pages;
 pub use includes::check_includes;
 
 /// Lints the labs named in `only` (all when empty) plus the workspace-wide rules.
@@ -102,17 +103,14 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
         )
     });
     let summary = fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
-    let linked = summary
-        .split("](")
-        .skip(1)
-        .filter_map(|link| link.split(')').next())
-        .any(|link| link.trim().trim_start_matches("./") == meta.chapter);
+    let linked = pages::summary_links(&summary).contains(&meta.chapter);
     tally.check(linked, || {
         format!(
             "book/src/SUMMARY.md does not link {}: add `- [{}]({})` under `# Labs`",
             meta.chapter, meta.title, meta.chapter
         )
     });
+    pages::check(root, name, &meta, tally);
     if !meta.exercises.is_empty() {
         let files: Vec<String> = rust_files(&root.join("exercises").join(name).join("tests"))
             .iter()

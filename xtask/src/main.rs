@@ -82,11 +82,17 @@ enum Command {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
-    /// Build the book into book/build (installing mdbook 0.5.4 and mdbook-katex 0.10.0 if needed).
+    /// Build the book's two editions into book/build/student and book/build/reference
+    /// (installing mdbook 0.5.4 and mdbook-katex 0.10.0 if needed).
     Book {
-        /// Print only the path of the built index.html (for `xdg-open "$(cargo xtask book --open-path)"`).
+        /// Print only the path of one edition's index.html (for
+        /// `xdg-open "$(cargo xtask book --open-path)"`).
         #[arg(long)]
         open_path: bool,
+        /// The edition `--open-path` prints: the student edition (no solutions) or the
+        /// reference edition (with the solution walkthroughs).
+        #[arg(long, value_enum, default_value_t = EditionArg::Student)]
+        edition: EditionArg,
     },
     /// Grade submissions with the instructor's tests: a gradebook (CSV, JSON) and a feedback
     /// report per student. Only students' `exercises/*/src/**` are taken.
@@ -125,6 +131,10 @@ enum Command {
         /// Leave the book out (faster; students then have no offline book).
         #[arg(long)]
         no_book: bool,
+        /// Also ship the reference edition of the book, with the solution walkthroughs, as
+        /// book/reference/ (for releasing after a deadline).
+        #[arg(long, conflicts_with = "no_book")]
+        reference: bool,
         /// Update a handout made earlier in OUTDIR (everything else in it is removed, except
         /// target/ and .git/).
         #[arg(long)]
@@ -181,6 +191,22 @@ enum Command {
     },
 }
 
+/// An edition of the book, on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+enum EditionArg {
+    Student,
+    Reference,
+}
+
+impl From<EditionArg> for book::Edition {
+    fn from(edition: EditionArg) -> Self {
+        match edition {
+            EditionArg::Student => book::Edition::Student,
+            EditionArg::Reference => book::Edition::Reference,
+        }
+    }
+}
+
 /// What `bench` compares the Rust solutions with.
 #[derive(Clone, Copy, ValueEnum)]
 enum Peer {
@@ -235,15 +261,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Book { open_path } => {
-            let index = match handout::is_handout(&root) {
-                true => handout::built_book(&root)?,
-                false => book::build(&root)?,
-            };
+        Command::Book { open_path, edition } => {
+            if handout::is_handout(&root) {
+                let index = handout::built_book(&root)?;
+                match open_path {
+                    true => println!("{}", index.display()),
+                    false => println!("The book is built: open {}", index.display()),
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let built = book::build(&root)?;
             if open_path {
-                println!("{}", index.display());
+                println!("{}", built.index(edition.into()).display());
             } else {
-                println!("The book is built: open {}", index.display());
+                println!(
+                    "The book is built, in two editions:\n  student (no solutions):  {}\n  \
+                     reference (solutions):   {}",
+                    built.student.display(),
+                    built.reference.display()
+                );
             }
         }
         Command::Grade {
@@ -272,10 +308,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Handout {
             outdir,
             no_book,
+            reference,
             force,
         } => {
             let options = handout::Options {
                 book: !no_book,
+                reference,
                 force,
             };
             handout::run(&root, &outdir, &options)?;

@@ -120,7 +120,26 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
         _ => "in progress".to_string(),
     };
     if skipped > 0 {
-        status += &format!(" ({skipped} skipped: needs hardware or a tool)");
+        // Say why: a missing GPU, tool or .venv is the student's to know, never a pass.
+        let mut reasons: Vec<&str> = target
+            .results
+            .iter()
+            .filter_map(|t| match &t.outcome {
+                Outcome::Ignored(reason) if !reason.is_empty() => Some(reason.as_str()),
+                _ => None,
+            })
+            .map(|reason| {
+                reason
+                    .strip_prefix(crate::libtest::SKIP_PREFIX)
+                    .unwrap_or(reason)
+            })
+            .collect();
+        reasons.dedup();
+        let why = match reasons.is_empty() {
+            true => "needs hardware or a tool".to_string(),
+            false => reasons.join("; "),
+        };
+        status += &format!(" ({skipped} skipped: {why})");
     }
     (ok, total, status)
 }

@@ -240,12 +240,23 @@ fn sync_writes_only_what_changed_and_removes_the_rest() {
 #[test]
 fn the_built_book_goes_to_book_and_solutions_anywhere_are_a_leak() {
     let tree = tree("book");
-    tree.write("book/build/index.html", "<html></html>");
-    tree.write("book/build/labs/01-demo.html", "<html></html>");
+    tree.write("book/build/student/index.html", "<html></html>");
+    tree.write("book/build/student/labs/01-demo.html", "<html></html>");
+    tree.write("book/build/reference/index.html", "<html></html>");
     let mut plan = plan(&tree.0).unwrap();
-    add_book(&mut plan, &tree.0.join("book/build"));
+    add_book(
+        &mut plan,
+        &tree.0.join("book/build/student"),
+        Path::new("book"),
+    );
     assert!(plan.contains_key(Path::new("book/index.html")));
     assert!(plan.contains_key(Path::new("book/labs/01-demo.html")));
+    add_book(
+        &mut plan,
+        &tree.0.join("book/build/reference"),
+        Path::new("book/reference"),
+    );
+    assert!(plan.contains_key(Path::new("book/reference/index.html")));
     assert!(leaks(&plan).is_empty());
     plan.insert(
         "exercises/01-demo/solutions/lib.rs".into(),
@@ -276,6 +287,7 @@ fn run_refuses_to_overwrite_the_course_or_a_foreign_directory() {
     let tree = tree("run");
     let options = Options {
         book: false,
+        reference: false,
         force: true,
     };
     let inside = run(&tree.0, &tree.0.join("exercises/handout"), &options).unwrap_err();
@@ -292,6 +304,7 @@ fn run_refuses_to_overwrite_the_course_or_a_foreign_directory() {
         &foreign.0,
         &Options {
             book: false,
+            reference: false,
             force: false,
         },
     )

@@ -26,7 +26,7 @@ pub fn dir(root: &Path) -> PathBuf {
     target_dir(root).join("xtask/handout")
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| {

@@ -1,14 +1,22 @@
 //! The structure lint's rules for hints, for one lab: every exercise has a hints file with at
-//! least one well-formed hint, no hints file names an exercise that does not exist, and the
-//! lab's chapter folds in each exercise's hints (so that the book and `cargo xtask hint` agree).
+//! least one well-formed hint, no hints file names an exercise that does not exist, each
+//! exercise's page folds its hints in (`{{#hints EXERCISE}}`, so that the book and
+//! `cargo xtask hint` agree), and no hint gives the solution away: none shares a run of
+//! [`MAX_SHARED_TOKENS`] tokens with the solution's own code (what the stub does not have).
 
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use super::file;
-use crate::lint::rel;
+use crate::lint::{files_under, rel};
 use crate::report::Tally;
 use crate::workspace::{self, rust_files};
+
+/// A hint may quote the stub, name APIs and spell out a step in words; a run this long of the
+/// solution's own tokens (identifiers, numbers, punctuation; whitespace and backticks aside) is
+/// a line of its code.
+pub const MAX_SHARED_TOKENS: usize = 12;
 
 pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
     let stub_dir = root.join("exercises").join(lab);
@@ -25,11 +33,17 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
             .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
             .collect();
     }
-    let package = workspace::read_crate(&stub_dir).map_or(lab.to_string(), |c| c.package);
-    let chapter = meta
+    // The lab's pages sit beside its landing page (lab.toml `chapter`, `labs/<lab>/index.md`).
+    let pages = meta
         .as_ref()
-        .map(|meta| Path::new("book/src").join(&meta.chapter))
-        .filter(|chapter| root.join(chapter).is_file());
+        .and_then(|meta| {
+            Path::new("book/src")
+                .join(&meta.chapter)
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .filter(|dir| root.join(dir).is_dir());
+    let solution = SolutionRuns::of(root, lab);
 
     for exercise in &exercises {
         let path = file::path(&stub_dir, exercise);
@@ -44,22 +58,37 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
             continue;
         }
         match file::read(&path) {
-            Ok(_) => tally.pass(),
+            Ok(hints) => {
+                tally.pass();
+                for hint in &hints {
+                    let shared = solution.longest_shared(&format!("{}\n{}", hint.title, hint.body));
+                    tally.check(shared.is_none(), || {
+                        format!(
+                            "{shown}: hint {} gives the solution away: it shares a run of {} or \
+                             more tokens with the solution's code: `{}`. Say the step in words, \
+                             name the API, quote the stub's signature; never the solution's lines",
+                            hint.number,
+                            MAX_SHARED_TOKENS,
+                            shared.unwrap_or_default()
+                        )
+                    });
+                }
+            }
             Err(why) => tally.fail(format!("{shown}: {why}")),
         }
-        if let Some(chapter) = &chapter {
-            let text = fs::read_to_string(root.join(chapter)).unwrap_or_default();
-            let target = format!("exercises/{lab}/hints/{exercise}.md");
-            let included = text
-                .lines()
-                .any(|line| line.contains("{{#include") && line.contains(&target));
-            tally.check(included, || {
+        // A missing page is the pages rule's failure.
+        if let Some(pages) = &pages
+            && root.join(pages.join(format!("{exercise}.md"))).is_file()
+        {
+            let page = pages.join(format!("{exercise}.md"));
+            let text = fs::read_to_string(root.join(&page)).unwrap_or_default();
+            let directive = format!("{{{{#hints {exercise}}}}}");
+            let folded = text.lines().any(|line| line.trim() == directive);
+            tally.check(folded, || {
                 format!(
-                    "{} does not fold in the hints of `{exercise}`: add this block to the \
-                     exercise's section, so that the book shows what `cargo xtask hint` shows:\n\n\
-                     {}",
-                    chapter.display(),
-                    details_block(chapter, &target, &package, exercise)
+                    "{} does not fold in the hints of `{exercise}`: add `{directive}` on a line of \
+                     its own, so that the book shows them one per fold, as `cargo xtask hint` does",
+                    page.display()
                 )
             });
         }
@@ -82,19 +111,89 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
     }
 }
 
-/// The `<details>` block that folds a hints file into the chapter at `chapter` (relative to
-/// the workspace root); `target` is the hints file, also relative to the root.
-pub fn details_block(chapter: &Path, target: &str, package: &str, exercise: &str) -> String {
-    let depth = chapter.parent().map_or(0, |dir| {
-        dir.components()
-            .filter(|c| matches!(c, Component::Normal(_)))
-            .count()
-    });
-    format!(
-        "<details>\n<summary>Hints: <code>cargo xtask hint {package} {exercise}</code></summary>\n\n\
-         {{{{#include {}{target}}}}}\n\n</details>",
-        "../".repeat(depth)
-    )
+/// The solution's own code of a lab as runs of tokens, to compare hints with.
+pub struct SolutionRuns {
+    /// Every window of [`MAX_SHARED_TOKENS`] consecutive solution-only tokens, joined by spaces.
+    windows: HashSet<String>,
+}
+
+impl SolutionRuns {
+    /// From `solutions/<lab>/src`: the lines the lab's exercise crate does not also have,
+    /// comments aside; a line the stub has too breaks a run (quoting the stub is fine).
+    pub fn of(root: &Path, lab: &str) -> SolutionRuns {
+        let known: BTreeSet<String> = source_files(&root.join("exercises").join(lab))
+            .iter()
+            .flat_map(|file| {
+                fs::read_to_string(file)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(|l| l.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut windows = HashSet::new();
+        for file in source_files(&root.join("solutions").join(lab).join("src")) {
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            let mut run: Vec<String> = Vec::new();
+            for line in text.lines().map(str::trim) {
+                let comment = ["//", "/*", "*", "!"].iter().any(|c| line.starts_with(c));
+                if comment || line.is_empty() || known.contains(line) {
+                    add_windows(&mut windows, &run);
+                    run.clear();
+                } else {
+                    run.extend(tokens(line));
+                }
+            }
+            add_windows(&mut windows, &run);
+        }
+        SolutionRuns { windows }
+    }
+
+    /// The first run of [`MAX_SHARED_TOKENS`] tokens of `text` that the solution's code has.
+    pub fn longest_shared(&self, text: &str) -> Option<String> {
+        let tokens = tokens(text);
+        tokens
+            .windows(MAX_SHARED_TOKENS)
+            .map(|window| window.join(" "))
+            .find(|window| self.windows.contains(window))
+    }
+}
+
+fn add_windows(windows: &mut HashSet<String>, run: &[String]) {
+    for window in run.windows(MAX_SHARED_TOKENS) {
+        windows.insert(window.join(" "));
+    }
+}
+
+/// Identifiers and numbers as words, every other visible character alone; backticks (Markdown
+/// code spans) and whitespace are not tokens.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push(std::mem::take(&mut word));
+        }
+        if !c.is_whitespace() && c != '`' {
+            tokens.push(c.to_string());
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    tokens
+}
+
+/// Source files of a crate in the languages the labs use.
+fn source_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    ["rs", "cu", "c", "h", "f90"]
+        .iter()
+        .flat_map(|ext| files_under(dir, ext))
+        .collect()
 }
 
 /// The files directly in `dir` with extension `ext`, sorted; none when `dir` is missing.

@@ -164,3 +164,51 @@ fn locations_through_a_shim_are_tidied() {
     );
     assert_eq!(tidy_location("../up/a.rs:1:1"), "../up/a.rs:1:1");
 }
+
+#[test]
+fn a_passing_test_that_announces_a_skip_is_ignored_with_its_reason() {
+    // libtest with --show-output: the captured output of passing tests comes under `successes:`.
+    let output = "
+running 3 tests
+test numpy ... ok
+test plain ... ok
+test fails ... FAILED
+
+successes:
+
+---- numpy stdout ----
+skipped: no NumPy in .venv: run `cargo xtask check` once
+
+---- plain stdout ----
+skipped is only a word here
+
+successes:
+    numpy
+    plain
+
+failures:
+
+---- fails stdout ----
+skipped: this test failed anyway
+
+thread 'fails' (7) panicked at t.rs:1:1:
+boom
+
+failures:
+    fails
+
+test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out
+";
+    let parsed = parse(output);
+    assert_eq!(
+        decide("numpy", &parsed),
+        Some(Outcome::Ignored(
+            "skipped: no NumPy in .venv: run `cargo xtask check` once".into()
+        ))
+    );
+    assert_eq!(decide("plain", &parsed), Some(Outcome::Passed));
+    assert!(matches!(
+        decide("fails", &parsed),
+        Some(Outcome::Failed { .. })
+    ));
+}

@@ -1,7 +1,7 @@
 use super::*;
 
-/// The chapter's block folding in the hints of exercise `views`.
-const HINTS: &str = "\n<details>\n<summary>Hints</summary>\n\n{{#include ../../../exercises/01-demo/hints/views.md}}\n\n</details>\n";
+/// The exercise page's line folding in the hints of exercise `views`.
+const HINTS: &str = "\n{{#hints views}}\n";
 
 /// A small workspace in a temp directory, removed on drop.
 struct Fixture {
@@ -15,8 +15,8 @@ impl Fixture {
         let root = std::env::temp_dir().join(format!("xtask-lint-{}-{test}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         let fixture = Fixture { root };
-        let chapter = format!(
-            "# Demo\n\n```rust\n{{{{#include ../../../solutions/01-demo/src/lib.rs:ravel}}}}\n```\n{HINTS}"
+        let exercise_page = format!(
+            "# Exercise 1\n\n```rust\n{{{{#include ../../../../solutions/01-demo/src/lib.rs:ravel}}}}\n```\n{HINTS}"
         );
         let files = [
             (
@@ -25,7 +25,7 @@ impl Fixture {
             ),
             (
                 "exercises/01-demo/lab.toml",
-                "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\nexercises = [\"views\"]\n[stub_passes]\n\"views::trivial\" = \"checks a constant\"\n",
+                "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"views\"]\n[stub_passes]\n\"views::trivial\" = \"checks a constant\"\n",
             ),
             (
                 "exercises/01-demo/tests/views.rs",
@@ -51,13 +51,17 @@ impl Fixture {
             ),
             (
                 "book/src/SUMMARY.md",
-                "# Summary\n\n# Labs\n\n- [Demo](labs/01-demo.md)\n",
+                "# Summary\n\n# Labs\n\n- [Demo](labs/01-demo/index.md)\n  - [Views](labs/01-demo/views.md)\n  \
+                 - [Measured](labs/01-demo/measured.md)\n  - [Take-away](labs/01-demo/takeaway.md)\n",
             ),
             (
                 "exercises/01-demo/hints/views.md",
                 "<!-- hints -->\n\n#### Hint 1: Look closer\n\nAt the strides.\n",
             ),
-            ("book/src/labs/01-demo.md", chapter.as_str()),
+            ("book/src/labs/01-demo/index.md", "# Demo\n"),
+            ("book/src/labs/01-demo/views.md", exercise_page.as_str()),
+            ("book/src/labs/01-demo/measured.md", "# Measured\n"),
+            ("book/src/labs/01-demo/takeaway.md", "# Take-away\n"),
         ];
         for (path, text) in files {
             fixture.write(path, text);
@@ -102,9 +106,11 @@ impl Drop for Fixture {
 fn a_good_tree_passes() {
     let tally = Fixture::good("good").lint();
     assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
-    // pairing (2), shims (2 + 2), chapter, SUMMARY link, exercises order, stub_passes reason,
-    // hints file well-formed, in the chapter, named after an exercise, ignore, includes (2)
-    assert_eq!(tally.passed, 16);
+    // pairing (2), shims (2 + 2), chapter, SUMMARY link, pages (landing, views, take-away,
+    // measured, chapter is the landing), exercises order, stub_passes reason, hints file
+    // well-formed, not the solution, on the exercise's page, named after an exercise, ignore,
+    // includes (2)
+    assert_eq!(tally.passed, 21);
 }
 
 #[test]
@@ -113,15 +119,18 @@ fn a_missing_shim_fails_and_shows_the_shim_to_write() {
     fixture.write("exercises/01-demo/tests/layout.rs", "#[test]\nfn t() {}\n");
     fixture.write(
         "exercises/01-demo/lab.toml",
-        "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\nexercises = [\"layout\", \"views\"]\n",
+        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"layout\", \"views\"]\n",
     );
     fixture.write(
         "exercises/01-demo/hints/layout.md",
         "#### Hint 1: A\n\nB.\n",
     );
+    fixture.write("book/src/labs/01-demo/layout.md", "{{#hints layout}}\n");
     fixture.write(
-        "book/src/labs/01-demo.md",
-        &format!("{HINTS}{}", HINTS.replace("views.md", "layout.md")),
+        "book/src/SUMMARY.md",
+        "- [Demo](labs/01-demo/index.md)\n- [L](labs/01-demo/layout.md)\n\
+         - [V](labs/01-demo/views.md)\n- [M](labs/01-demo/measured.md)\n\
+         - [T](labs/01-demo/takeaway.md)\n",
     );
     fixture.only_failure(&[
         "missing shim solutions/01-demo/tests/layout.rs",
@@ -181,7 +190,7 @@ fn a_missing_anchor_fails() {
     let fixture = Fixture::good("anchor");
     fixture.write("solutions/01-demo/src/lib.rs", "pub fn ravel() {}\n");
     fixture.only_failure(&[
-        "book/src/labs/01-demo.md:4",
+        "book/src/labs/01-demo/views.md:4",
         "lacks: add `// ANCHOR: ravel`",
     ]);
 }
@@ -190,8 +199,8 @@ fn a_missing_anchor_fails() {
 fn a_line_range_include_fails() {
     let fixture = Fixture::good("range");
     fixture.write(
-        "book/src/labs/01-demo.md",
-        &format!("{{{{#include ../../../solutions/01-demo/src/lib.rs:1:2}}}}\n{HINTS}"),
+        "book/src/labs/01-demo/views.md",
+        &format!("{{{{#include ../../../../solutions/01-demo/src/lib.rs:1:2}}}}\n{HINTS}"),
     );
     fixture.only_failure(&["uses a line range", "ANCHOR: name"]);
 }
@@ -200,7 +209,7 @@ fn a_line_range_include_fails() {
 fn an_include_of_a_missing_file_fails() {
     let fixture = Fixture::good("include-missing");
     fixture.write(
-        "book/src/labs/01-demo.md",
+        "book/src/labs/01-demo/views.md",
         &format!("{{{{#include ../nope.rs}}}}\n{HINTS}"),
     );
     fixture.only_failure(&["includes ../nope.rs, which does not exist"]);
@@ -209,11 +218,16 @@ fn an_include_of_a_missing_file_fails() {
 #[test]
 fn a_chapter_missing_from_summary_fails() {
     let fixture = Fixture::good("summary");
-    fixture.write("book/src/SUMMARY.md", "# Summary\n");
-    fixture.only_failure(&[
-        "SUMMARY.md does not link labs/01-demo.md",
-        "- [Demo](labs/01-demo.md)",
-    ]);
+    fixture.write(
+        "book/src/SUMMARY.md",
+        "# Summary\n\n- [Views](labs/01-demo/views.md)\n- [M](labs/01-demo/measured.md)\n\
+         - [T](labs/01-demo/takeaway.md)\n",
+    );
+    let tally = fixture.lint();
+    assert_eq!(tally.failures.len(), 2, "{:#?}", tally.failures);
+    assert!(tally.failures[0].contains("SUMMARY.md does not link labs/01-demo/index.md"));
+    assert!(tally.failures[0].contains("- [Demo](labs/01-demo/index.md)"));
+    assert!(tally.failures[1].contains("the landing page of lab 01-demo) is not listed"));
 }
 
 #[test]
@@ -231,7 +245,7 @@ fn an_allow_listed_stub_pass_needs_a_reason() {
     let fixture = Fixture::good("reason");
     fixture.write(
         "exercises/01-demo/lab.toml",
-        "title = \"Demo\"\nchapter = \"labs/01-demo.md\"\n[stub_passes]\n\"views::x\" = \" \"\n",
+        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\n[stub_passes]\n\"views::x\" = \" \"\n",
     );
     fixture.only_failure(&["`views::x` has no reason"]);
 }
@@ -254,7 +268,7 @@ fn an_exercise_order_must_list_every_test_file() {
 fn an_exercise_without_hints_fails() {
     let fixture = Fixture::good("no-hints");
     fs::remove_file(fixture.root.join("exercises/01-demo/hints/views.md")).unwrap();
-    fixture.write("book/src/labs/01-demo.md", "# Demo\n");
+    fixture.write("book/src/labs/01-demo/views.md", "# Views\n");
     fixture.only_failure(&[
         "exercises/01-demo/hints/views.md is missing",
         "`#### Hint N: a short title`",
@@ -282,12 +296,47 @@ fn a_hints_file_for_no_exercise_fails() {
 }
 
 #[test]
-fn hints_left_out_of_the_chapter_fail_with_the_block_to_add() {
+fn hints_left_out_of_the_exercise_page_fail_with_the_line_to_add() {
     let fixture = Fixture::good("hints-not-in-book");
-    fixture.write("book/src/labs/01-demo.md", "# Demo\n");
+    fixture.write("book/src/labs/01-demo/views.md", "# Views\n");
     fixture.only_failure(&[
-        "book/src/labs/01-demo.md does not fold in the hints of `views`",
-        "{{#include ../../../exercises/01-demo/hints/views.md}}",
-        "cargo xtask hint demo views",
+        "book/src/labs/01-demo/views.md does not fold in the hints of `views`",
+        "{{#hints views}}",
     ]);
+}
+
+#[test]
+fn a_hint_that_quotes_the_solution_fails() {
+    let fixture = Fixture::good("hint-gives-away");
+    fixture.write(
+        "solutions/01-demo/src/lib.rs",
+        "// ANCHOR: ravel\npub fn ravel() {}\n// ANCHOR_END: ravel\n\
+         pub fn offset(o: isize, s: isize, n: usize) -> isize {\n    o + s * (n as isize - 1)\n}\n",
+    );
+    fixture.write(
+        "exercises/01-demo/hints/views.md",
+        "#### Hint 1: Look closer\n\nWrite `o + s * (n as isize - 1)` in `offset`.\n\n\
+         #### Hint 2: The answer\n\n```rust\npub fn offset(o: isize, s: isize, n: usize) -> isize {\n```\n",
+    );
+    fixture.only_failure(&["hint 2 gives the solution away", "pub fn offset"]);
+}
+
+#[test]
+fn a_lab_without_its_pages_fails_naming_each() {
+    let fixture = Fixture::good("pages");
+    fs::remove_file(fixture.root.join("book/src/labs/01-demo/takeaway.md")).unwrap();
+    fixture.write(
+        "book/src/SUMMARY.md",
+        "# Summary\n\n- [Demo](labs/01-demo/index.md)\n  - [Views](labs/01-demo/views.md)\n",
+    );
+    let tally = fixture.lint();
+    let failures = tally.failures.join("\n");
+    assert!(
+        failures.contains("takeaway.md (the take-away page of lab 01-demo) is missing"),
+        "{failures}"
+    );
+    assert!(
+        failures.contains("lab 01-demo has no measured page"),
+        "{failures}"
+    );
 }

@@ -1,0 +1,250 @@
+//! Proof that the student edition hands out no answer: its built pages contain no solution-only
+//! line (a non-trivial line of `solutions/<lab>/src` that the lab's exercise crate does not
+//! have) and name no `-solution` package and no `solutions/` path, which students do not have.
+//!
+//! The built HTML is what is scanned, not the Markdown, so that whatever mdbook pulled in (an
+//! include, a hints file, a generated table) is checked as the reader will see it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use crate::lint::{files_under, rel};
+use crate::report::Tally;
+use crate::workspace;
+
+/// Lines shorter than this, or with fewer identifiers and numbers, are too common to be
+/// evidence (`}`, `Ok(())`, `let n = x.len();` in a prose example).
+const MIN_CHARS: usize = 20;
+const MIN_WORDS: usize = 3;
+
+/// The solution-only lines of every lab, each with where it comes from (`solutions/x/src/f.rs:12`).
+pub fn solution_only_lines(root: &Path) -> BTreeMap<String, String> {
+    let mut secret = BTreeMap::new();
+    for lab in workspace::lab_dirs(root, "solutions") {
+        // Everything in the exercise crate is handed out anyway: tests, benches, stubs, given code.
+        let known: BTreeSet<String> = text_files(&root.join("exercises").join(&lab))
+            .iter()
+            .flat_map(|file| lines_of(file))
+            .collect();
+        for file in text_files(&root.join("solutions").join(&lab).join("src")) {
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            for (index, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if is_evidence(line) && !known.contains(line) {
+                    secret
+                        .entry(line.to_string())
+                        .or_insert_with(|| format!("{}:{}", rel(root, &file), index + 1));
+                }
+            }
+        }
+    }
+    secret
+}
+
+/// A line long and specific enough that finding it in the book means the solution is there.
+pub fn is_evidence(line: &str) -> bool {
+    let comment = ["//", "/*", "*", "!", "#"]
+        .iter()
+        .any(|start| line.starts_with(start));
+    let words = line
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|word| !word.is_empty())
+        .count();
+    !comment && line.chars().count() >= MIN_CHARS && words >= MIN_WORDS
+}
+
+/// Scans the student edition built in `build`: one check per page.
+pub fn scan_student(root: &Path, build: &Path) -> Tally {
+    let secret = solution_only_lines(root);
+    let packages: Vec<String> = workspace::discover(root)
+        .map(|labs| {
+            labs.iter()
+                .filter_map(|lab| lab.solution.as_ref().map(|s| s.package.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tally = Tally::default();
+    // A problem found on many pages (the print page repeats every chapter) is reported once.
+    let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for page in files_under(build, "html") {
+        let text = html_text(&fs::read_to_string(&page).unwrap_or_default());
+        let found = page_problems(&text, &secret, &packages);
+        if found.is_empty() {
+            tally.pass();
+        }
+        for problem in found {
+            problems.entry(problem).or_default().push(rel(build, &page));
+        }
+    }
+    for (problem, pages) in problems {
+        tally.fail(format!(
+            "the student edition {problem}\n  in {}/{{{}}}\n  fix: put it inside a \
+             `<!-- reference -->` ... `<!-- /reference -->` region of the page's source \
+             (book/src), or include the stub's code from exercises/ instead",
+            rel(root, build),
+            pages.join(", ")
+        ));
+    }
+    tally
+}
+
+/// What one page's text gives away.
+pub fn page_problems(
+    text: &str,
+    secret: &BTreeMap<String, String>,
+    packages: &[String],
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(from) = secret.get(line) {
+            found.push(format!("shows solution code `{line}` ({from})"));
+        }
+        for package in packages {
+            if contains_word(line, package) {
+                found.push(format!(
+                    "names the package `{package}`, which students do not have: `{}`",
+                    shorten(line)
+                ));
+            }
+        }
+        if line.contains("solutions/") {
+            found.push(format!(
+                "names a `solutions/` path, which students do not have: `{}`",
+                shorten(line)
+            ));
+        }
+    }
+    found.dedup();
+    found
+}
+
+/// `package` in `line`, not as part of a longer name.
+fn contains_word(line: &str, package: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    line.match_indices(package).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + package.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(is_name)
+    })
+}
+
+fn shorten(line: &str) -> String {
+    const MAX: usize = 100;
+    match line.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_string(),
+    }
+}
+
+/// The text of an HTML page as the reader sees it, code included: tags removed, the entities
+/// that mdbook writes decoded, line breaks kept.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        rest = match rest[start..].find('>') {
+            Some(end) => &rest[start + end + 1..],
+            None => "",
+        };
+    }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let entity = rest
+            .find(';')
+            .filter(|end| *end <= 10)
+            .map(|end| &rest[1..end]);
+        let decoded = entity.and_then(|name| match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => {
+                let number = name.strip_prefix('#')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (decoded, entity) {
+            (Some(c), Some(name)) => {
+                out.push(c);
+                rest = &rest[name.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text files of a crate directory (sources in any language, no build output).
+fn text_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    ["rs", "cu", "cuh", "h", "c", "f90", "py", "toml"]
+        .iter()
+        .flat_map(|ext| files_under(dir, ext))
+        .collect()
+}
+
+fn lines_of(file: &Path) -> Vec<String> {
+    fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| line.trim().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_keeps_code_and_decodes_entities() {
+        let html = "<pre><code class=\"language-rust\">let v = a &lt; b &amp;&amp; c;\n\
+                    <span class=\"boring\">fn hidden() -&gt; u8 {}</span></code></pre>";
+        assert_eq!(html_text(html), "let v = a < b && c;\nfn hidden() -> u8 {}");
+    }
+
+    #[test]
+    fn evidence_is_long_specific_code() {
+        assert!(is_evidence(
+            "let offset = self.offset + stride * (len - 1);"
+        ));
+        assert!(!is_evidence("}"));
+        assert!(!is_evidence("Ok(())"));
+        assert!(!is_evidence("// a comment that is long enough to count"));
+    }
+
+    #[test]
+    fn a_page_with_solution_code_or_names_is_reported() {
+        let secret = BTreeMap::from([(
+            "let offset = self.offset + stride * (len - 1);".to_string(),
+            "solutions/01-strides/src/strided.rs:40".to_string(),
+        )]);
+        let packages = ["strides-solution".to_string()];
+        let page = "Exercise 1\n    let offset = self.offset + stride * (len - 1);\n\
+                    cargo test -p strides-solution\nsee solutions/01-strides\n\
+                    cargo test -p strides";
+        let found = page_problems(page, &secret, &packages);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].contains("strided.rs:40"));
+        assert!(page_problems("cargo test -p strides", &secret, &packages).is_empty());
+    }
+}
