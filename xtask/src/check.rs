@@ -14,6 +14,7 @@ use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
 mod python;
+mod staging;
 mod tools;
 
 pub struct Options {
@@ -33,6 +34,7 @@ enum Step<'a> {
     XtaskTests,
     Clippy,
     Handout,
+    Staging,
     Fmt,
     Doc,
     Book,
@@ -59,9 +61,14 @@ impl Step<'_> {
             Step::XtaskTests => "xtask tests".into(),
             Step::Clippy => "clippy -D warnings".into(),
             Step::Handout => "handout builds, its stubs fail".into(),
+            Step::Staging => {
+                "exercises are staged: exercise k passes with exercises 1..k solved".into()
+            }
             Step::Fmt => "rustfmt".into(),
             Step::Doc => "cargo doc -D warnings".into(),
-            Step::Book => "book: both editions build, offline, links resolve; the student edition holds no solution".into(),
+            Step::Book => {
+                "book: both editions build offline, links resolve, no answers for students".into()
+            }
         }
     }
 }
@@ -94,6 +101,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         Step::Clippy,
         // After clippy: `cargo check` of the handout's xtask reuses its dependencies' metadata.
         Step::Handout,
+        Step::Staging,
         Step::Fmt,
         Step::Doc,
     ]);
@@ -122,6 +130,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             Step::XtaskTests => tools::xtask_tests(root, options.timeout),
             Step::Clippy => tools::clippy(root, &labs),
             Step::Handout => crate::handout::verify::check(root, &labs, options.timeout),
+            Step::Staging => staging::check(root, &labs, options.timeout),
             Step::Fmt => tools::fmt(root),
             Step::Doc => tools::doc(root, &labs, filtered),
             // Installing mdbook prints cargo's own progress for minutes: no spinner over it.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::report::Tally;
 use crate::workspace::{self, rust_files};
 
+mod exercise_files;
 mod includes;
 mod pages;
 pub use includes::check_includes;
@@ -111,6 +112,7 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
         )
     });
     pages::check(root, name, &meta, tally);
+    exercise_files::check(root, name, &meta, tally);
     if !meta.exercises.is_empty() {
         let files: Vec<String> = rust_files(&root.join("exercises").join(name).join("tests"))
             .iter()

@@ -30,6 +30,11 @@ pub struct LabToml {
     /// goes alphabetically.
     #[serde(default)]
     pub exercises: Vec<String>,
+    /// Per exercise, the student files it covers (paths relative to the lab, the same on both
+    /// sides). `check` proves the staging with them: exercise k's tests pass with the first k
+    /// exercises' files from the solution and the others left as stubs.
+    #[serde(default)]
+    pub exercise_files: BTreeMap<String, Vec<String>>,
     /// How `cargo xtask grade` scores the lab: one point per test unless this says otherwise.
     #[serde(default)]
     pub grading: Grading,

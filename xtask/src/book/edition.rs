@@ -120,12 +120,22 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     /// The page's text for `edition`: regions kept or dropped, hints folded in, include paths
-    /// made absolute. Fails on an unbalanced marker or a hints file that does not parse.
+    /// made absolute. The student edition also drops HTML comments (notes for maintainers,
+    /// which may name the solutions' files). Fails on an unbalanced marker or a hints file that
+    /// does not parse.
     pub fn resolve(&self, text: &str, edition: Edition) -> Result<String, String> {
         let mut out = String::with_capacity(text.len());
         let mut open: Option<(&str, usize)> = None;
+        let mut in_comment = false;
         for (index, line) in text.lines().enumerate() {
             let number = index + 1;
+            if edition == Edition::Student && region_marker(line).is_none() {
+                let trimmed = line.trim_start();
+                if in_comment || trimmed.starts_with("<!--") {
+                    in_comment = !line.contains("-->");
+                    continue;
+                }
+            }
             if let Some((marker, closing)) = region_marker(line) {
                 match (open, closing) {
                     (None, false) => open = Some((marker, number)),
@@ -205,12 +215,19 @@ impl Page<'_> {
             let inner = &rest[3..end];
             let (kind, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
             let args = args.trim();
-            if matches!(kind, "include" | "rustdoc_include") && !args.starts_with('/') {
-                let (file, anchor) = match args.split_once(':') {
-                    Some((file, anchor)) => (file, Some(anchor)),
-                    None => (args, None),
-                };
-                let absolute = normalize(&dir.join(file));
+            let (file, anchor) = match args.split_once(':') {
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (args, None),
+            };
+            let absolute = normalize(&dir.join(file));
+            // A file of the book itself is staged too (its regions resolved, its comments
+            // dropped): the relative path finds the staged copy. Anything else is read where
+            // it is.
+            let outside_book = !absolute.starts_with(self.root.join("book"));
+            if matches!(kind, "include" | "rustdoc_include")
+                && !file.starts_with('/')
+                && outside_book
+            {
                 out.push_str(&format!("{{{{#{kind} {}", absolute.display()));
                 if let Some(anchor) = anchor {
                     out.push_str(&format!(":{anchor}"));

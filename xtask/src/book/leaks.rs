@@ -57,19 +57,16 @@ pub fn is_evidence(line: &str) -> bool {
 /// Scans the student edition built in `build`: one check per page.
 pub fn scan_student(root: &Path, build: &Path) -> Tally {
     let secret = solution_only_lines(root);
-    let packages: Vec<String> = workspace::discover(root)
-        .map(|labs| {
-            labs.iter()
-                .filter_map(|lab| lab.solution.as_ref().map(|s| s.package.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
     let mut tally = Tally::default();
     // A problem found on many pages (the print page repeats every chapter) is reported once.
     let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for page in files_under(build, "html") {
-        let text = html_text(&fs::read_to_string(&page).unwrap_or_default());
-        let found = page_problems(&text, &secret, &packages);
+        let html = fs::read_to_string(&page).unwrap_or_default();
+        // Names are searched in the raw HTML too (a comment, an attribute); code in its text.
+        let mut found = page_problems(&html_text(&html), &secret);
+        found.extend(names(&html));
+        found.sort();
+        found.dedup();
         if found.is_empty() {
             tally.pass();
         }
@@ -90,24 +87,30 @@ pub fn scan_student(root: &Path, build: &Path) -> Tally {
 }
 
 /// What one page's text gives away.
-pub fn page_problems(
-    text: &str,
-    secret: &BTreeMap<String, String>,
-    packages: &[String],
-) -> Vec<String> {
+pub fn page_problems(text: &str, secret: &BTreeMap<String, String>) -> Vec<String> {
     let mut found = Vec::new();
     for line in text.lines() {
         let line = line.trim();
         if let Some(from) = secret.get(line) {
             found.push(format!("shows solution code `{line}` ({from})"));
         }
-        for package in packages {
-            if contains_word(line, package) {
-                found.push(format!(
-                    "names the package `{package}`, which students do not have: `{}`",
-                    shorten(line)
-                ));
-            }
+    }
+    found.extend(names(text));
+    found.dedup();
+    found
+}
+
+/// The solution crates (`strides-solution`, `strides_solution`, `ffi_lab_solution`) and
+/// `solutions/` paths that `text` names.
+fn names(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        for name in solution_crates(line) {
+            found.push(format!(
+                "names the solution crate `{name}`, which students do not have: `{}`",
+                shorten(line)
+            ));
         }
         if line.contains("solutions/") {
             found.push(format!(
@@ -116,18 +119,18 @@ pub fn page_problems(
             ));
         }
     }
-    found.dedup();
     found
 }
 
-/// `package` in `line`, not as part of a longer name.
-fn contains_word(line: &str, package: &str) -> bool {
-    let is_name = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    line.match_indices(package).any(|(at, _)| {
-        let before = line[..at].chars().next_back();
-        let after = line[at + package.len()..].chars().next();
-        !before.is_some_and(is_name) && !after.is_some_and(is_name)
-    })
+/// Words of `line` that end in `-solution` or `_solution` (a crate or module name).
+fn solution_crates(line: &str) -> Vec<&str> {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .filter(|word| {
+            ["-solution", "_solution"]
+                .iter()
+                .any(|end| word.len() > end.len() && word.ends_with(end))
+        })
+        .collect()
 }
 
 fn shorten(line: &str) -> String {
@@ -238,13 +241,12 @@ mod tests {
             "let offset = self.offset + stride * (len - 1);".to_string(),
             "solutions/01-strides/src/strided.rs:40".to_string(),
         )]);
-        let packages = ["strides-solution".to_string()];
         let page = "Exercise 1\n    let offset = self.offset + stride * (len - 1);\n\
                     cargo test -p strides-solution\nsee solutions/01-strides\n\
                     cargo test -p strides";
-        let found = page_problems(page, &secret, &packages);
+        let found = page_problems(page, &secret);
         assert_eq!(found.len(), 3, "{found:#?}");
         assert!(found[0].contains("strided.rs:40"));
-        assert!(page_problems("cargo test -p strides", &secret, &packages).is_empty());
+        assert!(page_problems("cargo test -p strides", &secret).is_empty());
     }
 }

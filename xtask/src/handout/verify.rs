@@ -104,7 +104,7 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
 
 /// `.cargo/config.toml` in the directory above the handout, which cargo reads after the
 /// handout's own: the handout builds into the instructor's target directory.
-fn share_target_dir(root: &Path, out: &Path) -> Result<()> {
+pub(crate) fn share_target_dir(root: &Path, out: &Path) -> Result<()> {
     let parent = out.parent().unwrap_or(out);
     let config = parent.join(".cargo/config.toml");
     let target = target_dir(root);

@@ -25,13 +25,17 @@ impl Fixture {
             ),
             (
                 "exercises/01-demo/lab.toml",
-                "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"views\"]\n[stub_passes]\n\"views::trivial\" = \"checks a constant\"\n",
+                "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"views\"]\n[exercise_files]\nviews = [\"src/lib.rs\"]\n[stub_passes]\n\"views::trivial\" = \"checks a constant\"\n",
             ),
             (
                 "exercises/01-demo/tests/views.rs",
                 "#[test]\n#[ignore = \"needs a CUDA GPU\"]\nfn gpu() {}\n// a comment may say #[ignore]\n",
             ),
             ("exercises/01-demo/benches/speed.rs", "fn main() {}\n"),
+            (
+                "exercises/01-demo/src/lib.rs",
+                "pub fn ravel() {\n    todo!(\"ravel\")\n}\n",
+            ),
             (
                 "solutions/01-demo/Cargo.toml",
                 "[package]\nname = \"demo-solution\"\n",
@@ -109,8 +113,8 @@ fn a_good_tree_passes() {
     // pairing (2), shims (2 + 2), chapter, SUMMARY link, pages (landing, views, take-away,
     // measured, chapter is the landing), exercises order, stub_passes reason, hints file
     // well-formed, not the solution, on the exercise's page, named after an exercise, ignore,
-    // includes (2)
-    assert_eq!(tally.passed, 21);
+    // includes (2), exercise files (entry, on both sides, named exercise)
+    assert_eq!(tally.passed, 24);
 }
 
 #[test]
@@ -119,13 +123,16 @@ fn a_missing_shim_fails_and_shows_the_shim_to_write() {
     fixture.write("exercises/01-demo/tests/layout.rs", "#[test]\nfn t() {}\n");
     fixture.write(
         "exercises/01-demo/lab.toml",
-        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"layout\", \"views\"]\n",
+        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"layout\", \"views\"]\n\
+         [exercise_files]\nlayout = [\"src/layout.rs\"]\nviews = [\"src/lib.rs\"]\n",
     );
     fixture.write(
         "exercises/01-demo/hints/layout.md",
         "#### Hint 1: A\n\nB.\n",
     );
     fixture.write("book/src/labs/01-demo/layout.md", "{{#hints layout}}\n");
+    fixture.write("exercises/01-demo/src/layout.rs", "");
+    fixture.write("solutions/01-demo/src/layout.rs", "");
     fixture.write(
         "book/src/SUMMARY.md",
         "- [Demo](labs/01-demo/index.md)\n- [L](labs/01-demo/layout.md)\n\
@@ -245,7 +252,8 @@ fn an_allow_listed_stub_pass_needs_a_reason() {
     let fixture = Fixture::good("reason");
     fixture.write(
         "exercises/01-demo/lab.toml",
-        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\n[stub_passes]\n\"views::x\" = \" \"\n",
+        "title = \"Demo\"\nchapter = \"labs/01-demo/index.md\"\nexercises = [\"views\"]\n\
+         [exercise_files]\nviews = [\"src/lib.rs\"]\n[stub_passes]\n\"views::x\" = \" \"\n",
     );
     fixture.only_failure(&["`views::x` has no reason"]);
 }
@@ -339,4 +347,14 @@ fn a_lab_without_its_pages_fails_naming_each() {
         failures.contains("lab 01-demo has no measured page"),
         "{failures}"
     );
+}
+
+#[test]
+fn a_stub_file_with_work_left_must_belong_to_an_exercise() {
+    let fixture = Fixture::good("exercise-files");
+    fixture.write(
+        "exercises/01-demo/src/extra.rs",
+        "pub fn f() {\n    todo!(\"f\")\n}\n",
+    );
+    fixture.only_failure(&["`src/extra.rs` holds a `todo!(` but no exercise lists it"]);
 }

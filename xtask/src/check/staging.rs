@@ -1,0 +1,129 @@
+//! The `check` step "exercises are staged": exercise k's tests pass once exercises 1..k are
+//! solved, whatever the state of the later ones. A student who did the first k exercises must
+//! see them pass, never wait on a test that secretly needs exercise k + 2.
+//!
+//! The proof builds the handout's tree (no solutions; in `target/xtask/staged/`, sharing the
+//! instructor's target directory like the handout check) and, for each lab and each k, writes
+//! the files of exercises 1..k (lab.toml `[exercise_files]`) from `solutions/`, the others from
+//! the stubs, then builds and runs exercise k's test file there. The last k, all files from
+//! the solution, also proves that `[exercise_files]` names every file the solution needs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cargo;
+use crate::handout::{self, verify};
+use crate::libtest::{self, Outcome};
+use crate::report::Tally;
+use crate::workspace::{self, Lab};
+
+/// Where the staged trees are built.
+pub fn dir(root: &Path) -> PathBuf {
+    verify::target_dir(root).join("xtask/staged")
+}
+
+/// Runs the step for `labs` (the instructor's labs `check` was asked about).
+pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let out = dir(root);
+    handout::sync(&handout::plan(root)?, &out)?;
+    verify::share_target_dir(root, &out)?;
+    let staged_labs = workspace::discover(&out)?;
+    for lab in labs {
+        let Some(staged) = staged_labs.iter().find(|s| s.name == lab.name) else {
+            continue;
+        };
+        if lab.meta.exercise_files.is_empty() {
+            // The structure lint asks for the table; nothing to prove without it.
+            continue;
+        }
+        let result = stage_lab(root, staged, timeout, &mut tally);
+        // Whatever happened, leave the stubs as the handout has them.
+        restore(root, staged)?;
+        result?;
+    }
+    Ok(tally)
+}
+
+fn stage_lab(root: &Path, lab: &Lab, timeout: Duration, tally: &mut Tally) -> Result<()> {
+    let exercises = &lab.meta.exercises;
+    for (k, exercise) in exercises.iter().enumerate() {
+        for (j, other) in exercises.iter().enumerate() {
+            let side = if j <= k { "solutions" } else { "exercises" };
+            for file in lab.meta.exercise_files.get(other).into_iter().flatten() {
+                let from = root.join(side).join(&lab.name).join(file);
+                let to = lab.stub.dir.join(file);
+                copy_if_changed(&from, &to)?;
+            }
+        }
+        let solved = format!(
+            "exercises 1..{} solved ({})",
+            k + 1,
+            exercises[..=k].join(", ")
+        );
+        let mut args = vec!["test".to_string(), "--no-run".to_string()];
+        args.extend(lab.stub.cargo_args());
+        args.extend(["--test".to_string(), exercise.clone()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let build = cargo::build_json(&lab.stub.dir, &args)?;
+        if !build.success {
+            tally.fail(format!(
+                "{}: with {solved} and the rest stubs, exercise `{exercise}`'s tests do not \
+                 compile: list the files it needs under its exercise in exercises/{}/lab.toml \
+                 [exercise_files]\n{}",
+                lab.name,
+                lab.name,
+                build.first_error(&lab.stub.manifest())
+            ));
+            continue;
+        }
+        for exe in build
+            .tests_of(&lab.stub.manifest())
+            .iter()
+            .filter(|exe| &exe.target == exercise)
+        {
+            for test in libtest::run_tests(exe, &lab.stub.dir, timeout)? {
+                match &test.outcome {
+                    Outcome::Passed => tally.pass(),
+                    Outcome::Ignored(why) => tally.note(format!("ignored {}: {why}", test.id)),
+                    Outcome::Failed { message, .. } => tally.fail(format!(
+                        "{}: exercise `{exercise}` is not staged: with {solved} and the rest \
+                         stubs, `{}` fails: {}\n  fix: a test may only need its own and earlier \
+                         exercises: move it into the test file of the exercise whose code it \
+                         needs, or list the file it needs under its exercise in \
+                         exercises/{}/lab.toml [exercise_files]",
+                        lab.name,
+                        test.id,
+                        crate::report::indent_after_first(message),
+                        lab.name
+                    )),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts the instructor's stubs back into the staged lab.
+fn restore(root: &Path, lab: &Lab) -> Result<()> {
+    for file in lab.meta.exercise_files.values().flatten() {
+        copy_if_changed(
+            &root.join("exercises").join(&lab.name).join(file),
+            &lab.stub.dir.join(file),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes only when the content differs, so that cargo rebuilds only what changed.
+fn copy_if_changed(from: &Path, to: &Path) -> Result<()> {
+    let bytes = fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    if fs::read(to).ok().as_deref() != Some(bytes.as_slice()) {
+        fs::create_dir_all(to.parent().unwrap_or(to))?;
+        fs::write(to, bytes).with_context(|| format!("writing {}", to.display()))?;
+    }
+    Ok(())
+}
