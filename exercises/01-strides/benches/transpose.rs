@@ -1,11 +1,11 @@
 // The course's timing lesson (CSCS numpy/01, section 2) on a 5000×5000 f64
 // array: changing metadata is O(1); a contiguous copy runs at memory speed; a
-// copy that reads with a 40000-byte stride is many times slower; copying in
-// cache-sized tiles recovers most of the difference.
+// copy that reads down the columns of the buffer is many times slower; copying
+// in cache-sized tiles recovers most of the difference.
 //
-// Run: cargo bench -p strides-solution --bench transpose
-// (or `-p strides` once your own views.rs is done). Set STRIDES_BENCH_N to
-// try other sizes.
+// Run: cargo bench -p strides --bench transpose, once `cargo test -p strides
+// --test views` passes: it measures your views.rs. Set STRIDES_BENCH_N to try
+// other sizes.
 
 use std::hint::black_box;
 

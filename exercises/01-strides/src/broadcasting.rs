@@ -15,6 +15,7 @@ use ndarray::{
 
 use crate::error::{AxisError, BroadcastError};
 
+// ANCHOR: broadcast_shape
 /// The shape of `left ⊕ right` for any elementwise operation ⊕. On a clash,
 /// a `BroadcastError` with both shapes and the clashing axis counted from the
 /// right (1 = the last axis).
@@ -22,7 +23,9 @@ pub fn broadcast_shape(left: &[usize], right: &[usize]) -> Result<Vec<usize>, Br
     // TODO: compare lengths from the right; a missing axis counts as 1.
     todo!("broadcast shapes {left:?} and {right:?}")
 }
+// ANCHOR_END: broadcast_shape
 
+// ANCHOR: broadcast_with
 /// Applies `f` elementwise to `a` and `b` broadcast against each other.
 /// Use your `broadcast_shape`, ndarray's `broadcast` (stride-0 views) and
 /// `Zip::from(..).and(..).map_collect(..)`.
@@ -44,7 +47,9 @@ where
         b.shape()
     )
 }
+// ANCHOR_END: broadcast_with
 
+// ANCHOR: outer_sum
 /// `x[:, np.newaxis] + x[np.newaxis, :]`: the (n, n) table of all sums
 /// `x[i] + x[j]`, from a (n, 1) and a (1, n) view.
 pub fn outer_sum<A>(x: ArrayView1<'_, A>) -> Array2<A>
@@ -54,7 +59,9 @@ where
     // TODO: `&view_a + &view_b` broadcasts for you.
     todo!("the outer sum of {} elements", x.len())
 }
+// ANCHOR_END: outer_sum
 
+// ANCHOR: pairwise_differences
 /// All differences between the rows of a (n, d) array: `out[i, j] = x[j] - x[i]`,
 /// shape (n, n, d).
 pub fn pairwise_differences<A>(x: ArrayView2<'_, A>) -> Array3<A>
@@ -67,7 +74,9 @@ where
         x.shape()
     )
 }
+// ANCHOR_END: pairwise_differences
 
+// ANCHOR: sum_along
 /// Sums over one axis, which disappears from the shape: for a (4, 4) array,
 /// axis 0 gives the column sums and axis 1 the row sums. `AxisError` when the
 /// axis does not exist. `A::default()` is zero for numbers.
@@ -82,3 +91,4 @@ where
     // TODO: `fold_axis` or `sum_axis`-like logic; check the axis first.
     todo!("sum an array of shape {:?} along axis {axis}", a.shape())
 }
+// ANCHOR_END: sum_along

@@ -11,6 +11,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::error::DimensionMismatch;
 
+// ANCHOR: sq_euclidean_broadcast
 /// Squared Euclidean distances between the rows of `x` and the rows of `y`,
 /// shape (n, m). `DimensionMismatch` when the numbers of columns differ.
 pub fn sq_euclidean_broadcast(
@@ -24,10 +25,13 @@ pub fn sq_euclidean_broadcast(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_broadcast
 
+// ANCHOR: temporary_bytes
 /// Bytes taken by the (n, m, d) f64 temporary of `sq_euclidean_broadcast`,
 /// or `None` when the count overflows `usize`.
 pub fn temporary_bytes(n: usize, m: usize, d: usize) -> Option<usize> {
     // TODO
     todo!("the size in bytes of a ({n}, {m}, {d}) f64 array")
 }
+// ANCHOR_END: temporary_bytes

@@ -140,6 +140,7 @@ impl fmt::Display for AxisError {
 
 impl std::error::Error for AxisError {}
 
+// ANCHOR: broadcast_error
 /// Two shapes that cannot be broadcast together. Like NumPy's
 /// `operands could not be broadcast together with shapes (5,4) (5,)`,
 /// plus the axis where they disagree.
@@ -167,6 +168,7 @@ impl fmt::Display for BroadcastError {
         )
     }
 }
+// ANCHOR_END: broadcast_error
 
 impl std::error::Error for BroadcastError {}
 

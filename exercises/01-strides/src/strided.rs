@@ -11,6 +11,7 @@
 
 use crate::error::{AxisError, IndexError, LayoutError};
 
+// ANCHOR: strided_view_struct
 /// A read-only n-dimensional view of a flat buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StridedView<'a, T> {
@@ -21,8 +22,10 @@ pub struct StridedView<'a, T> {
     /// Buffer position of the element at index `[0, 0, ...]`.
     offset: usize,
 }
+// ANCHOR_END: strided_view_struct
 
 impl<'a, T> StridedView<'a, T> {
+    // ANCHOR: strided_new
     /// Builds the view after checking that every element it can reach lies
     /// inside `data`.
     ///
@@ -44,12 +47,15 @@ impl<'a, T> StridedView<'a, T> {
             data.len()
         )
     }
+    // ANCHOR_END: strided_new
 
+    // ANCHOR: strided_contiguous
     /// A C-ordered (row-major) view of the whole buffer.
     pub fn contiguous(data: &'a [T], shape: &[usize]) -> Result<Self, LayoutError> {
         let strides = crate::layout::c_strides(shape)?;
         Self::new(data, shape, &strides, 0)
     }
+    // ANCHOR_END: strided_contiguous
 
     pub fn shape(&self) -> &[usize] {
         &self.shape
@@ -77,6 +83,7 @@ impl<'a, T> StridedView<'a, T> {
         self.len() == 0
     }
 
+    // ANCHOR: strided_address
     /// The buffer position of element `index`: `offset + Σ strides[k] * index[k]`.
     ///
     /// Errors: `WrongRank` when `index` has the wrong number of entries,
@@ -88,6 +95,7 @@ impl<'a, T> StridedView<'a, T> {
             self.shape
         )
     }
+    // ANCHOR_END: strided_address
 
     /// The element at `index`, borrowed from the buffer.
     pub fn get(&self, index: &[usize]) -> Result<&'a T, IndexError> {
@@ -95,13 +103,16 @@ impl<'a, T> StridedView<'a, T> {
         self.address(index).map(|a| &data[a])
     }
 
+    // ANCHOR: strided_transpose
     /// Reverses the order of the axes: a (2, 8) view becomes (8, 2). Only
     /// metadata changes; the result reads the same buffer.
     pub fn transpose(&self) -> StridedView<'a, T> {
         // TODO: same data and offset, shape and strides reversed.
         todo!("transpose a view of shape {:?} without copying", self.shape)
     }
+    // ANCHOR_END: strided_transpose
 
+    // ANCHOR: strided_flip
     /// Reverses one axis, like NumPy's `x[::-1]` along `axis`: the stride
     /// changes sign and the offset moves to what was the last element along
     /// that axis. Errors with `AxisError` when the axis does not exist.
@@ -109,7 +120,9 @@ impl<'a, T> StridedView<'a, T> {
         // TODO: new offset = offset + stride * (len - 1) (for len > 0), stride negated.
         todo!("reverse axis {axis} of a view of shape {:?}", self.shape)
     }
+    // ANCHOR_END: strided_flip
 
+    // ANCHOR: strided_to_vec
     /// Copies the elements in logical C order (last index fastest) into a new
     /// vector, like NumPy's `flatten`. A 0-D view holds one element.
     pub fn to_vec(&self) -> Vec<T>
@@ -124,4 +137,5 @@ impl<'a, T> StridedView<'a, T> {
             self.shape
         )
     }
+    // ANCHOR_END: strided_to_vec
 }

@@ -19,12 +19,15 @@ use ndarray::{
 
 use crate::error::{LayoutError, ReshapeError, ShapeMismatch};
 
+// ANCHOR: transpose_view
 /// The transpose as a view: shape and strides swapped, no element moved.
 pub fn transpose<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
     // TODO
     todo!("transpose a view of shape {:?} without copying", a.shape())
 }
+// ANCHOR_END: transpose_view
 
+// ANCHOR: reverse_rows
 /// The rows in reverse order (NumPy's `a[::-1]`), as a view with a negative
 /// row stride.
 pub fn reverse_rows<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
@@ -34,26 +37,34 @@ pub fn reverse_rows<A>(a: ArrayView2<'_, A>) -> ArrayView2<'_, A> {
         a.shape()
     )
 }
+// ANCHOR_END: reverse_rows
 
+// ANCHOR: as_column
 /// `x[:, np.newaxis]`: a (n, 1) column view of a 1-D array, no allocation.
 pub fn as_column<A>(x: ArrayView1<'_, A>) -> ArrayView2<'_, A> {
     // TODO
     todo!("view the {} elements as a column", x.len())
 }
+// ANCHOR_END: as_column
 
+// ANCHOR: as_row
 /// `x[np.newaxis, :]`: a (1, n) row view of a 1-D array, no allocation.
 pub fn as_row<A>(x: ArrayView1<'_, A>) -> ArrayView2<'_, A> {
     // TODO
     todo!("view the {} elements as a row", x.len())
 }
+// ANCHOR_END: as_row
 
+// ANCHOR: repeat_as_rows
 /// `x` repeated as `rows` identical rows, without copying: the row axis gets
 /// stride 0, so every row reads the same elements.
 pub fn repeat_as_rows<S: Data>(x: &ArrayBase<S, Ix1>, rows: usize) -> ArrayView2<'_, S::Elem> {
     // TODO
     todo!("broadcast {} elements to {rows} rows", x.len())
 }
+// ANCHOR_END: repeat_as_rows
 
+// ANCHOR: shared_transpose
 /// NumPy's `b = a.T` for an array shared through a reference count: the
 /// result shares `a`'s buffer and keeps it alive after `a` is dropped.
 pub fn shared_transpose<A>(a: &ArcArray2<A>) -> ArcArray2<A> {
@@ -63,7 +74,9 @@ pub fn shared_transpose<A>(a: &ArcArray2<A>) -> ArcArray2<A> {
         a.shape()
     )
 }
+// ANCHOR_END: shared_transpose
 
+// ANCHOR: ravel
 /// NumPy's `ravel`: the elements in C order as a 1-D array, borrowed when
 /// they already sit in one C-ordered block, copied otherwise.
 pub fn ravel<'a, A: Clone, D: Dimension>(a: ArrayView<'a, A, D>) -> CowArray<'a, A, Ix1> {
@@ -73,7 +86,9 @@ pub fn ravel<'a, A: Clone, D: Dimension>(a: ArrayView<'a, A, D>) -> CowArray<'a,
         a.shape()
     )
 }
+// ANCHOR_END: ravel
 
+// ANCHOR: flatten
 /// NumPy's `flatten`: always a new, owned, contiguous copy.
 pub fn flatten<A: Clone, D: Dimension>(a: ArrayView<'_, A, D>) -> Array1<A> {
     // TODO
@@ -82,7 +97,9 @@ pub fn flatten<A: Clone, D: Dimension>(a: ArrayView<'_, A, D>) -> Array1<A> {
         a.shape()
     )
 }
+// ANCHOR_END: flatten
 
+// ANCHOR: reshape
 /// NumPy's `reshape` (C order): a view when the input is C-contiguous, a copy
 /// otherwise, and a `ReshapeError` naming both shapes when the element counts
 /// differ (or overflow).
@@ -93,7 +110,9 @@ pub fn reshape<'a, A: Clone, D: Dimension>(
     // TODO
     todo!("reshape an array of shape {:?} to {shape:?}", a.shape())
 }
+// ANCHOR_END: reshape
 
+// ANCHOR: ravel_mut
 /// A mutable flat view, for the mutation-through-a-view experiment: writing
 /// to the result writes to `a`. When `a` is not one C-ordered block that is
 /// impossible without a copy: return `LayoutError::NotContiguous` with `a`'s
@@ -104,7 +123,9 @@ pub fn ravel_mut<'a, A, D: Dimension>(
     // TODO: remember shape and strides before `into_slice` consumes `a`.
     todo!("a flat mutable view of an array of shape {:?}", a.shape())
 }
+// ANCHOR_END: ravel_mut
 
+// ANCHOR: transpose_copy_tiled
 /// Side length of the square tiles of `transpose_copy_tiled`.
 pub const TILE: usize = 64;
 
@@ -118,7 +139,9 @@ pub fn transpose_copy_tiled<A: Copy + Default>(a: ArrayView2<'_, A>) -> Array2<A
         a.shape()
     )
 }
+// ANCHOR_END: transpose_copy_tiled
 
+// ANCHOR: transpose_into_tiled
 /// Writes the transpose of `a` into `out`, which must be C-ordered with shape
 /// (cols, rows), else `ShapeMismatch`. For each TILE×TILE block of `a`, write
 /// its elements to their transposed positions.
@@ -134,3 +157,4 @@ pub fn transpose_into_tiled<A: Copy>(
         out.shape()
     )
 }
+// ANCHOR_END: transpose_into_tiled

@@ -2,11 +2,11 @@
 //! Run: cargo test -p strides --test layout
 
 use ndarray::{Array, Array2, ShapeBuilder};
-use strides::LayoutError;
 use strides::layout::{
     Order, c_strides, f_strides, is_c_contiguous, is_f_contiguous, numpy_strides, strides_for,
     to_byte_strides,
 };
+use strides::{LayoutError, StridedView};
 
 #[test]
 fn c_strides_multiply_the_lengths_of_the_later_axes() {
@@ -123,5 +123,22 @@ fn size_one_and_empty_arrays_are_contiguous_both_ways() {
     assert!(
         !is_c_contiguous(&[5], &[-1]),
         "a reversed axis is not contiguous"
+    );
+}
+
+/// `StridedView::contiguous` (given, in src/strided.rs) builds a C-ordered view
+/// with your `c_strides`: it needs exercises 1 and 2, so it is tested here.
+#[test]
+fn contiguous_builds_c_order_strides() {
+    let data: Vec<i32> = (0..16).collect();
+    let v = StridedView::contiguous(&data, &[2, 8]).unwrap();
+    assert_eq!(v.strides(), &[8, 1]);
+    assert_eq!(v.get(&[1, 0]), Ok(&8));
+    assert!(
+        matches!(
+            StridedView::contiguous(&data, &[3, 6]),
+            Err(LayoutError::OutOfBuffer { .. })
+        ),
+        "18 elements do not fit in 16"
     );
 }
