@@ -1,8 +1,8 @@
 // Lab 4's benchmarks: what a task costs the scheduler, and the chunked
 // Cityblock graph against one thread and against nested parallelism.
 //
-// `cargo bench -p taskgraph --bench graph` (your code) or
-// `cargo bench -p taskgraph-solution --bench graph` (the solution).
+// `cargo bench -p taskgraph --bench graph`, once the tests of exercises 1 to 5
+// pass (it runs your scheduler, chunked graph and blocked mean).
 //
 // - overhead: a graph of N tasks that do nothing but return a number, and a
 //   sum over them; the time divided by N is the scheduler's cost per task

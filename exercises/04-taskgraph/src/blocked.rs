@@ -13,6 +13,7 @@ use ndarray::{Array1, Array2, concatenate};
 use crate::error::GraphError;
 use crate::graph::{Delayed, Graph};
 
+// ANCHOR: chunk_grid_type
 /// The shape of an array and of its chunks, and the grid they make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChunkGrid {
@@ -22,6 +23,7 @@ pub struct ChunkGrid {
     /// grid may be smaller.
     pub chunk: (usize, usize),
 }
+// ANCHOR_END: chunk_grid_type
 
 // ANCHOR: chunk_grid
 impl ChunkGrid {
@@ -48,6 +50,7 @@ impl ChunkGrid {
 }
 // ANCHOR_END: chunk_grid
 
+// ANCHOR: blocked_type
 /// An array as a grid of delayed chunks: nothing is computed until a
 /// reduction of it is.
 #[derive(Clone, Debug)]
@@ -57,6 +60,7 @@ pub struct Blocked {
     /// The chunks' tasks, row of blocks after row of blocks.
     pub blocks: Vec<Delayed<Array2<f64>>>,
 }
+// ANCHOR_END: blocked_type
 
 // ANCHOR: from_fn
 /// The array whose element (i, j) is `f(i, j)`, one task per chunk that

@@ -54,6 +54,7 @@ pub fn cityblock_graph(
 }
 // ANCHOR_END: cityblock_graph
 
+// ANCHOR: cityblock_chunked
 /// r = cityblock(x, y) through the chunked graph, on `threads` threads.
 pub fn cityblock_chunked(
     x: ArrayView2<f64>,
@@ -71,3 +72,4 @@ pub fn cityblock_chunked(
     let (r, _) = graph.compute_traced(r, threads)?;
     Ok(Arc::unwrap_or_clone(r))
 }
+// ANCHOR_END: cityblock_chunked

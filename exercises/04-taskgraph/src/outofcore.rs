@@ -14,6 +14,7 @@ use crate::error::GraphError;
 use crate::graph::{Delayed, Graph};
 use crate::npy::NpyField;
 
+// ANCHOR: stack_mean_report
 /// What a run of [`stack_mean`] read and did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StackMean {
@@ -26,6 +27,7 @@ pub struct StackMean {
     /// The bytes read from the stack.
     pub bytes_read: u64,
 }
+// ANCHOR_END: stack_mean_report
 
 // ANCHOR: open_stack
 /// Opens every field and checks that they all have the first one's shape.

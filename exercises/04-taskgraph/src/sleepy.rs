@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::graph::{Delayed, Graph};
 
+// ANCHOR: square_add
 /// n², after `pause` (the notebook's `square`).
 pub fn square(n: u64, pause: Duration) -> u64 {
     sleep(pause);
@@ -22,6 +23,7 @@ pub fn add(m: u64, n: u64, pause: Duration) -> u64 {
     sleep(pause);
     m + n
 }
+// ANCHOR_END: square_add
 
 // ANCHOR: square_square_add
 /// `add(square(1), square(2))` as a graph: two independent squares, then

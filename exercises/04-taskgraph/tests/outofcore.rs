@@ -2,8 +2,8 @@
 //! Run: cargo test -p taskgraph --test outofcore
 //!
 //! Small stacks in a temporary folder, checked against the mean computed in
-//! memory; the run on a stack larger than the memory allowed is the example
-//! `cargo run --release -p taskgraph-solution --example out_of_core`.
+//! memory; a run on a stack larger than the memory allowed is measured in the
+//! book (lab 4, "Measured: out of core").
 
 use std::path::PathBuf;
 
