@@ -1,12 +1,8 @@
 ! SPOT THE BUG. This is cityblock_f64 of cityblock.f90 as the course's 2019
 ! F2PY lab wrote it: it compiles without a warning, gives the right answer on
 ! one thread, and passes every test that runs it serially. Compare the two
-! files line by line, then run
-!
-!   cargo run --release -p ffi-solution --example race
-!
-! which calls it many times on 2 threads and counts the wrong results.
-! (The answer is in the lab's chapter and in `cargo xtask hint ffi fortran 3`.)
+! files line by line. (The book's Exercise 2, "Spot the bug", says how often
+! it goes wrong on 2 threads; `cargo xtask hint ffi fortran 3` gives a nudge.)
 module racy_cityblock_kernels
     use iso_c_binding, only: c_int, c_double
     implicit none

@@ -15,12 +15,15 @@ use ndarray::{Array2, ArrayView2};
 use crate::error::FfiError;
 // You will need: std::ffi::c_double and crate::error::check_dims.
 
+// ANCHOR: extern_todo
 // TODO: declare the C function here, in an `unsafe extern "C" { ... }` block:
 // `fn cbdm(...)` with the C signature translated to Rust (const double * is
 // *const c_double, double * is *mut c_double, int is c_int). build.rs compiles
 // and links c/cityblock.c; Rust only needs the declaration, and trusts it:
 // nothing checks it against the C.
+// ANCHOR_END: extern_todo
 
+// ANCHOR: c_dims
 /// The sizes n, m and d as the C `int`s the kernels take, or
 /// [`FfiError::TooLarge`] naming the first one that does not fit (`as c_int`
 /// would wrap it around silently: 2³¹ points become −2³¹).
@@ -29,7 +32,9 @@ pub fn c_dims(n: usize, m: usize, d: usize) -> Result<(c_int, c_int, c_int), Ffi
     // FfiError::TooLarge { which: "n", value: n } (and "m", "d").
     todo!("convert n = {n}, m = {m}, d = {d} to C ints, or say which does not fit")
 }
+// ANCHOR_END: c_dims
 
+// ANCHOR: cityblock_c
 /// The Cityblock distance matrix of x (n, d) and y (m, d) by the C kernel.
 ///
 /// Refuses, with a typed error: different numbers of columns, an input that
@@ -51,7 +56,9 @@ pub fn cityblock_c(
         y.dim()
     )
 }
+// ANCHOR_END: cityblock_c
 
+// ANCHOR: cityblock_c_copying
 /// [`cityblock_c`] for inputs in any layout: a standard-layout input is
 /// passed as it is, any other is first copied into one, explicitly
 /// (`as_standard_layout` borrows when it can and copies when it must).
@@ -66,3 +73,4 @@ pub fn cityblock_c_copying(
         y.strides()
     )
 }
+// ANCHOR_END: cityblock_c_copying

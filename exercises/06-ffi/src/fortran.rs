@@ -24,6 +24,7 @@ use crate::error::FfiError;
 // You will need: ndarray::ShapeBuilder (for `.f()`), crate::c_kernel::c_dims
 // and crate::error::check_dims.
 
+// ANCHOR: fortran_real
 /// A Fortran kernel as Rust calls it: `bind(C)` subroutines are C functions,
 /// arrays are pointers to their first element, `value` sizes are C ints.
 pub type Kernel<T> =
@@ -46,7 +47,9 @@ pub unsafe trait FortranReal: Copy + Default + Into<f64> + fmt::Debug + 'static 
     /// The `bind(C)` kernel of this precision.
     fn kernel() -> Kernel<Self>;
 }
+// ANCHOR_END: fortran_real
 
+// ANCHOR: extern_fortran
 unsafe extern "C" {
     /// `subroutine cityblock_f64(x, y, r, n, m, d) bind(C, name="cityblock_f64")`
     /// in fortran/cityblock.f90.
@@ -70,7 +73,9 @@ unsafe impl FortranReal for f64 {
         cityblock_f64
     }
 }
+// ANCHOR_END: extern_fortran
 
+// ANCHOR: fortran_available
 /// `Ok` when the crate was built with gfortran, else
 /// [`FfiError::FortranUnavailable`], whose message says how to install it.
 /// Call it before any Fortran kernel: without gfortran, the kernels' names
@@ -82,7 +87,9 @@ pub fn fortran_available() -> Result<(), FfiError> {
         Err(FfiError::FortranUnavailable)
     }
 }
+// ANCHOR_END: fortran_available
 
+// ANCHOR: fortran_view
 /// The column-major (d, n) array that Fortran sees in the row-major (n, d)
 /// input `a`: its transpose, the same buffer (no copy). Refuses an input that
 /// is not in standard layout (its transpose would not be column-major).
@@ -99,7 +106,9 @@ pub fn fortran_view<'a, T>(
         a.strides()
     )
 }
+// ANCHOR_END: fortran_view
 
+// ANCHOR: cityblock_fortran
 /// The Cityblock distance matrix of x (n, d) and y (m, d), row-major, by the
 /// Fortran kernel of `T`'s precision. The result is (n, m) in Fortran
 /// (column-major) order, as Fortran wrote it: `r.t()` is in standard layout.
@@ -119,11 +128,13 @@ pub fn cityblock_fortran<T: FortranReal>(
         T::FORTRAN_TYPE
     )
 }
+// ANCHOR_END: cityblock_fortran
 
 /// [`cityblock_fortran`] with the 2019 kernel of
 /// `fortran/racy_cityblock.f90`: right on one OpenMP thread, and not to be
 /// trusted on more. `cargo run --release -p ffi-solution --example race`
 /// counts how often it goes wrong.
+// ANCHOR: cityblock_fortran_racy
 pub fn cityblock_fortran_racy(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -135,3 +146,4 @@ pub fn cityblock_fortran_racy(
         y.dim()
     )
 }
+// ANCHOR_END: cityblock_fortran_racy

@@ -18,6 +18,7 @@ use crate::error::FfiError;
 use crate::fortran::{FortranReal, Kernel};
 // You will need: std::ffi::{c_float, c_int} and crate::fortran::cityblock_fortran.
 
+// ANCHOR: extern_todo
 // TODO: declare `cityblock_f32` of fortran/cityblock.f90 in an
 // `unsafe extern "C"` block, as src/fortran.rs declares cityblock_f64, with
 // real(c_float) arrays.
@@ -31,7 +32,9 @@ unsafe impl FortranReal for f32 {
         todo!("the bind(C) kernel for {} arrays", Self::FORTRAN_TYPE)
     }
 }
+// ANCHOR_END: extern_todo
 
+// ANCHOR: points
 /// Points of either precision, chosen at run time (a NumPy array's dtype).
 #[derive(Debug, Clone, Copy)]
 pub enum Points<'a> {
@@ -55,7 +58,9 @@ impl Points<'_> {
         }
     }
 }
+// ANCHOR_END: points
 
+// ANCHOR: cityblock_dispatch
 /// The Cityblock distance matrix by the Fortran kernel of the points'
 /// precision. Points of two different precisions are an error,
 /// [`FfiError::MixedPrecision`], naming both: converting one silently would
@@ -70,3 +75,4 @@ pub fn cityblock_dispatch(x: Points<'_>, y: Points<'_>) -> Result<Distances, Ffi
         y.fortran_type()
     )
 }
+// ANCHOR_END: cityblock_dispatch

@@ -124,8 +124,8 @@ fn fortran_kernel_gives_the_same_result_on_one_and_two_threads() {
 #[test]
 fn racy_kernel_is_right_on_one_thread() {
     // The 2019 bug hides from every test that runs on one thread: this one
-    // passes, and proves nothing about two. `cargo run --release -p
-    // ffi-solution --example race` shows the two-thread story.
+    // passes, and proves nothing about two. The book's Exercise 2, "Spot the
+    // bug", tells the two-thread story.
     let (x, y) = (random_points(19, 8, 11), random_points(21, 8, 12));
     let one = NonZeroUsize::new(1).expect("positive");
     let r = openmp::with_threads(one, || cityblock_fortran_racy(x.view(), y.view()))

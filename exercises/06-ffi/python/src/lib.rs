@@ -45,6 +45,7 @@ pyo3::create_exception!(
 );
 // ANCHOR_END: shape_error
 
+// ANCHOR: stubs
 /// `cityblock(x, y)`: the Cityblock distance matrix `r[i, j] = Σ_k |x[i, k] - y[j, k]|`
 /// of x (n, d) and y (m, d), float64 arrays in any layout; a new (n, m) float64 array.
 #[pyfunction]
@@ -73,6 +74,7 @@ pub fn euclidean<'py>(
          kernel::euclidean with the GIL released, return the result"
     )
 }
+// ANCHOR_END: stubs
 
 /// `simd()`: which instructions the kernel uses on this CPU (`"avx2"` or `"sse2"`), chosen
 /// at run time (given).
