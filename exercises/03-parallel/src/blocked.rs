@@ -39,10 +39,12 @@ pub const MR: usize = 4;
 pub const NR: usize = 2 * LANES;
 // ANCHOR_END: tile_shape
 
+// ANCHOR: blocking
 /// Rows of the output per rayon task (a multiple of MR).
 pub const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
 pub const Y_BLOCK_BYTES: usize = 256 * 1024;
+// ANCHOR_END: blocking
 
 // ANCHOR: metric
 /// A distance computed coordinate by coordinate.
@@ -165,6 +167,7 @@ pub fn cityblock_blocked(
 }
 // ANCHOR_END: cityblock_blocked
 
+// ANCHOR: euclidean_blocked
 /// Euclidean distances (with the root) with the blocked kernel.
 pub fn euclidean_blocked(
     x: ArrayView2<'_, f64>,
@@ -173,3 +176,4 @@ pub fn euclidean_blocked(
     // TODO
     todo!("blocked Euclidean, {:?} and {:?} points", x.dim(), y.dim())
 }
+// ANCHOR_END: euclidean_blocked

@@ -7,18 +7,78 @@
 //! random bits. Reproduce it and the lab's A and B are exactly the
 //! notebook's, so every result can be checked against the notebook's.
 //!
+//! # The specification
+//!
+//! All words are `u32`, and all arithmetic is modulo 2³² (C's unsigned
+//! arithmetic). The constants below carry the paper's names.
+//!
+//! **State**: `N` = 624 words `x[0..N]`, and the index of the next word to
+//! output.
+//!
+//! **Seeding** (`init_genrand(seed)`), with `f = INIT_MULTIPLIER` = 1812433253:
+//!
+//! ```text
+//! x[0] = seed
+//! x[i] = f · (x[i-1] XOR (x[i-1] >> 30)) + i        for i = 1, 2, ..., N - 1
+//! ```
+//!
+//! after which the index says "twist before the next output".
+//!
+//! **The twist** regenerates all N words, in place, for i = 0, 1, ..., N - 1
+//! in that order (indices modulo N), with `M` = 397 and `a = MATRIX_A` =
+//! 0x9908b0df:
+//!
+//! ```text
+//! y    = (x[i] AND UPPER_MASK) OR (x[i+1] AND LOWER_MASK)
+//! x[i] = x[i+M] XOR (y >> 1) XOR (a if y is odd, else 0)
+//! ```
+//!
+//! then the next output is word 0.
+//!
+//! **An output** takes the word at the index, advances the index, and
+//! *tempers* the word with (u, s, b, t, c, l) = (11, 7, 0x9d2c5680, 15,
+//! 0xefc60000, 18), the `TEMPER_*` constants:
+//!
+//! ```text
+//! y = y XOR (y >> u)
+//! y = y XOR ((y << s) AND b)
+//! y = y XOR ((y << t) AND c)
+//! y = y XOR (y >> l)
+//! ```
+//!
+//! **A double** (NumPy's `random_sample`) takes the top 27 bits `a` of one
+//! output and the top 26 bits `b` of the next: `(a · 2²⁶ + b) / 2⁵³`.
+//!
 //! Tests: `cargo test -p parallel --test mt19937`.
 
 use ndarray::Array2;
 
-/// Words of state.
+// ANCHOR: spec
+/// n: words of state.
 const N: usize = 624;
-/// The offset of the word mixed in by the twist.
+/// m: the offset of the word mixed in by the twist.
 const M: usize = 397;
+/// a: the twist's matrix constant, mixed in when the combined word is odd.
 const MATRIX_A: u32 = 0x9908_b0df;
+/// The top bit of a word (w - r = 1 bit)...
 const UPPER_MASK: u32 = 0x8000_0000;
+/// ...and the other r = 31 bits.
 const LOWER_MASK: u32 = 0x7fff_ffff;
+/// f: the multiplier of the seeding recurrence.
+const INIT_MULTIPLIER: u32 = 1_812_433_253;
+/// u: tempering, step 1, shifts right by 11.
+const TEMPER_U: u32 = 11;
+/// s and b: tempering, step 2, shifts left by 7 and masks with b.
+const TEMPER_S: u32 = 7;
+const TEMPER_B: u32 = 0x9d2c_5680;
+/// t and c: tempering, step 3, shifts left by 15 and masks with c.
+const TEMPER_T: u32 = 15;
+const TEMPER_C: u32 = 0xefc6_0000;
+/// l: tempering, step 4, shifts right by 18.
+const TEMPER_L: u32 = 18;
+// ANCHOR_END: spec
 
+// ANCHOR: state
 /// The 32-bit Mersenne Twister, as NumPy's `RandomState` runs it.
 #[derive(Clone)]
 pub struct Mt19937 {
@@ -26,25 +86,29 @@ pub struct Mt19937 {
     /// The next word of `state` to temper and return; `N` means "twist first".
     index: usize,
 }
+// ANCHOR_END: state
 
 impl Mt19937 {
     // ANCHOR: seed
     /// `init_genrand(seed)`: what `np.random.seed(seed)` does for an integer seed.
     pub fn new(seed: u32) -> Self {
-        // TODO: state[0] = seed; state[i] = 1812433253 * (state[i-1] ^ (state[i-1] >> 30)) + i,
-        // with wrapping arithmetic; index = N (twist before the first output).
-        let _ = (N, seed);
+        // TODO: x[0] = seed, then the seeding recurrence (module doc) with INIT_MULTIPLIER,
+        // modulo 2^32; index = N (twist before the first output).
+        let _ = (N, INIT_MULTIPLIER, seed);
         todo!("init_genrand({seed})")
     }
     // ANCHOR_END: seed
 
+    // ANCHOR: twist
     /// Regenerates all 624 words of state at once.
     fn twist(&mut self) {
-        // TODO: for each i: y = upper bit of state[i] | lower 31 bits of state[i + 1];
-        // state[i] = state[i + M] ^ (y >> 1) ^ (MATRIX_A if y is odd); indices mod N.
+        // TODO: for i in 0..N, in place: y from the upper bit of word i and the lower 31 bits
+        // of word i + 1; word i = word i + M, xor y >> 1, xor MATRIX_A if y is odd; indices
+        // mod N. Then the next output is word 0.
         let _ = (M, MATRIX_A, UPPER_MASK, LOWER_MASK, &mut self.state);
         todo!("regenerate the state")
     }
+    // ANCHOR_END: twist
 
     // ANCHOR: next_u32
     /// The next 32-bit output, tempered.
@@ -52,7 +116,8 @@ impl Mt19937 {
         if self.index >= N {
             self.twist();
         }
-        // TODO: take state[index], advance index, temper the value (shifts 11, 7, 15, 18).
+        // TODO: take state[index], advance index, temper the word (the four TEMPER_ steps).
+        let _ = (TEMPER_U, TEMPER_S, TEMPER_B, TEMPER_T, TEMPER_C, TEMPER_L);
         todo!("the next tempered output")
     }
     // ANCHOR_END: next_u32
@@ -67,12 +132,15 @@ impl Mt19937 {
     }
     // ANCHOR_END: next_f64
 
+    // ANCHOR: rand
     /// `np.random.rand(rows * cols).reshape((rows, cols))`: row-major order.
     pub fn rand(&mut self, rows: usize, cols: usize) -> Array2<f64> {
         Array2::from_shape_simple_fn((rows, cols), || self.next_f64())
     }
+    // ANCHOR_END: rand
 }
 
+// ANCHOR: notebook_matrices
 /// The ULHPC notebook's A and B: `np.random.seed(699)`, then two
 /// `np.random.rand(rows * cols).reshape((rows, cols))` from the same stream.
 pub fn notebook_matrices(rows: usize, cols: usize) -> (Array2<f64>, Array2<f64>) {
@@ -81,3 +149,4 @@ pub fn notebook_matrices(rows: usize, cols: usize) -> (Array2<f64>, Array2<f64>)
     let b = rng.rand(rows, cols);
     (a, b)
 }
+// ANCHOR_END: notebook_matrices

@@ -82,6 +82,7 @@ pub fn cityblock_alloc_per_pair(
 }
 // ANCHOR_END: cityblock_alloc_per_pair
 
+// ANCHOR: euclidean_par_rows
 /// The ULHPC notebook's numba version: Euclidean distances (with the root),
 /// parallel over rows.
 pub fn euclidean_par_rows(
@@ -95,3 +96,4 @@ pub fn euclidean_par_rows(
         y.dim()
     )
 }
+// ANCHOR_END: euclidean_par_rows

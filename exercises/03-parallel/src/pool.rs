@@ -45,9 +45,11 @@ pub fn cityblock_azip(
 }
 // ANCHOR_END: cityblock_azip
 
+// ANCHOR: join_grain_rows
 /// Below this many rows, a task computes its rows itself instead of
 /// splitting them further.
 pub const JOIN_GRAIN_ROWS: usize = 16;
+// ANCHOR_END: join_grain_rows
 
 // ANCHOR: cityblock_join
 /// Divide and conquer with `rayon::join`: split the rows in two halves, let

@@ -29,6 +29,7 @@ pub fn cityblock_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
 }
 // ANCHOR_END: cityblock_pair
 
+// ANCHOR: euclidean_pair
 /// The Euclidean distance between two points.
 pub fn euclidean_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
     // TODO: add up (p - q)², then take the square root.
@@ -38,6 +39,7 @@ pub fn euclidean_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
         b.len()
     )
 }
+// ANCHOR_END: euclidean_pair
 
 // ANCHOR: cityblock_loops
 /// Three loops and indexing, as in the notebooks: `x[[i, k]]` checks its
@@ -71,6 +73,7 @@ pub fn cityblock_iter(
 }
 // ANCHOR_END: cityblock_iter
 
+// ANCHOR: euclidean_loops
 /// The ULHPC notebook's baseline: Euclidean distances (with the root) by loops.
 pub fn euclidean_loops(
     x: ArrayView2<'_, f64>,
@@ -83,3 +86,4 @@ pub fn euclidean_loops(
         y.dim()
     )
 }
+// ANCHOR_END: euclidean_loops

@@ -7,18 +7,78 @@
 //! random bits. Reproduce it and the lab's A and B are exactly the
 //! notebook's, so every result can be checked against the notebook's.
 //!
+//! # The specification
+//!
+//! All words are `u32`, and all arithmetic is modulo 2³² (C's unsigned
+//! arithmetic). The constants below carry the paper's names.
+//!
+//! **State**: `N` = 624 words `x[0..N]`, and the index of the next word to
+//! output.
+//!
+//! **Seeding** (`init_genrand(seed)`), with `f = INIT_MULTIPLIER` = 1812433253:
+//!
+//! ```text
+//! x[0] = seed
+//! x[i] = f · (x[i-1] XOR (x[i-1] >> 30)) + i        for i = 1, 2, ..., N - 1
+//! ```
+//!
+//! after which the index says "twist before the next output".
+//!
+//! **The twist** regenerates all N words, in place, for i = 0, 1, ..., N - 1
+//! in that order (indices modulo N), with `M` = 397 and `a = MATRIX_A` =
+//! 0x9908b0df:
+//!
+//! ```text
+//! y    = (x[i] AND UPPER_MASK) OR (x[i+1] AND LOWER_MASK)
+//! x[i] = x[i+M] XOR (y >> 1) XOR (a if y is odd, else 0)
+//! ```
+//!
+//! then the next output is word 0.
+//!
+//! **An output** takes the word at the index, advances the index, and
+//! *tempers* the word with (u, s, b, t, c, l) = (11, 7, 0x9d2c5680, 15,
+//! 0xefc60000, 18), the `TEMPER_*` constants:
+//!
+//! ```text
+//! y = y XOR (y >> u)
+//! y = y XOR ((y << s) AND b)
+//! y = y XOR ((y << t) AND c)
+//! y = y XOR (y >> l)
+//! ```
+//!
+//! **A double** (NumPy's `random_sample`) takes the top 27 bits `a` of one
+//! output and the top 26 bits `b` of the next: `(a · 2²⁶ + b) / 2⁵³`.
+//!
 //! Tests: `cargo test -p parallel --test mt19937`.
 
 use ndarray::Array2;
 
-/// Words of state.
+// ANCHOR: spec
+/// n: words of state.
 const N: usize = 624;
-/// The offset of the word mixed in by the twist.
+/// m: the offset of the word mixed in by the twist.
 const M: usize = 397;
+/// a: the twist's matrix constant, mixed in when the combined word is odd.
 const MATRIX_A: u32 = 0x9908_b0df;
+/// The top bit of a word (w - r = 1 bit)...
 const UPPER_MASK: u32 = 0x8000_0000;
+/// ...and the other r = 31 bits.
 const LOWER_MASK: u32 = 0x7fff_ffff;
+/// f: the multiplier of the seeding recurrence.
+const INIT_MULTIPLIER: u32 = 1_812_433_253;
+/// u: tempering, step 1, shifts right by 11.
+const TEMPER_U: u32 = 11;
+/// s and b: tempering, step 2, shifts left by 7 and masks with b.
+const TEMPER_S: u32 = 7;
+const TEMPER_B: u32 = 0x9d2c_5680;
+/// t and c: tempering, step 3, shifts left by 15 and masks with c.
+const TEMPER_T: u32 = 15;
+const TEMPER_C: u32 = 0xefc6_0000;
+/// l: tempering, step 4, shifts right by 18.
+const TEMPER_L: u32 = 18;
+// ANCHOR_END: spec
 
+// ANCHOR: state
 /// The 32-bit Mersenne Twister, as NumPy's `RandomState` runs it.
 #[derive(Clone)]
 pub struct Mt19937 {
@@ -26,6 +86,7 @@ pub struct Mt19937 {
     /// The next word of `state` to temper and return; `N` means "twist first".
     index: usize,
 }
+// ANCHOR_END: state
 
 impl Mt19937 {
     // ANCHOR: seed
@@ -35,7 +96,7 @@ impl Mt19937 {
         state[0] = seed;
         for i in 1..N {
             let previous = state[i - 1];
-            state[i] = 1_812_433_253u32
+            state[i] = INIT_MULTIPLIER
                 .wrapping_mul(previous ^ (previous >> 30))
                 .wrapping_add(i as u32);
         }
@@ -43,6 +104,7 @@ impl Mt19937 {
     }
     // ANCHOR_END: seed
 
+    // ANCHOR: twist
     /// Regenerates all 624 words of state at once.
     fn twist(&mut self) {
         for i in 0..N {
@@ -52,6 +114,7 @@ impl Mt19937 {
         }
         self.index = 0;
     }
+    // ANCHOR_END: twist
 
     // ANCHOR: next_u32
     /// The next 32-bit output, tempered.
@@ -61,10 +124,10 @@ impl Mt19937 {
         }
         let mut y = self.state[self.index];
         self.index += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^= y >> 18;
+        y ^= y >> TEMPER_U;
+        y ^= (y << TEMPER_S) & TEMPER_B;
+        y ^= (y << TEMPER_T) & TEMPER_C;
+        y ^= y >> TEMPER_L;
         y
     }
     // ANCHOR_END: next_u32
@@ -79,12 +142,15 @@ impl Mt19937 {
     }
     // ANCHOR_END: next_f64
 
+    // ANCHOR: rand
     /// `np.random.rand(rows * cols).reshape((rows, cols))`: row-major order.
     pub fn rand(&mut self, rows: usize, cols: usize) -> Array2<f64> {
         Array2::from_shape_simple_fn((rows, cols), || self.next_f64())
     }
+    // ANCHOR_END: rand
 }
 
+// ANCHOR: notebook_matrices
 /// The ULHPC notebook's A and B: `np.random.seed(699)`, then two
 /// `np.random.rand(rows * cols).reshape((rows, cols))` from the same stream.
 pub fn notebook_matrices(rows: usize, cols: usize) -> (Array2<f64>, Array2<f64>) {
@@ -93,3 +159,4 @@ pub fn notebook_matrices(rows: usize, cols: usize) -> (Array2<f64>, Array2<f64>)
     let b = rng.rand(rows, cols);
     (a, b)
 }
+// ANCHOR_END: notebook_matrices
