@@ -8,6 +8,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::error::DimensionMismatch;
 
+// ANCHOR: sq_euclidean_broadcast
 /// NumPy's `((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)`, faithfully:
 /// one (n, m, d) temporary for the differences and a second one for their
 /// squares, then a sum over the last axis.
@@ -22,7 +23,9 @@ pub fn sq_euclidean_broadcast(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_broadcast
 
+// ANCHOR: sq_euclidean_broadcast_einsum
 /// The `np.einsum('ijk,ijk->ij', diff, diff)` variant: square and sum in one
 /// pass over the differences, so only the first temporary is allocated.
 pub fn sq_euclidean_broadcast_einsum(
@@ -36,10 +39,13 @@ pub fn sq_euclidean_broadcast_einsum(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_broadcast_einsum
 
+// ANCHOR: broadcast_temporary_bytes
 /// Bytes of f64 temporaries the broadcast version allocates: `count` arrays
 /// of n × m × d elements, or `None` if that overflows `usize`.
 pub fn broadcast_temporary_bytes(n: usize, m: usize, d: usize, count: usize) -> Option<usize> {
     // TODO: checked multiplications.
     todo!("bytes of {count} ({n}, {m}, {d}) f64 arrays")
 }
+// ANCHOR_END: broadcast_temporary_bytes

@@ -12,6 +12,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use crate::error::{DimensionMismatch, IntoError};
 use crate::kernel::PairKernel;
 
+// ANCHOR: direct_kernels
 /// `Σ_k (x_k - y_k)²`, accumulated directly.
 pub struct SqEuclidean;
 
@@ -41,7 +42,9 @@ impl PairKernel for Euclidean {
         todo!("the stored value for {acc} (norms {x_norm}, {y_norm} unused)")
     }
 }
+// ANCHOR_END: direct_kernels
 
+// ANCHOR: sq_euclidean_direct
 /// Squared Euclidean distances with the register-blocked direct kernel:
 /// check the dimensions, then `crate::kernel::pairwise::<SqEuclidean>`.
 pub fn sq_euclidean_direct(
@@ -68,7 +71,9 @@ pub fn euclidean_direct(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_direct
 
+// ANCHOR: sq_euclidean_direct_into
 /// Squared Euclidean distances written into `out`, of shape (n, m): NumPy's
 /// `out=` argument. Check all three shapes with `crate::error::check_into`,
 /// then call `crate::kernel::pairwise_into::<SqEuclidean>`.
@@ -85,3 +90,4 @@ pub fn sq_euclidean_direct_into(
         out.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_direct_into

@@ -9,6 +9,7 @@
 
 use ndarray::{Array2, ArrayView2};
 
+// ANCHOR: polynomial
 /// The NumPy way: `2 * a**3 - 3 * a**2 + 4 * a - 5`, one temporary per operator.
 pub fn polynomial_by_operators(a: ArrayView2<'_, f64>) -> Array2<f64> {
     // TODO: `a.mapv(|v| v.powi(3))`, `&cube * 2.0`, ...
@@ -26,3 +27,4 @@ pub fn polynomial_fused_parallel(a: ArrayView2<'_, f64>) -> Array2<f64> {
     // TODO: `Zip::from(&a).par_map_collect(...)`.
     todo!("the fused polynomial in parallel on a {:?} array", a.dim())
 }
+// ANCHOR_END: polynomial

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::pages::zeroed_matrix;
 
+// ANCHOR: tile_shape
 /// f64 lanes in one vector register of the CPU this crate is compiled for:
 /// 8 with AVX-512, 4 with AVX2, 2 with the x86-64 baseline (SSE2). Build with
 /// `-C target-cpu=native` to use what your CPU has.
@@ -34,12 +35,14 @@ pub const MR: usize = 4;
 /// Points of y per tile: two vectors, so MR × NR / LANES = 8 accumulator
 /// registers, few enough to never spill, enough to hide the FMA latency.
 pub const NR: usize = 2 * LANES;
+// ANCHOR_END: tile_shape
 
 /// Rows of the output per rayon task (a multiple of MR).
 const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
 const Y_BLOCK_BYTES: usize = 256 * 1024;
 
+// ANCHOR: pair_kernel
 /// What a pairwise kernel computes, coordinate by coordinate.
 pub trait PairKernel {
     /// Whether `finish` uses the squared row norms (only the trick does).
@@ -63,7 +66,9 @@ pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
         a * b + c
     }
 }
+// ANCHOR_END: pair_kernel
 
+// ANCHOR: micro_kernel
 /// One MR × NR tile: `xp` holds MR values per coordinate (the packed x
 /// panel), `yp` NR values per coordinate (the packed y panel). Returns
 /// `acc[r][c]` = the accumulated `K::step` over all coordinates for x point r
@@ -80,6 +85,7 @@ pub fn tile<K: PairKernel>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
         yp.len()
     )
 }
+// ANCHOR_END: micro_kernel
 
 /// Packs the rows of `a` (len, d) into panels of W rows: panel p holds, for
 /// each coordinate k, the W values `a[p * W + w, k]` side by side. The last
@@ -96,6 +102,7 @@ fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
     packed
 }
 
+// ANCHOR: pairwise
 /// Computes `K` for every pair of rows of x (n, d) and y (m, d) into a new
 /// (n, m) array. The caller has checked that the d's agree; `x_norms` and
 /// `y_norms` are only read when `K::NEEDS_NORMS`.
@@ -159,3 +166,4 @@ pub fn pairwise_into<K: PairKernel>(
             }
         });
 }
+// ANCHOR_END: pairwise

@@ -8,8 +8,10 @@
 //!
 //! ## How to work
 //!
-//! Each module is one exercise with one test file. Replace every `todo!()`
-//! (each is marked `// TODO:`) and run that exercise's tests, e.g.
+//! Each module is one exercise with one test file (except [`trick`], written
+//! over exercises 3 to 5: its header says which part goes with which test
+//! file). Replace every `todo!` (each is marked `// TODO:`) and run that
+//! exercise's tests, e.g.
 //! `cargo test -p vectorization --test loops`. `cargo xtask progress` shows
 //! where you stand; the book's chapter "The vectorization trick" explains the
 //! ideas, and `cargo bench -p vectorization --bench edm` measures your code.
@@ -17,12 +19,14 @@
 //! Exercises, in order:
 //! 1. [`loops`]: the definition as loops, squared and with the square root;
 //! 2. [`broadcast`]: broadcasting and its (n, m, d) temporaries;
-//! 3. [`trick`]: row norms, the trick, its accuracy, the checked version;
-//! 4. [`fused`]: fusing elementwise work;
-//! 5. [`direct`]: the register-blocked direct kernel (the tile in [`kernel`]);
+//! 3. [`trick`]: row norms, the trick, its accuracy;
+//! 4. [`fused`]: fusing elementwise work (and the trick's fused tail, in [`trick`]);
+//! 5. [`direct`]: the register-blocked direct kernel (the tile in [`kernel`]),
+//!    and the trick in the kernel and the checked trick (in [`trick`]);
 //! 6. [`matmul`]: matrix multiplication with 3, 2, 1 and 0 loops.
 //!
-//! [`error`] and [`testing`] are given.
+//! [`error`], [`pages`] and [`testing`] are given, and so is all of [`kernel`]
+//! but `tile`.
 
 pub mod broadcast;
 pub mod direct;

@@ -12,6 +12,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::error::DimensionMismatch;
 
+// ANCHOR: sq_euclidean_loops
 /// Squared Euclidean distances by three nested loops, shape (n, m).
 pub fn sq_euclidean_loops(
     x: ArrayView2<'_, f64>,
@@ -24,7 +25,9 @@ pub fn sq_euclidean_loops(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_loops
 
+// ANCHOR: euclidean_loops
 /// Euclidean distances: the square root of the squared ones.
 pub fn euclidean_loops(
     x: ArrayView2<'_, f64>,
@@ -37,3 +40,4 @@ pub fn euclidean_loops(
         y.dim()
     )
 }
+// ANCHOR_END: euclidean_loops

@@ -13,6 +13,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::error::MatmulMismatch;
 
+// ANCHOR: matmul_loops
 /// Three loops: i, j, and the inner product over k.
 pub fn matmul_3_loops(
     a: ArrayView2<'_, f64>,
@@ -57,3 +58,4 @@ pub fn matmul_library(
     // TODO
     todo!("multiply {:?} by {:?} with the library", a.dim(), b.dim())
 }
+// ANCHOR_END: matmul_loops

@@ -10,19 +10,29 @@
 //! Every function returns `DimensionMismatch` for different d's
 //! (`crate::error::check_dims`) and clamps negative round-off to 0.
 //!
-//! Tests: `cargo test -p vectorization --test trick`.
+//! This file is written over three exercises, each with its tests:
+//!
+//! - exercise 3 (`cargo test -p vectorization --test trick`): `row_sq_norms`,
+//!   `sq_euclidean_trick`, `trick_error_bound`;
+//! - exercise 4 (`--test fused`): `sq_euclidean_trick_fused_tail`;
+//! - exercise 5 (`--test direct`), once your `tile` in src/kernel.rs works:
+//!   `GramTrick`, `sq_euclidean_trick_fused_kernel` and its `_into` form, and
+//!   `sq_euclidean_trick_checked`.
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
 use crate::error::{DimensionMismatch, IntoError};
 use crate::kernel::PairKernel;
 
+// ANCHOR: row_sq_norms
 /// `‖x_i‖²` for every row: NumPy's `(x * x).sum(axis=1)`, without the temporary.
 pub fn row_sq_norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
     // TODO: `map_axis` and `dot`.
     todo!("squared norms of the {} rows", x.nrows())
 }
+// ANCHOR_END: row_sq_norms
 
+// ANCHOR: sq_euclidean_trick
 /// The CSCS notebook's `euclidean_trick`, operation by operation:
 /// `x2[:, None] + y2[None, :] - 2 * x @ y.T`, negative values clamped to 0.
 pub fn sq_euclidean_trick(
@@ -32,7 +42,9 @@ pub fn sq_euclidean_trick(
     // TODO
     todo!("the trick for {:?} and {:?} points", x.dim(), y.dim())
 }
+// ANCHOR_END: sq_euclidean_trick
 
+// ANCHOR: sq_euclidean_trick_fused_tail
 /// The numexpr lesson: after the product, ONE parallel pass over the (n, m)
 /// array does the whole tail `max(x2_i + y2_j - 2 g_ij, 0)` in place.
 pub fn sq_euclidean_trick_fused_tail(
@@ -46,7 +58,9 @@ pub fn sq_euclidean_trick_fused_tail(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_trick_fused_tail
 
+// ANCHOR: gram_trick_kernel
 /// The trick inside the register-blocked kernel (exercise 5 builds the
 /// kernel): accumulate the dot product, apply the tail when storing.
 pub struct GramTrick;
@@ -92,7 +106,9 @@ pub fn sq_euclidean_trick_fused_kernel_into(
         out.dim()
     )
 }
+// ANCHOR_END: gram_trick_kernel
 
+// ANCHOR: trick_error_bound
 /// An upper bound on the trick's absolute rounding error for one pair of
 /// d-dimensional points with squared norms `x_norm` and `y_norm`:
 /// `2 (d + 2) ε (‖x‖² + ‖y‖²)` with ε = `f64::EPSILON`. (Why: each of
@@ -102,7 +118,9 @@ pub fn trick_error_bound(x_norm: f64, y_norm: f64, d: usize) -> f64 {
     // TODO
     todo!("the error bound for norms {x_norm}, {y_norm} in {d} dimensions")
 }
+// ANCHOR_END: trick_error_bound
 
+// ANCHOR: sq_euclidean_trick_checked
 /// Entries of the trick's result below `RECOMPUTE_FACTOR` times the error
 /// bound are recomputed directly, so every entry of
 /// [`sq_euclidean_trick_checked`] has a relative error below
@@ -122,3 +140,4 @@ pub fn sq_euclidean_trick_checked(
         y.dim()
     )
 }
+// ANCHOR_END: sq_euclidean_trick_checked

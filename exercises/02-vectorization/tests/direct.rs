@@ -1,4 +1,7 @@
-//! Exercise 5: the register-blocked direct kernel (src/kernel.rs, src/direct.rs).
+//! Exercise 5: the register-blocked kernel (`tile` in src/kernel.rs), the direct kernel
+//! (src/direct.rs), and the variants of the trick that run on the kernel (`GramTrick`,
+//! `sq_euclidean_trick_fused_kernel`, its `_into` form, and the checked trick built on it, in
+//! src/trick.rs).
 //! Run: cargo test -p vectorization --test direct
 
 use ndarray::{Array2, ArrayView2};
@@ -7,8 +10,8 @@ use vectorization::error::{IntoError, OutputMismatch};
 use vectorization::kernel::{MR, NR};
 use vectorization::testing::{assert_allclose, random_points};
 use vectorization::trick::{
-    row_sq_norms, sq_euclidean_trick_fused_kernel, sq_euclidean_trick_fused_kernel_into,
-    trick_error_bound,
+    RECOMPUTE_FACTOR, row_sq_norms, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
+    sq_euclidean_trick_fused_kernel_into, trick_error_bound,
 };
 
 fn reference(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
@@ -19,6 +22,26 @@ fn reference(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
             .map(|(a, b)| (a - b) * (a - b))
             .sum()
     })
+}
+
+type Variant =
+    fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, vectorization::DimensionMismatch>;
+
+/// The variants of the trick that this exercise builds: the same tests as exercise 3's
+/// (tests/trick.rs) run on them.
+const VARIANTS: [(&str, Variant); 2] = [
+    (
+        "sq_euclidean_trick_fused_kernel",
+        sq_euclidean_trick_fused_kernel,
+    ),
+    ("sq_euclidean_trick_checked", sq_euclidean_trick_checked),
+];
+
+/// Points close to each other but far from the origin: the trick's worst case.
+fn near_duplicates() -> (Array2<f64>, Array2<f64>) {
+    let x = random_points(6, 3, 7).mapv(|v| 1e4 + v);
+    let y = &x + 1e-5;
+    (x, y)
 }
 
 #[test]
@@ -177,6 +200,94 @@ fn the_trick_inside_the_kernel_matches_the_definition_within_its_bound() {
             .shape(),
         &[0, 20]
     );
+}
+
+#[test]
+fn every_trick_variant_matches_the_definition_on_random_points() {
+    let (x, y) = (random_points(37, 11, 1), random_points(29, 11, 2));
+    let expected = reference(x.view(), y.view());
+    for (name, variant) in VARIANTS {
+        let r = variant(x.view(), y.view()).unwrap();
+        assert_allclose(r.view(), expected.view(), 1e-10, 1e-12, name);
+    }
+}
+
+#[test]
+fn the_trick_never_returns_negative_distances() {
+    // x against itself: the diagonal is 0 up to round-off, which can be negative.
+    let x = random_points(50, 7, 3).mapv(|v| 100.0 * v);
+    for (name, variant) in VARIANTS {
+        let r = variant(x.view(), x.view()).unwrap();
+        assert!(
+            r.iter().all(|&v| v >= 0.0),
+            "{name}: clamp negative round-off to 0 (the notebook uses abs)"
+        );
+    }
+}
+
+#[test]
+fn the_trick_error_stays_within_the_bound() {
+    let (x, y) = near_duplicates();
+    let exact = reference(x.view(), y.view());
+    let (x2, y2) = (row_sq_norms(x.view()), row_sq_norms(y.view()));
+    for (name, variant) in VARIANTS {
+        let r = variant(x.view(), y.view()).unwrap();
+        for ((i, j), &v) in r.indexed_iter() {
+            let bound = trick_error_bound(x2[i], y2[j], 3);
+            assert!(
+                (v - exact[[i, j]]).abs() <= bound,
+                "{name}[{i}, {j}]: error {:e} above the bound {bound:e}",
+                (v - exact[[i, j]]).abs()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_checked_trick_recomputes_what_cancellation_destroyed() {
+    let (x, y) = near_duplicates();
+    let exact = reference(x.view(), y.view());
+    let r = sq_euclidean_trick_checked(x.view(), y.view()).unwrap();
+    let guaranteed = 1.0 / RECOMPUTE_FACTOR;
+    assert_allclose(
+        r.view(),
+        exact.view(),
+        guaranteed,
+        0.0,
+        "checked trick: every entry within the promised relative error",
+    );
+    let (i, j) = (2, 2);
+    assert!(
+        (r[[i, j]] - exact[[i, j]]).abs() <= 1e-12 * exact[[i, j]],
+        "the near-duplicate pair must be recomputed exactly"
+    );
+}
+
+#[test]
+fn every_variant_refuses_mismatched_dimensions() {
+    let (x, y) = (random_points(3, 2, 0), random_points(4, 3, 0));
+    for (name, variant) in VARIANTS {
+        let err = variant(x.view(), y.view()).expect_err(name);
+        assert_eq!((err.x, err.y), ((3, 2), (4, 3)), "{name}");
+    }
+}
+
+#[test]
+fn every_variant_handles_empty_inputs() {
+    let none = Array2::<f64>::zeros((0, 5));
+    let some = random_points(3, 5, 0);
+    for (name, variant) in VARIANTS {
+        assert_eq!(
+            variant(none.view(), some.view()).unwrap().shape(),
+            &[0, 3],
+            "{name}"
+        );
+        assert_eq!(
+            variant(some.view(), none.view()).unwrap().shape(),
+            &[3, 0],
+            "{name}"
+        );
+    }
 }
 
 #[test]
