@@ -146,6 +146,13 @@ BOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
                     "labs")
 
 
+def extension_kind(module):
+    """How the table names the extension: the book's student edition names no solution crate."""
+    if module.endswith("_solution"):
+        return "reference solution's extension"
+    return f"extension `{module}`"
+
+
 def machine():
     """The CPU's model name and vector extensions, the cores, the memory."""
     model, flags = platform.processor() or "unknown CPU", set()
@@ -185,7 +192,7 @@ def write_book(lab, args, results):
         "",
         f"- Machine: {machine()}. Measured {datetime.date.today().isoformat()}.",
         f"- Python {platform.python_version()}: NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"numba {numba.__version__}; the extension `{args.module}` (path `{lab.simd()}`), "
+        f"numba {numba.__version__}; the {extension_kind(args.module)} (path `{lab.simd()}`), "
         f"built by `maturin develop --release`. Threads: "
         f"{os.environ.get('RAYON_NUM_THREADS', 'every core')} (rayon), "
         f"{os.environ.get('NUMBA_NUM_THREADS', 'every core')} (numba); `cdist` runs on one.",

@@ -181,7 +181,7 @@ pub const VECTORIZATION: LabPeers = LabPeers {
         "—: not run. The broadcast variants allocate (n, m, d) temporaries; both sides skip them \
          above 2 GiB per temporary.",
         "SciPy's `cdist` is single-threaded; everything else may use every thread.",
-        "The C kernel (`solutions/02-vectorization/c/edm_direct.c`, the Rust direct kernel's \
+        "The C kernel (`edm_direct.c`, kept with the instructors' comparison scripts: the Rust direct kernel's \
          tiles and blocking in C) is called from the Python process through ctypes; it writes \
          into a fresh `np.empty` array.",
         "\"Into a reused output\": one output array, allocated once, written by every call \
@@ -260,7 +260,7 @@ pub const PARALLEL: LabPeers = LabPeers {
          the ULHPC notebook; each process gets one chunk of rows of x and a copy of y and sends \
          its rows of the result back, all pickled. Each row is NumPy's \
          `np.abs(row - y).sum(axis=1)`.",
-        "The C kernels (`solutions/03-parallel/c/`: `cityblock_blocked.c`, the Rust blocked \
+        "The C kernels (kept with the instructors' comparison scripts: `cityblock_blocked.c`, the Rust blocked \
          kernel's tiles and blocking in C, and `cityblock_loop.c`, the plain loop) are called \
          from the Python process through ctypes; they write into a fresh `np.empty` array.",
     ],

@@ -127,8 +127,26 @@ impl Page<'_> {
         let mut out = String::with_capacity(text.len());
         let mut open: Option<(&str, usize)> = None;
         let mut in_comment = false;
+        // Inside a fenced code block a marker is an example of one (this book documents them).
+        let mut fence: Option<&str> = None;
         for (index, line) in text.lines().enumerate() {
             let number = index + 1;
+            let trimmed = line.trim_start();
+            if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
+                fence = match fence {
+                    Some(open) if open == marker => None,
+                    Some(open) => Some(open),
+                    None => Some(marker),
+                };
+            }
+            let dropped = open.is_some_and(|(marker, _)| marker != edition.own_marker());
+            if fence.is_some() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                if !dropped {
+                    out.push_str(&self.absolute_includes(line));
+                    out.push('\n');
+                }
+                continue;
+            }
             if edition == Edition::Student && region_marker(line).is_none() {
                 let trimmed = line.trim_start();
                 if in_comment || trimmed.starts_with("<!--") {
@@ -209,8 +227,15 @@ impl Page<'_> {
         let mut out = String::new();
         let mut rest = line;
         while let Some(start) = rest.find("{{#") {
+            // `\{{#include ...}}` is mdbook's escape: shown as written, never resolved.
+            let escaped = rest[..start].ends_with('\\');
             out.push_str(&rest[..start]);
             rest = &rest[start..];
+            if escaped {
+                out.push_str("{{#");
+                rest = &rest[3..];
+                continue;
+            }
             let Some(end) = rest.find("}}") else { break };
             let inner = &rest[3..end];
             let (kind, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));

@@ -2,8 +2,8 @@
 //! solved, whatever the state of the later ones. A student who did the first k exercises must
 //! see them pass, never wait on a test that secretly needs exercise k + 2.
 //!
-//! The proof builds the handout's tree (no solutions; in `target/xtask/staged/`, sharing the
-//! instructor's target directory like the handout check) and, for each lab and each k, writes
+//! The proof builds the handout's tree (no solutions; in `target/xtask/staging/ws/`) and, for
+//! each lab and each k, writes
 //! the files of exercises 1..k (lab.toml `[exercise_files]`) from `solutions/`, the others from
 //! the stubs, then builds and runs exercise k's test file there. The last k, all files from
 //! the solution, also proves that `[exercise_files]` names every file the solution needs.
@@ -20,17 +20,20 @@ use crate::libtest::{self, Outcome};
 use crate::report::Tally;
 use crate::workspace::{self, Lab};
 
-/// Where the staged trees are built.
+/// Where the staged trees are built: `ws/` and its own `target/`. Not the instructor's target
+/// directory: cargo names a member's build after its path inside its workspace, and judges it
+/// fresh by the mtimes of the files it was built from, so a staged `exercises/01-strides`
+/// would reuse the instructor's stub build instead of compiling the solution's files.
 pub fn dir(root: &Path) -> PathBuf {
-    verify::target_dir(root).join("xtask/staged")
+    verify::target_dir(root).join("xtask/staging")
 }
 
 /// Runs the step for `labs` (the instructor's labs `check` was asked about).
 pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
     let mut tally = Tally::default();
-    let out = dir(root);
+    let out = dir(root).join("ws");
+    let target = dir(root).join("target");
     handout::sync(&handout::plan(root)?, &out)?;
-    verify::share_target_dir(root, &out)?;
     let staged_labs = workspace::discover(&out)?;
     for lab in labs {
         let Some(staged) = staged_labs.iter().find(|s| s.name == lab.name) else {
@@ -40,7 +43,7 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
             // The structure lint asks for the table; nothing to prove without it.
             continue;
         }
-        let result = stage_lab(root, staged, timeout, &mut tally);
+        let result = stage_lab(root, staged, &target, timeout, &mut tally);
         // Whatever happened, leave the stubs as the handout has them.
         restore(root, staged)?;
         result?;
@@ -48,7 +51,13 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
     Ok(tally)
 }
 
-fn stage_lab(root: &Path, lab: &Lab, timeout: Duration, tally: &mut Tally) -> Result<()> {
+fn stage_lab(
+    root: &Path,
+    lab: &Lab,
+    target: &Path,
+    timeout: Duration,
+    tally: &mut Tally,
+) -> Result<()> {
     let exercises = &lab.meta.exercises;
     for (k, exercise) in exercises.iter().enumerate() {
         for (j, other) in exercises.iter().enumerate() {
@@ -67,6 +76,7 @@ fn stage_lab(root: &Path, lab: &Lab, timeout: Duration, tally: &mut Tally) -> Re
         let mut args = vec!["test".to_string(), "--no-run".to_string()];
         args.extend(lab.stub.cargo_args());
         args.extend(["--test".to_string(), exercise.clone()]);
+        args.extend(["--target-dir".to_string(), target.display().to_string()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let build = cargo::build_json(&lab.stub.dir, &args)?;
         if !build.success {

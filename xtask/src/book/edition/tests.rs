@@ -93,3 +93,18 @@ fn pages_know_their_lab_from_their_directory() {
     assert_eq!(lab_of(src, &src.join("labs/01-strides.md")), None);
     assert_eq!(lab_of(src, &src.join("setup.md")), None);
 }
+
+#[test]
+fn markers_in_code_blocks_and_escaped_includes_are_left_as_written() {
+    let root = Path::new("/course");
+    let page = "```markdown\n<!-- reference -->\n\\{{#include ../x.rs:a}}\n<!-- /reference -->\n```\n\
+                Text \\{{#include ../../y.rs}}.\n";
+    for edition in Edition::ALL {
+        let text = resolve(root, page, edition).unwrap();
+        assert!(
+            text.contains("<!-- reference -->\n\\{{#include ../x.rs:a}}"),
+            "{text}"
+        );
+        assert!(text.contains("Text \\{{#include ../../y.rs}}."), "{text}");
+    }
+}
