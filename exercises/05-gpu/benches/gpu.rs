@@ -2,8 +2,7 @@
 // the copies, timed on the GPU with CUDA events (`iter_custom`), data kept
 // on the GPU. On a machine without one it says why and exits successfully.
 //
-// `cargo bench -p gpu --bench gpu` (your code), `cargo bench -p gpu-solution --bench gpu`
-// (the solution), or `cargo xtask gpu-test`.
+// `cargo bench -p gpu --bench gpu`, once every exercise up to 8 passes its tests.
 // Sizes: the course's 5000 × 5000 × 50, and the original's 5000 × 5000 × 5000
 // for the trick. Set GPU_BENCH_QUICK=1 for a fast smoke run at small sizes.
 

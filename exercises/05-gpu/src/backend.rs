@@ -33,6 +33,7 @@ pub fn euclidean_trick<B: Backend>(
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cpu;
 
+// ANCHOR: cpu_backend
 impl Backend for Cpu {
     type Matrix = Array2<f64>;
     type Vector = Array1<f64>;
@@ -75,3 +76,4 @@ impl Backend for Cpu {
         todo!("the epilogue on {} × {} (sqrt: {sqrt})", xx.len(), yy.len())
     }
 }
+// ANCHOR_END: cpu_backend

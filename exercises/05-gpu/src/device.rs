@@ -10,6 +10,7 @@
 
 use crate::error::GpuError;
 
+// ANCHOR: cuda_available
 /// `Ok(())` when the CUDA driver library can be loaded, `Err(GpuError::NoCudaDriver)`
 /// when it cannot. Ask before any other cudarc call: with `dynamic-loading`,
 /// cudarc loads libcuda on first use and panics when it is missing.
@@ -18,3 +19,4 @@ pub fn cuda_available() -> Result<(), GpuError> {
     // `unsafe` block with a `// SAFETY:` comment) and turn `false` into `GpuError::NoCudaDriver`.
     todo!("cuda_available: whether the CUDA driver library (libcuda) can be loaded")
 }
+// ANCHOR_END: cuda_available

@@ -13,6 +13,7 @@
 use crate::dim::{Axis, Dim2, MAX_THREADS_PER_BLOCK};
 use crate::error::GpuError;
 
+// ANCHOR: global_index
 /// The global index of a thread along one axis:
 /// `blockIdx.x * blockDim.x + threadIdx.x` in CUDA C.
 ///
@@ -23,7 +24,9 @@ pub fn global_index(block_idx: u32, block_dim: u32, thread_idx: u32) -> usize {
         "global_index: the global index of thread {thread_idx} of block {block_idx} of {block_dim} threads"
     )
 }
+// ANCHOR_END: global_index
 
+// ANCHOR: blocks_for
 /// The blocks of `block` threads needed to cover `n` elements along `axis`:
 /// ⌈n / block⌉, which is `(n + block - 1) / block`. `n = 0` needs 0 blocks
 /// (and no launch: CUDA refuses a grid with 0 blocks).
@@ -32,6 +35,7 @@ pub fn blocks_for(n: usize, block: u32, axis: Axis) -> Result<u32, GpuError> {
     // `GpuError::GridTooLarge` if that is more than `axis.max_blocks()`.
     todo!("blocks_for: how many blocks of {block} threads cover {n} elements along {axis}")
 }
+// ANCHOR_END: blocks_for
 
 /// The launch geometry of a kernel with one thread per element of an n × m
 /// output `r[i, j]`: x runs along the columns j (so that the consecutive
@@ -49,6 +53,7 @@ pub struct Grid2d {
 }
 
 impl Grid2d {
+    // ANCHOR: grid2d_new
     /// The smallest grid of `block`-shaped blocks that covers an n × m output.
     pub fn new(n: usize, m: usize, block: Dim2) -> Result<Grid2d, GpuError> {
         // TODO: refuse an empty block (`ZeroBlock`, x first) or one of more than
@@ -59,6 +64,7 @@ impl Grid2d {
              that covers a {n} × {m} output, x along the columns"
         )
     }
+    // ANCHOR_END: grid2d_new
 
     /// The threads the launch runs, as (rows, columns): whole blocks, so at
     /// least n × m, and less than one block more along each axis.
@@ -74,6 +80,7 @@ impl Grid2d {
         self.grid.count() == 0
     }
 
+    // ANCHOR: in_bounds
     /// The guard: whether the thread at row `i`, column `j` has an output
     /// element. The last blocks stick out past the edges; their extra
     /// threads must do nothing.
@@ -85,6 +92,7 @@ impl Grid2d {
             self.m
         )
     }
+    // ANCHOR_END: in_bounds
 }
 
 /// What a kernel body sees of itself: CUDA's `blockIdx`, `blockDim` and
@@ -111,6 +119,7 @@ impl Thread {
     }
 }
 
+// ANCHOR: for_each_thread
 /// Runs `body` once for every thread of a launch of `grid` blocks of `block`
 /// threads, one after the other: what the GPU runs in parallel, emulated on
 /// the CPU. Within a block, `thread_idx.x` varies fastest, as in a warp.
@@ -125,3 +134,4 @@ pub fn for_each_thread(grid: Dim2, block: Dim2, mut body: impl FnMut(Thread)) {
     });
     todo!("for_each_thread: call the body once for each thread of {grid} blocks of {block} threads")
 }
+// ANCHOR_END: for_each_thread

@@ -3,7 +3,7 @@
 //! Run: cargo test -p gpu --test coalescing
 //!
 //! The emulator checks what the kernels compute; which one is faster is for
-//! the GPU benchmark (`cargo bench -p gpu-solution --bench gpu`) to show.
+//! the GPU benchmark (`cargo bench -p gpu --bench gpu`, on a machine with a GPU) to show.
 
 use ndarray::Array1;
 

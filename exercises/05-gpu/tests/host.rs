@@ -1,6 +1,9 @@
 //! Exercise 7: the host side (src/host.rs): shapes, copies, launches.
 //! Run: cargo test -p gpu --test host
 //! On a machine with a GPU: cargo test -p gpu --test host -- --include-ignored
+//!
+//! With `upload` and `check_pair_shapes` done, exercise 5's trick runs whole on
+//! a GPU: its GPU tests are here, at the end, since they need this exercise's code.
 
 use std::panic::catch_unwind;
 
@@ -122,6 +125,57 @@ fn pairwise_on_the_gpu_handles_empty_inputs_and_refuses_mismatched_shapes() {
         Some(GpuError::ShapeMismatch {
             x: (4, 3),
             y: (2, 5)
+        })
+    );
+}
+
+// Exercise 5's trick on a GPU: `Gpu::euclidean_trick` (src/blas.rs) with its inputs
+// uploaded by `upload` and its shapes checked by `check_pair_shapes` (through the given
+// `scaled_xyt`), both of this exercise.
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn the_trick_on_the_gpu_matches_the_reference() {
+    let gpu = gpu();
+    for (n, m, d, sqrt) in [
+        (1, 1, 1, false),
+        (300, 200, 50, false),
+        (257, 513, 3, true),
+        (64, 1000, 130, true),
+    ] {
+        let (x, y) = (points(n, d, 13), points(m, d, 14));
+        let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+        let r = gpu
+            .download(&gpu.euclidean_trick(&xd, &yd, sqrt).unwrap())
+            .unwrap();
+        let mut expected = sqeuclidean(x.view(), y.view());
+        if sqrt {
+            expected.mapv_inplace(f64::sqrt);
+        }
+        // The trick loses digits where |x|² + |y|² ≫ |x - y|² (cancellation).
+        assert_close(
+            r.view(),
+            expected.view(),
+            1e-9,
+            &format!("GPU trick {n}×{m}×{d}, sqrt {sqrt}"),
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn the_trick_on_the_gpu_handles_empty_inputs_and_refuses_mismatched_ones() {
+    let gpu = gpu();
+    let (x, y) = (points(0, 4, 1), points(5, 4, 2));
+    let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+    let r = gpu.euclidean_trick(&xd, &yd, false).unwrap();
+    assert_eq!(r.shape(), (0, 5));
+    let z = gpu.upload(points(3, 5, 3).view()).unwrap();
+    assert_eq!(
+        gpu.euclidean_trick(&yd, &z, false).err(),
+        Some(GpuError::ShapeMismatch {
+            x: (5, 4),
+            y: (3, 5)
         })
     );
 }

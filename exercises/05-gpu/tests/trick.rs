@@ -1,17 +1,17 @@
 //! Exercise 5: the trick with cuBLAS (src/blas.rs and src/cuda/trick.cu).
 //! Run: cargo test -p gpu --test trick
 //!
-//! The kernels run on the CPU emulator and cuBLAS's arguments are checked
-//! against a column-major GEMM written out below; the tests marked
-//! `needs a CUDA GPU` run the whole trick on one
-//! (`cargo test -p gpu --test trick -- --include-ignored`).
+//! No GPU needed: the kernels run on the CPU emulator, and cuBLAS's arguments
+//! are checked against a column-major GEMM written out below. The whole trick
+//! on a GPU needs exercise 7's `upload` and shape check too, so its tests live
+//! in tests/host.rs (`cargo test -p gpu --test host -- --include-ignored`).
 
 use ndarray::{Array1, Array2, array};
 
 use gpu::blas::{GemmArgs, Op, xyt_gemm};
 use gpu::kernels::TRICK;
 use gpu::testing::{assert_close, points, sqeuclidean};
-use gpu::{Gpu, GpuError, emulator, nvrtc};
+use gpu::{GpuError, emulator, nvrtc};
 
 /// What cuBLAS's DGEMM computes, C = op(A) · op(B), column-major, with the
 /// leading dimensions as given: the reference for `xyt_gemm`'s arguments.
@@ -142,56 +142,5 @@ fn trick_kernels_compile_to_ptx() {
     assert!(
         ptx.contains("max.f64"),
         "the epilogue's PTX has no max: clamp at 0 with fmax"
-    );
-}
-
-fn gpu() -> Gpu {
-    Gpu::new().unwrap_or_else(|error| panic!("{error}"))
-}
-
-#[test]
-#[ignore = "needs a CUDA GPU"]
-fn the_trick_on_the_gpu_matches_the_reference() {
-    let gpu = gpu();
-    for (n, m, d, sqrt) in [
-        (1, 1, 1, false),
-        (300, 200, 50, false),
-        (257, 513, 3, true),
-        (64, 1000, 130, true),
-    ] {
-        let (x, y) = (points(n, d, 13), points(m, d, 14));
-        let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
-        let r = gpu
-            .download(&gpu.euclidean_trick(&xd, &yd, sqrt).unwrap())
-            .unwrap();
-        let mut expected = sqeuclidean(x.view(), y.view());
-        if sqrt {
-            expected.mapv_inplace(f64::sqrt);
-        }
-        // The trick loses digits where |x|² + |y|² ≫ |x - y|² (cancellation).
-        assert_close(
-            r.view(),
-            expected.view(),
-            1e-9,
-            &format!("GPU trick {n}×{m}×{d}, sqrt {sqrt}"),
-        );
-    }
-}
-
-#[test]
-#[ignore = "needs a CUDA GPU"]
-fn the_trick_on_the_gpu_handles_empty_inputs_and_refuses_mismatched_ones() {
-    let gpu = gpu();
-    let (x, y) = (points(0, 4, 1), points(5, 4, 2));
-    let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
-    let r = gpu.euclidean_trick(&xd, &yd, false).unwrap();
-    assert_eq!(r.shape(), (0, 5));
-    let z = gpu.upload(points(3, 5, 3).view()).unwrap();
-    assert_eq!(
-        gpu.euclidean_trick(&yd, &z, false).err(),
-        Some(GpuError::ShapeMismatch {
-            x: (5, 4),
-            y: (3, 5)
-        })
     );
 }

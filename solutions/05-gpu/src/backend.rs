@@ -31,6 +31,7 @@ pub fn euclidean_trick<B: Backend>(
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cpu;
 
+// ANCHOR: cpu_backend
 impl Backend for Cpu {
     type Matrix = Array2<f64>;
     type Vector = Array1<f64>;
@@ -84,3 +85,4 @@ impl Backend for Cpu {
         Ok(())
     }
 }
+// ANCHOR_END: cpu_backend

@@ -7,6 +7,7 @@
 //
 // Test: cargo test -p gpu --test naive
 
+// ANCHOR: cityblock_naive
 extern "C" __global__ void cityblock_naive(const double* __restrict__ x,
                                            const double* __restrict__ y,
                                            double* __restrict__ r,
@@ -18,3 +19,4 @@ extern "C" __global__ void cityblock_naive(const double* __restrict__ x,
     // i >= n or j >= m (the last blocks stick out past the edges); then sum
     // fabs(x[i * d + k] - y[j * d + k]) over k and store it in r[i * m + j].
 }
+// ANCHOR_END: cityblock_naive

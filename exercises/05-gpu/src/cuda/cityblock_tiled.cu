@@ -9,6 +9,7 @@
 //
 // Test: cargo test -p gpu --test tiled
 
+// ANCHOR: cityblock_tiled
 #define TB 16              // threads per block along x and along y
 #define PT 4               // outputs per thread along each axis
 #define TILE (TB * PT)     // the block's tile of r is TILE x TILE
@@ -34,3 +35,4 @@ extern "C" __global__ void cityblock_tiled(const double* __restrict__ x,
     // 3. Every thread reaches both barriers: no early return (the emulator reports one).
     // 4. Store acc[a][b] where the row is below n and the column below m.
 }
+// ANCHOR_END: cityblock_tiled

@@ -9,6 +9,7 @@
 //
 // Test: cargo test -p gpu --test coalescing
 
+// ANCHOR: gemv_row_major
 extern "C" __global__ void gemv_row_major(const double* __restrict__ a,
                                           const double* __restrict__ v,
                                           double* __restrict__ y,
@@ -17,7 +18,9 @@ extern "C" __global__ void gemv_row_major(const double* __restrict__ a,
     // TODO: this thread's row i; return when i >= rows; y[i] = sum over k of
     // a[i * cols + k] * v[k], k ascending.
 }
+// ANCHOR_END: gemv_row_major
 
+// ANCHOR: gemv_col_major
 extern "C" __global__ void gemv_col_major(const double* __restrict__ a,
                                           const double* __restrict__ v,
                                           double* __restrict__ y,
@@ -25,3 +28,4 @@ extern "C" __global__ void gemv_col_major(const double* __restrict__ a,
                                           unsigned long long cols) {
     // TODO: as gemv_row_major, with A's element (i, k) at a[k * rows + i].
 }
+// ANCHOR_END: gemv_col_major

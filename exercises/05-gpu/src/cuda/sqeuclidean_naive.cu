@@ -4,6 +4,7 @@
 //
 // Test: cargo test -p gpu --test naive
 
+// ANCHOR: sqeuclidean_naive
 extern "C" __global__ void sqeuclidean_naive(const double* __restrict__ x,
                                              const double* __restrict__ y,
                                              double* __restrict__ r,
@@ -13,3 +14,4 @@ extern "C" __global__ void sqeuclidean_naive(const double* __restrict__ x,
     // TODO: as cityblock_naive, with the square of the difference (diff * diff, which the
     // compiler turns into a fused multiply-add) instead of its absolute value.
 }
+// ANCHOR_END: sqeuclidean_naive

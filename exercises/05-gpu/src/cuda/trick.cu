@@ -9,6 +9,7 @@
 //
 // Test: cargo test -p gpu --test trick
 
+// ANCHOR: row_sq_norms
 extern "C" __global__ void row_sq_norms(const double* __restrict__ a,
                                         double* __restrict__ out,
                                         unsigned long long rows,
@@ -16,7 +17,9 @@ extern "C" __global__ void row_sq_norms(const double* __restrict__ a,
     // TODO: this thread's row i along x; return when i >= rows; out[i] = the sum of the
     // squares of row i.
 }
+// ANCHOR_END: row_sq_norms
 
+// ANCHOR: sqeuclidean_epilogue
 extern "C" __global__ void sqeuclidean_epilogue(const double* __restrict__ xx,
                                                 const double* __restrict__ yy,
                                                 double* __restrict__ r,
@@ -28,3 +31,4 @@ extern "C" __global__ void sqeuclidean_epilogue(const double* __restrict__ xx,
     // the distance is 0, and sqrt would make it NaN), and store s, or sqrt(s) when
     // take_sqrt is not 0.
 }
+// ANCHOR_END: sqeuclidean_epilogue
