@@ -18,15 +18,17 @@ use crate::workspace;
 const MIN_CHARS: usize = 20;
 const MIN_WORDS: usize = 3;
 
-/// The solution-only lines of every lab, each with where it comes from (`solutions/x/src/f.rs:12`).
+/// The solution-only lines of every lab (in no exercise crate), each with where it comes from
+/// (`solutions/x/src/f.rs:12`).
 pub fn solution_only_lines(root: &Path) -> BTreeMap<String, String> {
     let mut secret = BTreeMap::new();
+    // Everything in the exercise crates is handed out anyway: tests, benches, stubs, given code
+    // (lab 6's given C kernel has a line that lab 5's CUDA solution has too).
+    let known: BTreeSet<String> = text_files(&root.join("exercises"))
+        .iter()
+        .flat_map(|file| lines_of(file))
+        .collect();
     for lab in workspace::lab_dirs(root, "solutions") {
-        // Everything in the exercise crate is handed out anyway: tests, benches, stubs, given code.
-        let known: BTreeSet<String> = text_files(&root.join("exercises").join(&lab))
-            .iter()
-            .flat_map(|file| lines_of(file))
-            .collect();
         for file in text_files(&root.join("solutions").join(&lab).join("src")) {
             let text = fs::read_to_string(&file).unwrap_or_default();
             for (index, line) in text.lines().enumerate() {
