@@ -32,6 +32,7 @@ enum Step<'a> {
     Python(&'a Lab, &'a PythonToml),
     Doctests,
     XtaskTests,
+    Build,
     Clippy,
     Handout,
     Staging,
@@ -59,6 +60,7 @@ impl Step<'_> {
             ),
             Step::Doctests => "doctests (solutions)".into(),
             Step::XtaskTests => "xtask tests".into(),
+            Step::Build => "the whole workspace builds without a warning".into(),
             Step::Clippy => "clippy -D warnings".into(),
             Step::Handout => "handout builds, its stubs fail".into(),
             Step::Staging => {
@@ -98,6 +100,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     plan.extend([
         Step::Doctests,
         Step::XtaskTests,
+        Step::Build,
         Step::Clippy,
         // After clippy: `cargo check` of the handout's xtask reuses its dependencies' metadata.
         Step::Handout,
@@ -128,6 +131,8 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
                 .and_then(|()| python::check(root, lab, python, options.timeout)),
             Step::Doctests => tools::doctests(root, &labs),
             Step::XtaskTests => tools::xtask_tests(root, options.timeout),
+            // With --lab, only those labs' features: the build is the workspace's either way.
+            Step::Build => tools::build_warnings(root, &labs),
             Step::Clippy => tools::clippy(root, &labs),
             Step::Handout => crate::handout::verify::check(root, &labs, options.timeout),
             Step::Staging => staging::check(root, &labs, options.timeout),

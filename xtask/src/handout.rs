@@ -243,7 +243,8 @@ pub fn sync(plan: &Plan, out: &Path) -> Result<Synced> {
             if relative == Path::new("target") || relative == Path::new(".git") {
                 continue;
             }
-            if path.is_dir() {
+            // Never through a symbolic link: a link to a directory is removed, not emptied.
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
                 stack.push(path);
             } else if !plan.contains_key(&relative) {
                 fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
@@ -261,7 +262,8 @@ fn remove_empty_dirs(out: &Path, dir: &Path) {
     for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         let relative = path.strip_prefix(out).unwrap_or(&path);
-        if path.is_dir() && relative != Path::new("target") && relative != Path::new(".git") {
+        let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_dir && relative != Path::new("target") && relative != Path::new(".git") {
             remove_empty_dirs(out, &path);
             // Fails, as it should, when the directory is not empty.
             let _ = fs::remove_dir(&path);

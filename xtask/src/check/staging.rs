@@ -34,6 +34,7 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
     let out = dir(root).join("ws");
     let target = dir(root).join("target");
     handout::sync(&handout::plan(root)?, &out)?;
+    link_venv(root, &out)?;
     let staged_labs = workspace::discover(&out)?;
     for lab in labs {
         let Some(staged) = staged_labs.iter().find(|s| s.name == lab.name) else {
@@ -113,6 +114,19 @@ fn stage_lab(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// The tests that compare with NumPy look for `<workspace>/.venv`: the staged tree shares the
+/// instructor's, so they run there as they do in the instructor's tree.
+fn link_venv(root: &Path, out: &Path) -> Result<()> {
+    let venv = root.join(".venv");
+    let link = out.join(".venv");
+    if venv.is_dir() && fs::read_link(&link).ok().as_deref() != Some(venv.as_path()) {
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(&venv, &link)
+            .with_context(|| format!("linking {} to {}", link.display(), venv.display()))?;
     }
     Ok(())
 }

@@ -191,3 +191,41 @@ pub fn doc(root: &Path, labs: &[Lab], only_labs: bool) -> Result<Tally> {
         "fix the doc comments (broken intra-doc links, unclosed HTML, bare URLs)",
     )
 }
+
+/// `cargo build --workspace --all-targets` prints no warning at all, cargo's own included (two
+/// examples of the same name in two labs collide in target/debug/examples/, which only a
+/// whole-workspace build reports). Cargo replays the warnings of crates it does not rebuild,
+/// so a warm build still shows every one.
+pub fn build_warnings(root: &Path, labs: &[Lab]) -> Result<Tally> {
+    let mut args = vec![
+        "build".to_string(),
+        "--workspace".to_string(),
+        "--all-targets".to_string(),
+    ];
+    let crates = labs
+        .iter()
+        .flat_map(|lab| std::iter::once(&lab.stub).chain(&lab.solution));
+    args.extend(workspace::features_arg(crates));
+    let out = cargo::output(cargo::command(root).args(&args))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("warning"))
+        .collect();
+    let mut tally = Tally::default();
+    tally.check(out.status.success() && warnings.is_empty(), || {
+        format!(
+            "`cargo {}` {}: fix each one (rename a colliding target, remove what is unused)\n{}",
+            args.join(" "),
+            match out.status.success() {
+                true => format!("printed {} warning(s)", warnings.len()),
+                false => "failed".to_string(),
+            },
+            match warnings.is_empty() {
+                true => cargo_error(&stderr),
+                false => cargo::excerpt(&warnings.join("\n"), 30),
+            }
+        )
+    });
+    Ok(tally)
+}

@@ -341,3 +341,22 @@ fn the_real_tree_ships_every_hints_file_and_no_solution() {
         }
     }
 }
+
+#[test]
+fn sync_removes_a_stray_link_to_a_directory_without_emptying_the_directory() {
+    let tree = tree("sync-link");
+    let outside = Temp::new("sync-link-outside");
+    outside.write("keep.txt", "mine");
+    let out = Temp::new("sync-link-out");
+    std::os::unix::fs::symlink(&outside.0, out.0.join("linked")).unwrap();
+    let plan = plan(&tree.0).unwrap();
+    sync(&plan, &out.0).unwrap();
+    assert!(
+        fs::symlink_metadata(out.0.join("linked")).is_err(),
+        "the link is gone"
+    );
+    assert!(
+        outside.0.join("keep.txt").is_file(),
+        "what it pointed to is untouched"
+    );
+}
