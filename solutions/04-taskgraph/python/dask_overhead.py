@@ -8,7 +8,7 @@ each the best of `--repeats` runs.
 
     .venv/bin/python solutions/04-taskgraph/python/dask_overhead.py [--threads 2] [--repeats 5]
 
-`cargo run --release -p taskgraph-solution --example compare` runs this
+`cargo run --release -p taskgraph-solution --example compare_taskgraph` runs this
 between its own rounds and prints the side-by-side table.
 """
 

@@ -6,7 +6,7 @@
 //!    costs around a fast kernel, and what the kernel inside it is worth.
 //!
 //! ```sh
-//! cargo run --release -p taskgraph-solution --example compare -- \
+//! cargo run --release -p taskgraph-solution --example compare_taskgraph -- \
 //!     [--python .venv/bin/python] [--rounds 3] [--threads 2]
 //! ```
 //!
