@@ -3,9 +3,9 @@
 // (n × m × d), on OpenMP's default number of threads (OMP_NUM_THREADS, else
 // one per core).
 //
-// Run: cargo bench -p ffi-solution --bench ffi
-// One group: cargo bench -p ffi-solution --bench ffi -- cityblock_5000x5000x50
-// Smoke test: cargo bench -p ffi-solution --bench ffi -- --quick
+// Run (once your tests pass): cargo bench -p ffi --bench ffi
+// One group: cargo bench -p ffi --bench ffi -- cityblock_5000x5000x50
+// Smoke test: cargo bench -p ffi --bench ffi -- --quick
 // The kernels are compiled by build.rs with -O3 and no -march flag, so
 // RUSTFLAGS="-C target-cpu=native" changes nothing here (it did in labs 1-3).
 

@@ -132,8 +132,8 @@ pub fn cityblock_fortran<T: FortranReal>(
 
 /// [`cityblock_fortran`] with the 2019 kernel of
 /// `fortran/racy_cityblock.f90`: right on one OpenMP thread, and not to be
-/// trusted on more. `cargo run --release -p ffi-solution --example race`
-/// counts how often it goes wrong.
+/// trusted on more: call it on several threads, many times, and count how
+/// often it goes wrong.
 // ANCHOR: cityblock_fortran_racy
 pub fn cityblock_fortran_racy(
     x: ArrayView2<'_, f64>,
