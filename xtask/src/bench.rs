@@ -1,8 +1,8 @@
 //! `cargo xtask bench --compare python`: a lab's Rust solutions against the original course's
 //! Python (NumPy, numexpr, SciPy, numba, dask, multiprocessing) and C kernels, side by side
-//! on one machine (DESIGN.md §6): the same data, the same thread count, interleaved rounds,
-//! best of each after a full-size warm-up. Every variant's result is checked against the
-//! reference before any time counts.
+//! on one machine (book/src/setup.md, "Benchmarking on a small, shared machine"): the same
+//! data, the same thread count, interleaved rounds, best of each after a full-size warm-up.
+//! Every variant's result is checked against the reference before any time counts.
 //!
 //! Writes `book/src/labs/measured/<lab>.md` (the table the lab's chapter includes),
 //! `book/src/labs/img/<lab>-compare.svg` (the chart) and the raw JSON lines under

@@ -1,5 +1,5 @@
-//! `cargo xtask check`: everything DESIGN.md §3 promises, for every lab. Each step counts
-//! checks (a test, a lint rule, a tool run); every failure says how to fix it.
+//! `cargo xtask check`: everything book/src/instructors.md promises, for every lab. Each step
+//! counts checks (a test, a lint rule, a tool run); every failure says how to fix it.
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask progress`: the student's view: which exercises pass, and what to do next.
 //! - `cargo xtask hint <lab> [exercise] [n]`: a hint for the next exercise, one at a time.
-//! - `cargo xtask check`: everything CI checks (DESIGN.md §3).
+//! - `cargo xtask check`: everything CI checks (listed in book/src/instructors.md).
 //! - `cargo xtask book`: build the book with the pinned mdbook tools.
 //! - `cargo xtask handout OUTDIR`: the tree a student receives (no solutions).
 //! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.

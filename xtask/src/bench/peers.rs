@@ -126,8 +126,8 @@ pub const VECTORIZATION: LabPeers = LabPeers {
     requirements: "solutions/02-vectorization/python/requirements.txt",
     package: "vectorization-solution",
     example: "compare",
-    // The course's sizes (DESIGN.md §6) and the CSCS notebook's 2000×2000×50: about four
-    // minutes for five rounds on two cores.
+    // The course's sizes (book/src/README.md, the running example) and the CSCS notebook's
+    // 2000×2000×50: about four minutes for five rounds on two cores.
     sizes: &[
         "500x500x500",
         "2000x2000x50",
@@ -197,7 +197,8 @@ pub const PARALLEL: LabPeers = LabPeers {
     requirements: "solutions/03-parallel/python/requirements.txt",
     package: "parallel-solution",
     example: "compare_parallel",
-    // The course's sizes (DESIGN.md §6) and the CSCS notebook's 2000×2000×50.
+    // The course's sizes (book/src/README.md, the running example) and the CSCS notebook's
+    // 2000×2000×50.
     sizes: &[
         "500x500x500",
         "2000x2000x50",
