@@ -247,22 +247,34 @@ pub fn rust_files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// Every file with extension `ext` under `dir`, sorted, skipping `target` and hidden directories.
 pub fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if path.is_dir() {
-                if name != "target" && !name.starts_with('.') {
-                    stack.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == ext) {
-                found.push(path);
-            }
-        }
-    }
+    files_with_extensions(dir, &[ext])
+}
+
+/// Every file with one of `exts` under `dir`, in one walk; see [`files_where`].
+pub fn files_with_extensions(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    files_where(dir, |path| {
+        path.extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| exts.contains(&ext))
+    })
+}
+
+/// Every file under `dir` that `keep` accepts, sorted, skipping `target` and hidden directories
+/// (links followed, as a plain walk of the tree would).
+pub fn files_where(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0
+                || !entry.file_type().is_dir()
+                || (name != "target" && !name.starts_with('.'))
+        })
+        .flatten()
+        .filter(|entry| !entry.file_type().is_dir() && keep(entry.path()))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
     found.sort();
     found
 }

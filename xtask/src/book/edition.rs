@@ -33,7 +33,7 @@ use anyhow::{Context, Result};
 use super::normalize;
 
 use crate::hint::file as hints;
-use crate::lint::rel;
+use crate::lint::{files_where, rel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
@@ -76,7 +76,7 @@ pub fn stage(root: &Path, edition: Edition) -> Result<PathBuf> {
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
     }
-    for file in walk(&book) {
+    for file in files_where(&book, |_| true) {
         let relative = file.strip_prefix(&book).expect("walked under book/");
         if relative.starts_with("build") {
             continue;
@@ -132,7 +132,8 @@ impl Page<'_> {
         for (index, line) in text.lines().enumerate() {
             let number = index + 1;
             let trimmed = line.trim_start();
-            if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
+            let fence_line = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+            if let Some(marker) = fence_line {
                 fence = match fence {
                     Some(open) if open == marker => None,
                     Some(open) => Some(open),
@@ -140,21 +141,22 @@ impl Page<'_> {
                 };
             }
             let dropped = open.is_some_and(|(marker, _)| marker != edition.own_marker());
-            if fence.is_some() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if fence.is_some() || fence_line.is_some() {
                 if !dropped {
                     out.push_str(&self.absolute_includes(line));
                     out.push('\n');
                 }
                 continue;
             }
-            if edition == Edition::Student && region_marker(line).is_none() {
-                let trimmed = line.trim_start();
-                if in_comment || trimmed.starts_with("<!--") {
-                    in_comment = !line.contains("-->");
-                    continue;
-                }
+            let region = region_marker(line);
+            if edition == Edition::Student
+                && region.is_none()
+                && (in_comment || trimmed.starts_with("<!--"))
+            {
+                in_comment = !line.contains("-->");
+                continue;
             }
-            if let Some((marker, closing)) = region_marker(line) {
+            if let Some((marker, closing)) = region {
                 match (open, closing) {
                     (None, false) => open = Some((marker, number)),
                     (Some((opened, _)), true) if opened == marker => open = None,
@@ -174,7 +176,7 @@ impl Page<'_> {
                 }
                 continue;
             }
-            if open.is_some_and(|(marker, _)| marker != edition.own_marker()) {
+            if dropped {
                 continue;
             }
             if let Some(exercise) = hints_directive(line) {
@@ -296,21 +298,6 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// Every file under `dir`, sorted; hidden entries skipped.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        })
-        .flatten()
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| entry.into_path())
-        .collect();
-    files.sort();
-    files
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::lint::{files_under, rel};
+use crate::lint::{files_under, files_with_extensions, rel};
 use crate::report::Tally;
 use crate::workspace;
 
@@ -24,10 +24,7 @@ pub fn solution_only_lines(root: &Path) -> BTreeMap<String, String> {
     let mut secret = BTreeMap::new();
     // Everything in the exercise crates is handed out anyway: tests, benches, stubs, given code
     // (lab 6's given C kernel has a line that lab 5's CUDA solution has too).
-    let known: BTreeSet<String> = text_files(&root.join("exercises"))
-        .iter()
-        .flat_map(|file| lines_of(file))
-        .collect();
+    let known = trimmed_lines(&text_files(&root.join("exercises")));
     for lab in workspace::lab_dirs(root, "solutions") {
         for file in text_files(&root.join("solutions").join(&lab).join("src")) {
             let text = fs::read_to_string(&file).unwrap_or_default();
@@ -64,11 +61,7 @@ pub fn scan_student(root: &Path, build: &Path) -> Tally {
     let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for page in files_under(build, "html") {
         let html = fs::read_to_string(&page).unwrap_or_default();
-        // Names are searched in the raw HTML too (a comment, an attribute); code in its text.
-        let mut found = page_problems(&html_text(&html), &secret);
-        found.extend(names(&html));
-        found.sort();
-        found.dedup();
+        let found = page_problems(&html, &secret);
         if found.is_empty() {
             tally.pass();
         }
@@ -88,16 +81,18 @@ pub fn scan_student(root: &Path, build: &Path) -> Tally {
     tally
 }
 
-/// What one page's text gives away.
-pub fn page_problems(text: &str, secret: &BTreeMap<String, String>) -> Vec<String> {
+/// What one HTML page gives away: solution code in its text (tags stripped, as the reader sees
+/// it), solution crates and paths anywhere in it (a comment, an attribute). Each problem once.
+pub fn page_problems(html: &str, secret: &BTreeMap<String, String>) -> Vec<String> {
     let mut found = Vec::new();
-    for line in text.lines() {
+    for line in html_text(html).lines() {
         let line = line.trim();
         if let Some(from) = secret.get(line) {
             found.push(format!("shows solution code `{line}` ({from})"));
         }
     }
-    found.extend(names(text));
+    found.extend(names(html));
+    found.sort();
     found.dedup();
     found
 }
@@ -201,18 +196,21 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// The text files of a crate directory (sources in any language, no build output).
-fn text_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    ["rs", "cu", "cuh", "h", "c", "f90", "py", "toml"]
-        .iter()
-        .flat_map(|ext| files_under(dir, ext))
-        .collect()
+fn text_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extensions(dir, &["rs", "cu", "cuh", "h", "c", "f90", "py", "toml"])
 }
 
-fn lines_of(file: &Path) -> Vec<String> {
-    fs::read_to_string(file)
-        .unwrap_or_default()
-        .lines()
-        .map(|line| line.trim().to_string())
+/// Every line of `files`, trimmed: what students already have, when the files are theirs.
+pub fn trimmed_lines(files: &[PathBuf]) -> BTreeSet<String> {
+    files
+        .iter()
+        .flat_map(|file| {
+            fs::read_to_string(file)
+                .unwrap_or_default()
+                .lines()
+                .map(|line| line.trim().to_string())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -248,7 +246,12 @@ mod tests {
                     cargo test -p strides";
         let found = page_problems(page, &secret);
         assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].contains("strided.rs:40"));
+        assert!(
+            found
+                .iter()
+                .any(|problem| problem.contains("strided.rs:40")),
+            "{found:#?}"
+        );
         assert!(page_problems("cargo test -p strides", &secret).is_empty());
     }
 }

@@ -4,12 +4,13 @@
 //! `cargo xtask hint` agree), and no hint gives the solution away: none shares a run of
 //! [`MAX_SHARED_TOKENS`] tokens with the solution's own code (what the stub does not have).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
 use super::file;
-use crate::lint::{files_under, rel};
+use crate::book::leaks::trimmed_lines;
+use crate::lint::{files_with_extensions, rel};
 use crate::report::Tally;
 use crate::workspace::{self, rust_files};
 
@@ -77,10 +78,10 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
             Err(why) => tally.fail(format!("{shown}: {why}")),
         }
         // A missing page is the pages rule's failure.
-        if let Some(pages) = &pages
-            && root.join(pages.join(format!("{exercise}.md"))).is_file()
-        {
-            let page = pages.join(format!("{exercise}.md"));
+        let page = pages
+            .as_ref()
+            .map(|pages| pages.join(format!("{exercise}.md")));
+        if let Some(page) = page.filter(|page| root.join(page).is_file()) {
             let text = fs::read_to_string(root.join(&page)).unwrap_or_default();
             let directive = format!("{{{{#hints {exercise}}}}}");
             let folded = text.lines().any(|line| line.trim() == directive);
@@ -121,16 +122,7 @@ impl SolutionRuns {
     /// From `solutions/<lab>/src`: the lines the lab's exercise crate does not also have,
     /// comments aside; a line the stub has too breaks a run (quoting the stub is fine).
     pub fn of(root: &Path, lab: &str) -> SolutionRuns {
-        let known: BTreeSet<String> = source_files(&root.join("exercises").join(lab))
-            .iter()
-            .flat_map(|file| {
-                fs::read_to_string(file)
-                    .unwrap_or_default()
-                    .lines()
-                    .map(|l| l.trim().to_string())
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let known = trimmed_lines(&source_files(&root.join("exercises").join(lab)));
         let mut windows = HashSet::new();
         for file in source_files(&root.join("solutions").join(lab).join("src")) {
             let text = fs::read_to_string(&file).unwrap_or_default();
@@ -190,10 +182,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 /// Source files of a crate in the languages the labs use.
 fn source_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    ["rs", "cu", "c", "h", "f90"]
-        .iter()
-        .flat_map(|ext| files_under(dir, ext))
-        .collect()
+    files_with_extensions(dir, &["rs", "cu", "c", "h", "f90"])
 }
 
 /// The files directly in `dir` with extension `ext`, sorted; none when `dir` is missing.

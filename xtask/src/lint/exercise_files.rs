@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::lint::{files_under, rel};
+use crate::lint::{files_with_extensions, rel};
 use crate::report::Tally;
 use crate::workspace::LabToml;
 
@@ -52,10 +52,7 @@ pub fn check(root: &Path, lab: &str, meta: &LabToml, tally: &mut Tally) {
         .python
         .as_ref()
         .map(|python| stub_dir.join(&python.dir));
-    for file in ["rs", "cu", "c", "f90"]
-        .iter()
-        .flat_map(|ext| files_under(&stub_dir, ext))
-    {
+    for file in files_with_extensions(&stub_dir, &["rs", "cu", "c", "f90"]) {
         let relative = rel(&stub_dir, &file);
         let skipped = nested.as_ref().is_some_and(|dir| file.starts_with(dir))
             || ["tests/", "benches/", "examples/"]
