@@ -95,6 +95,7 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             package: lab.package.clone(),
             title: lab.title.clone(),
             max: prepared.max(lab),
+            voided: BTreeMap::new(),
         })
         .collect();
 
@@ -299,6 +300,7 @@ impl Grader<'_> {
     fn empty(&self, name: &str, path: &Path) -> SubmissionGrade {
         let max = self.course.labs.iter().map(|lab| self.prepared.max(lab));
         SubmissionGrade {
+            id: name.to_string(),
             name: name.to_string(),
             source: path.display().to_string(),
             status: SubmissionStatus::Graded,
@@ -308,6 +310,8 @@ impl Grader<'_> {
             max: round(max.sum()),
             labs: Vec::new(),
             seconds: 0.0,
+            sandbox: Sandboxing::Unsandboxed,
+            honesty: Vec::new(),
         }
     }
 

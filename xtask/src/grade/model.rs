@@ -24,6 +24,34 @@ pub struct LabInfo {
     pub package: String,
     pub title: String,
     pub max: f64,
+    /// Tests that count for no one in this run (test id → why): the instructor's machine
+    /// lacks what they need (`grade --void-missing-tools`). Never a student's loss.
+    #[serde(default)]
+    pub voided: BTreeMap<String, String>,
+}
+
+/// How a submission's code was run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sandboxing {
+    /// Every build and test ran in the bubblewrap sandbox (`grade/sandbox.rs`).
+    Sandboxed,
+    /// `grade --unsandboxed`: student code ran as the instructor, unconfined.
+    Unsandboxed,
+}
+
+/// A source pattern with no place in an exercise, for the instructor's honesty report: not a
+/// verdict (it costs no points), a place to look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The file, as the student knows it: `exercises/01-strides/src/layout.rs`.
+    pub file: String,
+    /// 1-based; 0 when the finding is about the whole file.
+    pub line: usize,
+    /// A short, stable name of the pattern: `process::exit`, `#[path]`, `std::net`, ...
+    pub pattern: String,
+    /// Why it has no place in an exercise.
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +67,11 @@ pub enum SubmissionStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubmissionGrade {
-    /// Filesystem-safe and unique in the gradebook: the feedback file's name.
+    /// ASCII, filesystem-safe, unique in the gradebook and the same in every run and shard:
+    /// the feedback file's name and the key `grade merge` joins on.
+    pub id: String,
+    /// The submission's name as given (its last path component, lossily decoded when it is
+    /// not UTF-8): what people read.
     pub name: String,
     /// The path as given.
     pub source: String,
@@ -52,6 +84,11 @@ pub struct SubmissionGrade {
     pub max: f64,
     pub labs: Vec<LabGrade>,
     pub seconds: f64,
+    /// Whether its code ran in the sandbox.
+    pub sandbox: Sandboxing,
+    /// For the instructor only (never in the student's feedback).
+    #[serde(default)]
+    pub honesty: Vec<Finding>,
 }
 
 impl SubmissionGrade {
@@ -85,7 +122,7 @@ pub enum LabStatus {
     DoesNotCompile,
     /// A test, the build, or the lab as a whole ran out of time and was killed.
     TimedOut,
-    /// A test process died (stack overflow, abort, signal).
+    /// A test process died (stack overflow, abort, signal), or exceeded the memory limit.
     Crashed,
     /// The submission has no `src/` for this lab.
     Missing,
@@ -128,8 +165,12 @@ pub enum TestOutcome {
     Ignored,
     TimedOut,
     Crashed,
+    /// Killed at the memory limit (the message names it).
+    OutOfMemory,
     /// The lab did not compile, or its time ran out first.
     NotRun,
+    /// Counts for no one: the instructor's machine lacks what it needs (see `LabInfo::voided`).
+    Voided,
 }
 
 impl TestOutcome {
@@ -140,7 +181,9 @@ impl TestOutcome {
             TestOutcome::Ignored => "ignored",
             TestOutcome::TimedOut => "timed out",
             TestOutcome::Crashed => "crashed",
+            TestOutcome::OutOfMemory => "exceeded the memory limit",
             TestOutcome::NotRun => "not run",
+            TestOutcome::Voided => "voided",
         }
     }
 }
