@@ -36,6 +36,8 @@ mod input;
 mod model;
 mod output;
 mod progress;
+mod run;
+mod sandbox;
 mod scratch;
 #[cfg(test)]
 mod tests;
@@ -44,6 +46,9 @@ use course::{Course, CourseLab};
 pub use model::*;
 pub use output::{print_table, write_outputs};
 use progress::Progress;
+use run::{Planned, TestLimits};
+pub use sandbox::Limits as ResourceLimits;
+use sandbox::Sandbox;
 use scratch::{Build, Worker};
 
 pub struct Options {
@@ -55,6 +60,10 @@ pub struct Options {
     pub lab_timeout: Duration,
     /// Wall-clock limit for one test process (within the lab's).
     pub test_timeout: Duration,
+    /// Memory, file size and process count of one test process.
+    pub test_resources: sandbox::Limits,
+    /// Run student code without the sandbox (as the instructor, unconfined).
+    pub unsandboxed: bool,
     /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
@@ -68,10 +77,22 @@ const WARM_UP_LIMIT: Duration = Duration::from_secs(3600);
 /// Every submission gets its row, whatever happened to it; an error here is the grader's or
 /// the course's, never a student's.
 pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Result<Gradebook> {
+    let sandbox = Sandbox::detect(course, options.unsandboxed)?;
+    let course_root =
+        fs::canonicalize(course).with_context(|| format!("reading {}", course.display()))?;
     let course = Course::load(course, &options.labs)?;
     fs::create_dir_all(&options.work)
         .with_context(|| format!("creating {}", options.work.display()))?;
     let work = fs::canonicalize(&options.work)?;
+    if work.starts_with(&course_root) {
+        bail!(
+            "the work directory {} is inside the course {}: student code built there could \
+             reach the solutions (`#[path = \"../../..\"]`); give --work outside it (the \
+             default is in the system's temporary directory)",
+            work.display(),
+            course_root.display()
+        );
+    }
     let inputs = work.join("inputs");
     if inputs.exists() {
         fs::remove_dir_all(&inputs).with_context(|| format!("removing {}", inputs.display()))?;
@@ -86,7 +107,9 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
         course.labs.len(),
         workers,
     );
-    let prepared = prepare(&course, &work, workers, cargo_jobs, options, &progress)?;
+    let prepared = prepare(
+        &course, &work, workers, cargo_jobs, &sandbox, options, &progress,
+    )?;
     let labs: Vec<LabInfo> = course
         .labs
         .iter()
@@ -104,7 +127,7 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
     let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
     thread::scope(|scope| {
         for index in 0..workers {
-            let worker = Worker::new(&work, index, cargo_jobs);
+            let worker = Worker::new(&work, index, cargo_jobs, &sandbox);
             let (course, prepared, progress, next, results, names, inputs) = (
                 &course, &prepared, &progress, &next, &results, &names, &inputs,
             );
@@ -174,14 +197,16 @@ fn prepare(
     work: &Path,
     workers: usize,
     cargo_jobs: usize,
+    sandbox: &Sandbox,
     options: &Options,
     progress: &Progress,
 ) -> Result<Prepared> {
-    let key = course.key();
+    // Sandboxed or not, the target directories belong to different users.
+    let key = format!("{}-{}", course.key(), sandbox.is_on());
     let cache = work.join("course.json");
     let marker = |index: usize| work.join(format!("worker-{index}")).join("prepared");
     let is_warm = |index: usize| {
-        let worker = Worker::new(work, index, cargo_jobs);
+        let worker = Worker::new(work, index, cargo_jobs, sandbox);
         worker.target.is_dir() && fs::read_to_string(marker(index)).is_ok_and(|k| k == key)
     };
     let cached = fs::read_to_string(&cache)
@@ -195,7 +220,7 @@ fn prepare(
             let started = Instant::now();
             // Nothing else runs yet: all cores to it.
             let cores = thread::available_parallelism().map_or(1, |n| n.get());
-            let worker = Worker::new(work, 0, cores);
+            let worker = Worker::new(work, 0, cores, sandbox);
             let prepared = warm_up(course, &worker, key.clone(), options)?;
             fs::write(&cache, serde_json::to_string_pretty(&prepared)?)?;
             fs::write(marker(0), &key)?;
@@ -206,9 +231,10 @@ fn prepare(
     };
     for index in 1..workers {
         if !is_warm(index) {
-            let worker = Worker::new(work, index, cargo_jobs);
+            let worker = Worker::new(work, index, cargo_jobs, sandbox);
             fs::create_dir_all(&worker.dir)?;
-            scratch::copy_target(&Worker::new(work, 0, cargo_jobs).target, &worker.target)?;
+            let first = Worker::new(work, 0, cargo_jobs, sandbox);
+            scratch::copy_target(&first.target, &worker.target)?;
             fs::write(marker(index), &key)?;
         }
     }
@@ -241,20 +267,27 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
             Build::TimedOut => bail!("building the course's exercises/{} timed out", lab.name),
         };
         let deadline = Instant::now() + WARM_UP_LIMIT;
-        let mut listed = Vec::new();
+        let limits = options.test_limits();
+        let mut planned = Vec::new();
         for exe in &exes {
-            for result in worker.run(lab, exe, options.test_timeout, deadline)? {
-                listed.push(TestInfo {
-                    ignored: match result.outcome {
-                        Outcome::Ignored(reason) => Some(reason),
-                        _ => None,
-                    },
-                    id: result.id,
-                    target: exe.target.clone(),
-                    name: result.name,
-                });
+            for name in worker.list(lab, exe, limits)? {
+                planned.push(Planned { exe, name });
             }
         }
+        let results = worker.run_tests(lab, &planned, limits, deadline)?;
+        let mut listed: Vec<TestInfo> = results
+            .into_iter()
+            .zip(&planned)
+            .map(|(result, test)| TestInfo {
+                ignored: match result.outcome {
+                    Outcome::Ignored(reason) => Some(reason),
+                    _ => None,
+                },
+                id: result.id,
+                target: test.exe.target.clone(),
+                name: result.name,
+            })
+            .collect();
         // In the order students do them, as `progress` shows them.
         listed.sort_by_key(|test| {
             let rank = lab.exercises.iter().position(|e| *e == test.target);
@@ -310,7 +343,10 @@ impl Grader<'_> {
             max: round(max.sum()),
             labs: Vec::new(),
             seconds: 0.0,
-            sandbox: Sandboxing::Unsandboxed,
+            sandbox: match self.worker.sandbox.is_on() {
+                true => Sandboxing::Sandboxed,
+                false => Sandboxing::Unsandboxed,
+            },
             honesty: Vec::new(),
         }
     }
@@ -413,13 +449,27 @@ impl Grader<'_> {
                 return Ok(self.not_built(lab, LabStatus::TimedOut, &why));
             }
         };
+        // The instructor's list of tests (the warm-up's), each run alone: what a student's
+        // build prints about its tests is not evidence.
+        let planned: Vec<Planned> = self.prepared.tests[&lab.name]
+            .iter()
+            .filter(|test| test.ignored.is_none())
+            .filter_map(|test| {
+                let exe = exes.iter().find(|exe| exe.target == test.target)?;
+                Some(Planned {
+                    exe,
+                    name: test.name.clone(),
+                })
+            })
+            .collect();
+        let limits = self.options.test_limits();
         let mut results = BTreeMap::new();
-        for exe in &exes {
-            for result in self
-                .worker
-                .run(lab, exe, self.options.test_timeout, deadline)?
-            {
-                results.insert(result.id.clone(), result.outcome);
+        for result in self.worker.run_tests(lab, &planned, limits, deadline)? {
+            results.insert(result.id, result.outcome);
+        }
+        for test in &self.prepared.tests[&lab.name] {
+            if let Some(reason) = &test.ignored {
+                results.insert(test.id.clone(), Outcome::Ignored(reason.clone()));
             }
         }
         let out_of_time = Instant::now() >= deadline;
@@ -445,6 +495,8 @@ impl Grader<'_> {
                     let message = self.worker.tidy(&message);
                     let outcome = if message.starts_with(libtest::TIMED_OUT) {
                         TestOutcome::TimedOut
+                    } else if message.starts_with(libtest::OUT_OF_MEMORY) {
+                        TestOutcome::OutOfMemory
                     } else if message.starts_with(libtest::CRASHED) {
                         TestOutcome::Crashed
                     } else if message.starts_with(libtest::NOT_RUN) {
@@ -588,6 +640,15 @@ impl Grader<'_> {
     }
 }
 
+impl Options {
+    fn test_limits(&self) -> TestLimits {
+        TestLimits {
+            time: self.test_timeout,
+            resources: self.test_resources,
+        }
+    }
+}
+
 fn millis(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1000.0).round() / 1000.0
 }
@@ -602,7 +663,23 @@ pub struct Args {
     pub jobs: Option<usize>,
     pub timeout: Duration,
     pub test_timeout: Duration,
+    pub test_resources: sandbox::Limits,
+    pub unsandboxed: bool,
     pub labs: Vec<String>,
+}
+
+/// The default work directory: outside the course tree (so nothing built there can reach the
+/// solutions by a relative path), the same for every run on the same course (so the
+/// dependencies stay compiled), one per course and user.
+fn default_work(course: &Path) -> PathBuf {
+    let course = fs::canonicalize(course).unwrap_or_else(|_| course.to_path_buf());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in course.as_os_str().as_encoded_bytes() {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    // SAFETY: geteuid(2) takes nothing and cannot fail.
+    let user = unsafe { libc::geteuid() };
+    std::env::temp_dir().join(format!("xtask-grade-{user}-{hash:016x}"))
 }
 
 /// `cargo xtask grade`: grades, writes the gradebook and feedback, prints the table.
@@ -613,9 +690,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         false => args.submissions,
     };
     let options = Options {
-        work: args
-            .work
-            .unwrap_or_else(|| workspace.join("target/grade-work")),
+        work: args.work.unwrap_or_else(|| default_work(root)),
         jobs: args
             .jobs
             .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get())),
@@ -623,6 +698,8 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         test_timeout: args.test_timeout,
         labs: args.labs,
         progress: true,
+        test_resources: args.test_resources,
+        unsandboxed: args.unsandboxed,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;

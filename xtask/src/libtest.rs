@@ -36,6 +36,8 @@ pub struct TestResult {
 pub const TIMED_OUT: &str = "did not finish within";
 pub const CRASHED: &str = "the test process crashed";
 pub const NOT_RUN: &str = "not run:";
+/// How the message of a test killed at the grader's memory limit starts.
+pub const OUT_OF_MEMORY: &str = "exceeded the memory limit";
 
 /// How a test that cannot check what it claims says so: a line of its captured output (stdout
 /// or stderr) starting with this, followed by the reason (`skipped: no NumPy in .venv ...`).
@@ -98,7 +100,7 @@ pub fn run_tests_within(
                 ];
                 let alone_limit = limit();
                 let alone = capture(test_command(exe, package_dir, &args), alone_limit)?;
-                decide(&name, &parse(&alone.stdout)).unwrap_or_else(|| died(&alone, alone_limit))
+                judge_alone(&name, &alone, alone_limit, None)
             }
         };
         // A solution's shim wraps the shared file in `mod shared`: the same test, same id.
@@ -126,9 +128,8 @@ fn decide(name: &str, parsed: &Parsed) -> Option<Outcome> {
             })
         }),
         Some(Line::Ok) => Some(passed(name, parsed)),
-        // Its result line was garbled by a test's direct writes to stdout, but the run
-        // finished and it is not in the failures list, so it passed.
-        _ if parsed.finished => Some(passed(name, parsed)),
+        // No result line of its own: undecided, even when the run printed a summary (a test
+        // can print one and exit), so it is run alone and judged there (`judge_alone`).
         _ => None,
     }
 }
@@ -141,22 +142,94 @@ fn passed(name: &str, parsed: &Parsed) -> Outcome {
     }
 }
 
-/// Why a test run alone did not report.
-fn died(run: &Captured, timeout: Duration) -> Outcome {
-    let why = if run.timed_out {
-        format!("{TIMED_OUT} {} s (killed)", seconds(timeout))
-    } else {
-        format!("{CRASHED} ({})", describe(run.status))
-    };
-    Outcome::Failed {
-        message: format!("{why}\n{}", excerpt(&run.stderr, 10))
-            .trim()
-            .to_string(),
+/// The arguments that run test `name` alone: what [`judge_alone`] reads.
+pub fn alone_args(name: &str) -> [&str; 5] {
+    [
+        "--exact",
+        name,
+        "--test-threads=1",
+        "--color=never",
+        "--show-output",
+    ]
+}
+
+/// The verdict on test `name` run alone ([`alone_args`]), on positive evidence only: it
+/// passed when its process exited with 0 after libtest reported this test `ok` and a summary
+/// of exactly one test passed and none failed. Anything else fails, saying why: its panic, a
+/// limit it hit (time; memory, when `memory_limit` says what it was), a crash, or an exit
+/// without its own result (which is how a forged pass looks: code that prints libtest's
+/// lines and exits before the test returns).
+pub fn judge_alone(
+    name: &str,
+    run: &Captured,
+    limit: Duration,
+    memory_limit: Option<u64>,
+) -> Outcome {
+    let fail = |message: String| Outcome::Failed {
+        message: message.trim().to_string(),
         location: None,
+    };
+    if run.timed_out {
+        let why = format!("{TIMED_OUT} {} s (killed)", seconds(limit));
+        return fail(format!("{why}\n{}", excerpt(&run.stderr, 10)));
+    }
+    let parsed = parse(&run.stdout);
+    let exited_ok = run.status.is_some_and(|status| status.success());
+    let one_passed = parsed.summary
+        == Some(Summary {
+            passed: 1,
+            failed: 0,
+        });
+    match parsed.lines.get(name) {
+        Some(Line::Ignored(reason)) if exited_ok => return Outcome::Ignored(reason.clone()),
+        Some(Line::Ok) if exited_ok && one_passed && parsed.lines.len() == 1 => {
+            return passed(name, &parsed);
+        }
+        _ => {}
+    }
+    if let Some(failure) = parsed.failures.get(name).filter(|_| parsed.finished) {
+        return failure.clone();
+    }
+    let stderr = excerpt(&run.stderr, 10);
+    if let Some(limit) = memory_limit
+        && run.stderr.contains("memory allocation of")
+    {
+        return fail(format!(
+            "{OUT_OF_MEMORY} ({}) (killed)\n{stderr}",
+            gib(limit)
+        ));
+    }
+    let why = match limit_signal(run.status) {
+        Some(what) => format!("{CRASHED}: {what}"),
+        None if exited_ok => format!(
+            "{CRASHED}: it exited (status 0) before libtest reported this test's result, \
+             so it did not pass: a test passes only when the test harness says so"
+        ),
+        None => format!("{CRASHED} ({})", describe(run.status)),
+    };
+    fail(format!("{why}\n{stderr}"))
+}
+
+/// `4 GiB`, `512 MiB`.
+pub fn gib(bytes: u64) -> String {
+    match bytes % (1 << 30) {
+        0 => format!("{} GiB", bytes >> 30),
+        _ => format!("{} MiB", bytes >> 20),
     }
 }
 
-fn test_command(exe: &TestExe, package_dir: &Path, args: &[&str]) -> Command {
+/// The resource limit a signal death means, if any.
+fn limit_signal(status: Option<ExitStatus>) -> Option<&'static str> {
+    use std::os::unix::process::ExitStatusExt;
+    match status?.signal()? {
+        libc::SIGXCPU => Some("it used up its CPU-time limit (killed)"),
+        libc::SIGXFSZ => Some("it wrote a file past the file-size limit (killed)"),
+        _ => None,
+    }
+}
+
+/// The process that runs tests of `exe` with `args`, as `cargo test` would.
+pub fn test_command(exe: &TestExe, package_dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(&exe.path);
     command.args(args).current_dir(package_dir);
     // What `cargo test` would set: tests may read these at run time, and dylibs built into
@@ -200,6 +273,29 @@ pub enum Line {
     Ignored(String),
 }
 
+/// `test result: ok. 1 passed; 0 failed; ...`: what libtest counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl Summary {
+    fn parse(line: &str) -> Option<Summary> {
+        let counts = line.split_once(". ")?.1;
+        let count = |what: &str| {
+            counts.split("; ").find_map(|part| {
+                let (n, word) = part.split_once(' ')?;
+                (word == what).then(|| n.parse().ok())?
+            })
+        };
+        Some(Summary {
+            passed: count("passed")?,
+            failed: count("failed")?,
+        })
+    }
+}
+
 /// What libtest printed, read leniently.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -210,6 +306,8 @@ pub struct Parsed {
     pub failures: BTreeMap<String, Outcome>,
     /// The `test result:` line was reached.
     pub finished: bool,
+    /// Its counts.
+    pub summary: Option<Summary>,
     /// Tests whose captured output announced a skip ([`SKIP_PREFIX`]), with the reason.
     pub skipped: BTreeMap<String, String>,
 }
@@ -228,7 +326,10 @@ pub fn parse(stdout: &str) -> Parsed {
         } else if line == "failures:" || line.starts_with("test result:") {
             close_section(&mut parsed, section.take());
             in_failures_list = line == "failures:";
-            parsed.finished |= line.starts_with("test result:");
+            if line.starts_with("test result:") {
+                parsed.finished = true;
+                parsed.summary = Summary::parse(line);
+            }
         } else if let Some((_, lines)) = &mut section {
             lines.push(line);
         } else if in_failures_list && line.starts_with("    ") {
@@ -241,7 +342,7 @@ pub fn parse(stdout: &str) -> Parsed {
                 None => pending = Some(name),
             }
         } else if let Some(name) = pending.as_ref()
-            && let Some(result) = result_of(line.trim())
+            && let Some(result) = result_at_end(line.trim())
         {
             parsed.lines.insert(name.clone(), result);
             pending = None;
@@ -269,6 +370,17 @@ fn result_of(text: &str) -> Option<Line> {
             .strip_prefix("ignored, ")
             .map(|reason| Line::Ignored(reason.to_string())),
     }
+}
+
+/// The result that ends a line of a test's own output: `#####ok` when the test wrote to
+/// stdout without ending its line.
+fn result_at_end(text: &str) -> Option<Line> {
+    result_of(text).or_else(|| {
+        ["ok", "FAILED", "ignored"]
+            .into_iter()
+            .find(|result| text.ends_with(result))
+            .and_then(result_of)
+    })
 }
 
 fn section_header(line: &str) -> Option<&str> {

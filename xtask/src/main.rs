@@ -105,18 +105,35 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Scratch space for the graders' workspaces and builds, kept between runs so that the
-        /// dependencies compile once [default: target/grade-work]
+        /// dependencies compile once; never inside the course tree [default: a directory in
+        /// the system temporary directory, one per course]
         #[arg(long)]
         work: Option<PathBuf>,
         /// Submissions graded at once [default: the number of cores]
         #[arg(long)]
         jobs: Option<usize>,
-        /// Seconds one lab of one submission may take, build and tests, before it is killed.
-        #[arg(long, default_value_t = 300)]
+        /// Seconds one lab of one submission may take, build and tests; what is left unrun
+        /// then scores nothing.
+        #[arg(long, default_value_t = 600)]
         timeout: u64,
-        /// Seconds one test process may run before it is killed (within the lab's time).
-        #[arg(long, default_value_t = 60)]
+        /// Seconds one test may run before it is killed (each test runs alone, so a loop
+        /// costs only the tests that call it).
+        #[arg(long, default_value_t = 20)]
         test_timeout: u64,
+        /// GiB of memory one test process may allocate.
+        #[arg(long, default_value_t = 4)]
+        memory_limit: u64,
+        /// MiB one file written by a test may hold.
+        #[arg(long, default_value_t = 1024)]
+        file_size_limit: u64,
+        /// Processes and threads the tests running at one time may have.
+        #[arg(long, default_value_t = 2048)]
+        process_limit: u64,
+        /// Run student code without the sandbox, as you, unconfined (only for code you trust;
+        /// the gradebook records it). Without this, grading refuses where bubblewrap cannot
+        /// start.
+        #[arg(long)]
+        unsandboxed: bool,
         /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
         #[arg(long = "lab")]
         labs: Vec<String>,
@@ -289,6 +306,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             jobs,
             timeout,
             test_timeout,
+            memory_limit,
+            file_size_limit,
+            process_limit,
+            unsandboxed,
             labs,
             course,
         } => {
@@ -301,6 +322,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 jobs,
                 timeout: Duration::from_secs(timeout),
                 test_timeout: Duration::from_secs(test_timeout),
+                test_resources: grade::ResourceLimits {
+                    memory: memory_limit << 30,
+                    file_size: file_size_limit << 20,
+                    processes: process_limit,
+                    cpu: None,
+                },
+                unsandboxed,
                 labs,
             };
             grade::run(&root, args)?;

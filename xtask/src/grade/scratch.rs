@@ -13,13 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use super::course::{Course, CourseLab, Files};
+use super::sandbox::{self, Dirs, Sandbox};
 use crate::cargo::{self, TestExe, excerpt};
-use crate::libtest::{self, TestResult};
 use crate::process::{self, Limits};
 
 /// A lab's `src/` may not hold more than this: it is source code.
@@ -30,8 +30,11 @@ pub struct Worker {
     pub dir: PathBuf,
     pub ws: PathBuf,
     pub target: PathBuf,
-    /// `cargo --jobs`: the cores shared out between the workers.
+    /// `cargo --jobs`: the cores shared out between the workers (and how many of its tests
+    /// run at once).
     pub cargo_jobs: usize,
+    /// Where every build and test of student code runs.
+    pub sandbox: Sandbox,
 }
 
 /// What building one lab's tests gave.
@@ -43,13 +46,14 @@ pub enum Build {
 }
 
 impl Worker {
-    pub fn new(work: &Path, index: usize, cargo_jobs: usize) -> Worker {
+    pub fn new(work: &Path, index: usize, cargo_jobs: usize, sandbox: &Sandbox) -> Worker {
         let dir = work.join(format!("worker-{index}"));
         Worker {
             ws: dir.join("ws"),
             target: dir.join("target"),
             dir,
             cargo_jobs,
+            sandbox: sandbox.clone(),
         }
     }
 
@@ -152,7 +156,18 @@ impl Worker {
             head: 4 << 20,
             tail: 4 << 20,
         };
-        let out = process::capture_with(self.cargo(&args), limit, limits)?;
+        let tmp = self.dir.join("tmp").join("build");
+        let _ = fs::remove_dir_all(&tmp);
+        let dirs = Dirs {
+            workspace: &self.ws,
+            target: &self.target,
+            tmp: &tmp,
+        };
+        self.sandbox.prepare(&dirs)?;
+        let cargo = self
+            .sandbox
+            .wrap(&self.cargo(&args), &dirs, sandbox::Limits::build());
+        let out = process::capture_with(cargo, limit, limits)?;
         if out.timed_out {
             return Ok(Build::TimedOut);
         }
@@ -188,17 +203,6 @@ impl Worker {
             }
         }
         Ok(())
-    }
-
-    /// Runs one test executable; nothing runs past `deadline`.
-    pub fn run(
-        &self,
-        lab: &CourseLab,
-        exe: &TestExe,
-        test_limit: Duration,
-        deadline: Instant,
-    ) -> Result<Vec<TestResult>> {
-        libtest::run_tests_within(exe, &self.lab_dir(lab), test_limit, Some(deadline))
     }
 
     pub fn lab_dir(&self, lab: &CourseLab) -> PathBuf {

@@ -38,6 +38,13 @@ fn options(work: &Path) -> Options {
         jobs: 2,
         lab_timeout: Duration::from_secs(60),
         test_timeout: Duration::from_secs(2),
+        test_resources: ResourceLimits {
+            memory: 1 << 30,
+            file_size: 64 << 20,
+            processes: 512,
+            cpu: None,
+        },
+        unsandboxed: false,
         labs: Vec::new(),
         progress: false,
     }
