@@ -41,6 +41,7 @@ mod sandbox;
 mod scratch;
 #[cfg(test)]
 mod tests;
+mod witness;
 
 use course::{Course, CourseLab};
 pub use model::*;
@@ -413,6 +414,19 @@ impl Grader<'_> {
     /// Builds and tests one lab of a submission, whose directory for it is `dir`.
     fn lab(&self, lab: &CourseLab, dir: &Path) -> Result<LabGrade> {
         let src = dir.join("src");
+        let exercises = dir.parent().unwrap_or(dir);
+        let taken = [
+            (exercises, "exercises".to_string()),
+            (dir, format!("exercises/{}", lab.name)),
+            (&src, format!("exercises/{}/src", lab.name)),
+        ];
+        if let Some((_, name)) = taken.iter().find(|(path, _)| path.is_symlink()) {
+            let why = format!(
+                "refused: {name} is a symbolic link; only regular files and folders are taken \
+                 from a submission"
+            );
+            return Ok(self.not_built(lab, LabStatus::Refused, &why));
+        }
         if !src.is_dir() {
             let why = format!("the submission has no exercises/{}/src", lab.name);
             return Ok(self.not_built(lab, LabStatus::Missing, &why));
@@ -432,8 +446,13 @@ impl Grader<'_> {
             .worker
             .sync(self.course, self.prepared.lock.as_bytes(), &sources)
         {
-            let why = format!("could not take exercises/{}/src: {error:#}", lab.name);
-            return Ok(self.not_built(lab, LabStatus::Error, &why));
+            let error = format!("{error:#}");
+            let status = match error.starts_with("refused:") {
+                true => LabStatus::Refused,
+                false => LabStatus::Error,
+            };
+            let why = format!("could not take exercises/{}/src: {error}", lab.name);
+            return Ok(self.not_built(lab, status, &why));
         }
         let left = deadline.saturating_duration_since(Instant::now());
         let exes = match self.worker.build(lab, left)? {

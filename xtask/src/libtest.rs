@@ -100,7 +100,7 @@ pub fn run_tests_within(
                 ];
                 let alone_limit = limit();
                 let alone = capture(test_command(exe, package_dir, &args), alone_limit)?;
-                judge_alone(&name, &alone, alone_limit, None)
+                judge_alone(&name, &alone, alone_limit, Evidence::default())
             }
         };
         // A solution's shim wraps the shared file in `mod shared`: the same test, same id.
@@ -153,18 +153,23 @@ pub fn alone_args(name: &str) -> [&str; 5] {
     ]
 }
 
+/// What the grader knows about a test run beyond its output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence {
+    /// The memory limit it ran under, to name it when an allocation failed.
+    pub memory_limit: Option<u64>,
+    /// Whether its process ended from its main thread (libtest's), as the grader's witness
+    /// saw it (`grade/witness.rs`); None: nobody watched.
+    pub ended_in_main: Option<bool>,
+}
+
 /// The verdict on test `name` run alone ([`alone_args`]), on positive evidence only: it
 /// passed when its process exited with 0 after libtest reported this test `ok` and a summary
-/// of exactly one test passed and none failed. Anything else fails, saying why: its panic, a
-/// limit it hit (time; memory, when `memory_limit` says what it was), a crash, or an exit
-/// without its own result (which is how a forged pass looks: code that prints libtest's
-/// lines and exits before the test returns).
-pub fn judge_alone(
-    name: &str,
-    run: &Captured,
-    limit: Duration,
-    memory_limit: Option<u64>,
-) -> Outcome {
+/// of exactly one test passed and none failed, and (when watched) ended from libtest's main
+/// thread. Anything else fails, saying why: its panic, a limit it hit, a crash, or an exit
+/// without its own result (which is how a forged pass looks: code that prints libtest's lines
+/// and exits before the test returns).
+pub fn judge_alone(name: &str, run: &Captured, limit: Duration, evidence: Evidence) -> Outcome {
     let fail = |message: String| Outcome::Failed {
         message: message.trim().to_string(),
         location: None,
@@ -183,6 +188,13 @@ pub fn judge_alone(
     match parsed.lines.get(name) {
         Some(Line::Ignored(reason)) if exited_ok => return Outcome::Ignored(reason.clone()),
         Some(Line::Ok) if exited_ok && one_passed && parsed.lines.len() == 1 => {
+            if evidence.ended_in_main == Some(false) {
+                return fail(format!(
+                    "{CRASHED}: it printed libtest's pass and ended the process from inside \
+                     the test (an exit on the test's thread, not libtest's): a test passes \
+                     only when it returns"
+                ));
+            }
             return passed(name, &parsed);
         }
         _ => {}
@@ -191,7 +203,7 @@ pub fn judge_alone(
         return failure.clone();
     }
     let stderr = excerpt(&run.stderr, 10);
-    if let Some(limit) = memory_limit
+    if let Some(limit) = evidence.memory_limit
         && run.stderr.contains("memory allocation of")
     {
         return fail(format!(

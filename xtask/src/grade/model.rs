@@ -126,6 +126,9 @@ pub enum LabStatus {
     Crashed,
     /// The submission has no `src/` for this lab.
     Missing,
+    /// What the submission holds for this lab was refused (a symbolic link, too large): the
+    /// reason names it.
+    Refused,
     /// The grader could not grade it (the reason says why).
     Error,
 }
@@ -138,6 +141,7 @@ impl LabStatus {
             LabStatus::TimedOut => "timed out",
             LabStatus::Crashed => "crashed",
             LabStatus::Missing => "missing",
+            LabStatus::Refused => "refused",
             LabStatus::Error => "grader error",
         }
     }

@@ -139,7 +139,7 @@ pub fn feedback_markdown(gradebook: &Gradebook, submission: &SubmissionGrade) ->
 fn lab_section(md: &mut String, lab: &LabGrade) {
     let built = !matches!(
         lab.status,
-        LabStatus::DoesNotCompile | LabStatus::Missing | LabStatus::Error
+        LabStatus::DoesNotCompile | LabStatus::Missing | LabStatus::Refused | LabStatus::Error
     ) || lab
         .tests
         .iter()
@@ -149,7 +149,7 @@ fn lab_section(md: &mut String, lab: &LabGrade) {
             LabStatus::DoesNotCompile => {
                 "The lab does not compile, so none of its tests ran. The first error:"
             }
-            LabStatus::Missing => "Not graded:",
+            LabStatus::Missing | LabStatus::Refused => "Not graded:",
             LabStatus::TimedOut => "Out of time:",
             LabStatus::Crashed => "A test crashed:",
             LabStatus::Error | LabStatus::Ok => "Not graded (the grader's problem, not yours):",

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -14,6 +15,7 @@ use anyhow::{Context, Result};
 use super::course::CourseLab;
 use super::sandbox::{Dirs, Limits};
 use super::scratch::Worker;
+use super::witness;
 use crate::cargo::TestExe;
 use crate::libtest::{self, Outcome, TestResult};
 use crate::process;
@@ -39,7 +41,7 @@ impl Worker {
     /// submission).
     pub fn list(&self, lab: &CourseLab, exe: &TestExe, limits: TestLimits) -> Result<Vec<String>> {
         let command = libtest::test_command(exe, &self.lab_dir(lab), &["--list"]);
-        let out = self.sandboxed(&command, 0, limits)?;
+        let out = self.sandboxed(&command, 0, limits, None)?;
         let captured = process::capture(out, limits.time)?;
         Ok(captured
             .stdout
@@ -118,10 +120,22 @@ impl Worker {
         let args = libtest::alone_args(&test.name);
         let command = libtest::test_command(test.exe, &self.lab_dir(lab), &args);
         let limits = TestLimits { time, ..limits };
-        let sandboxed = self.sandboxed(&command, slot, limits)?;
+        let record = self.dir.join("witness").join(format!("slot-{slot}"));
+        fs::create_dir_all(self.dir.join("witness"))?;
+        let _ = fs::remove_file(&record);
+        let sandboxed = self.sandboxed(&command, slot, limits, Some(&record))?;
         let run = process::capture(sandboxed, time)?;
-        let memory = Some(limits.resources.memory);
-        Ok(libtest::judge_alone(&test.name, &run, time, memory))
+        // Without a witness (`--unsandboxed` on a machine without strace), the output alone.
+        let ended_in_main = self
+            .sandbox
+            .witness
+            .as_ref()
+            .map(|_| witness::ended_from_main_thread(&record, &test.exe.path).unwrap_or(false));
+        let evidence = libtest::Evidence {
+            memory_limit: Some(limits.resources.memory),
+            ended_in_main,
+        };
+        Ok(libtest::judge_alone(&test.name, &run, time, evidence))
     }
 
     /// `command` wrapped in the sandbox, with the private temporary directory of `slot`
@@ -131,6 +145,7 @@ impl Worker {
         command: &std::process::Command,
         slot: usize,
         limits: TestLimits,
+        record: Option<&Path>,
     ) -> Result<std::process::Command> {
         let tmp = self.dir.join("tmp").join(format!("slot-{slot}"));
         if tmp.exists() {
@@ -147,7 +162,7 @@ impl Worker {
             cpu: Some(limits.time * cores + Duration::from_secs(1)),
             ..limits.resources
         };
-        Ok(self.sandbox.wrap(command, &dirs, resources))
+        Ok(self.sandbox.wrap(command, &dirs, resources, record))
     }
 }
 

@@ -32,6 +32,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::witness::Witness;
+
 /// The unprivileged user the sandbox runs as when the grader is root: `nobody` on Debian.
 pub const SANDBOX_UID: u32 = 65534;
 
@@ -64,9 +66,16 @@ impl Limits {
     }
 }
 
-/// How student code runs.
+/// How student code runs, and who watches how its tests end.
 #[derive(Debug, Clone)]
-pub enum Sandbox {
+pub struct Sandbox {
+    pub kind: Kind,
+    /// Records how each test process ended ([`Witness`]); None: strace is not installed.
+    pub witness: Option<Witness>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
     /// In bubblewrap, as described above.
     Bwrap(Bwrap),
     /// `grade --unsandboxed`: as the instructor, with the resource limits only.
@@ -98,8 +107,19 @@ impl Sandbox {
     /// The sandbox of this machine, proven to start; or, with `unsandboxed`, none. Without it
     /// and without a working bwrap, the error says what to install.
     pub fn detect(course: &Path, unsandboxed: bool) -> Result<Sandbox> {
+        let witness = Witness::detect();
         if unsandboxed {
-            return Ok(Sandbox::Off);
+            return Ok(Sandbox {
+                kind: Kind::Off,
+                witness,
+            });
+        }
+        if witness.is_none() {
+            bail!(
+                "grading needs strace, the witness of how each test process ends (a test that \
+                 prints libtest's lines and exits must not pass): install it (Debian/Ubuntu: \
+                 apt install strace)"
+            );
         }
         let Some(program) = find_in_path("bwrap") else {
             bail!(
@@ -116,11 +136,14 @@ impl Sandbox {
             devices: gpu_devices(),
         };
         bwrap.prove()?;
-        Ok(Sandbox::Bwrap(bwrap))
+        Ok(Sandbox {
+            kind: Kind::Bwrap(bwrap),
+            witness,
+        })
     }
 
     pub fn is_on(&self) -> bool {
-        matches!(self, Sandbox::Bwrap(_))
+        matches!(self.kind, Kind::Bwrap(_))
     }
 
     /// Gets `dirs` ready for the sandbox's user (it writes the target and the temporary
@@ -130,7 +153,7 @@ impl Sandbox {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         fs::create_dir_all(dirs.tmp.join(".shm"))?;
-        if let Sandbox::Bwrap(bwrap) = self
+        if let Kind::Bwrap(bwrap) = &self.kind
             && bwrap.drop_root
         {
             for dir in [dirs.target, dirs.tmp] {
@@ -142,10 +165,17 @@ impl Sandbox {
 
     /// `command`, to run in the sandbox over `dirs`, within `limits`. Its program, arguments,
     /// working directory and the variables set on it are kept; nothing else of the grader's
-    /// environment goes in but what a toolchain needs (`PATH`, `CARGO_HOME`, ...).
-    pub fn wrap(&self, command: &Command, dirs: &Dirs, limits: Limits) -> Command {
-        let mut wrapped = match self {
-            Sandbox::Off => {
+    /// environment goes in but what a toolchain needs (`PATH`, `CARGO_HOME`, ...). With a
+    /// `record`, the witness watches it from outside and writes there.
+    pub fn wrap(
+        &self,
+        command: &Command,
+        dirs: &Dirs,
+        limits: Limits,
+        record: Option<&Path>,
+    ) -> Command {
+        let mut wrapped = match &self.kind {
+            Kind::Off => {
                 let mut plain = Command::new(command.get_program());
                 plain.args(command.get_args());
                 if let Some(dir) = command.get_current_dir() {
@@ -160,8 +190,11 @@ impl Sandbox {
                 plain.env("TMPDIR", dirs.tmp);
                 plain
             }
-            Sandbox::Bwrap(bwrap) => bwrap.wrap(command, dirs),
+            Kind::Bwrap(bwrap) => bwrap.wrap(command, dirs),
         };
+        if let (Some(witness), Some(record)) = (&self.witness, record) {
+            wrapped = witness.around(&wrapped, record);
+        }
         set_limits(&mut wrapped, limits);
         wrapped
     }
@@ -269,11 +302,14 @@ impl Bwrap {
             tmp: &scratch.join("tmp"),
         };
         fs::create_dir_all(dirs.workspace)?;
-        let sandbox = Sandbox::Bwrap(self.clone());
+        let sandbox = Sandbox {
+            kind: Kind::Bwrap(self.clone()),
+            witness: None,
+        };
         sandbox.prepare(&dirs)?;
         let mut probe = Command::new("true");
         probe.current_dir(dirs.workspace);
-        let out = sandbox.wrap(&probe, &dirs, Limits::build()).output();
+        let out = sandbox.wrap(&probe, &dirs, Limits::build(), None).output();
         let _ = fs::remove_dir_all(&scratch);
         match out {
             Ok(out) if out.status.success() => Ok(()),

@@ -166,7 +166,7 @@ impl Worker {
         self.sandbox.prepare(&dirs)?;
         let cargo = self
             .sandbox
-            .wrap(&self.cargo(&args), &dirs, sandbox::Limits::build());
+            .wrap(&self.cargo(&args), &dirs, sandbox::Limits::build(), None);
         let out = process::capture_with(cargo, limit, limits)?;
         if out.timed_out {
             return Ok(Build::TimedOut);
@@ -286,8 +286,8 @@ fn write_files(dir: &Path, files: &Files) -> Result<()> {
     Ok(())
 }
 
-/// Copies a submission's `src/`: regular files and folders only (no links out of it), within
-/// [`MAX_SRC_BYTES`] and [`MAX_SRC_FILES`].
+/// Copies a submission's `src/`: regular files and folders only (a symbolic link is refused:
+/// it could point at the solutions), within [`MAX_SRC_BYTES`] and [`MAX_SRC_FILES`].
 fn copy_src(from: &Path, to: &Path) -> Result<()> {
     let (mut bytes, mut count) = (0_u64, 0_usize);
     let mut stack = vec![PathBuf::new()];
@@ -299,7 +299,14 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
             let kind = entry.file_type()?;
             count += 1;
             if count > MAX_SRC_FILES {
-                bail!("its src/ has more than {MAX_SRC_FILES} files");
+                bail!("refused: its src/ has more than {MAX_SRC_FILES} files");
+            }
+            if kind.is_symlink() {
+                bail!(
+                    "refused: src/{} is a symbolic link; only regular files and folders are \
+                     taken from a submission",
+                    path.display()
+                );
             }
             if kind.is_dir() {
                 fs::create_dir_all(to.join(&path))?;
@@ -307,7 +314,10 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
             } else if kind.is_file() {
                 bytes += entry.metadata()?.len();
                 if bytes > MAX_SRC_BYTES {
-                    bail!("its src/ holds more than {} MiB", MAX_SRC_BYTES >> 20);
+                    bail!(
+                        "refused: its src/ holds more than {} MiB",
+                        MAX_SRC_BYTES >> 20
+                    );
                 }
                 fs::copy(entry.path(), to.join(&path))
                     .with_context(|| format!("copying {}", entry.path().display()))?;
