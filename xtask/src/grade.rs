@@ -32,6 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::libtest::{self, Outcome};
 
 mod course;
+#[cfg(test)]
+mod hostile_tests;
 mod input;
 mod model;
 mod output;

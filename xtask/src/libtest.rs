@@ -158,9 +158,22 @@ pub fn alone_args(name: &str) -> [&str; 5] {
 pub struct Evidence {
     /// The memory limit it ran under, to name it when an allocation failed.
     pub memory_limit: Option<u64>,
-    /// Whether its process ended from its main thread (libtest's), as the grader's witness
-    /// saw it (`grade/witness.rs`); None: nobody watched.
-    pub ended_in_main: Option<bool>,
+    /// How its process ended, as the grader's witness saw it (`grade/witness.rs`).
+    pub ending: Ending,
+}
+
+/// Which thread ended a test process.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Ending {
+    /// Nobody watched (`cargo xtask progress`, or grading without strace).
+    #[default]
+    Unwatched,
+    /// libtest's main thread, as after a test that returned.
+    MainThread,
+    /// Another thread: an exit from inside the test.
+    OtherThread,
+    /// The witness has no record of the test executable ending.
+    Unrecorded,
 }
 
 /// The verdict on test `name` run alone ([`alone_args`]), on positive evidence only: it
@@ -188,14 +201,18 @@ pub fn judge_alone(name: &str, run: &Captured, limit: Duration, evidence: Eviden
     match parsed.lines.get(name) {
         Some(Line::Ignored(reason)) if exited_ok => return Outcome::Ignored(reason.clone()),
         Some(Line::Ok) if exited_ok && one_passed && parsed.lines.len() == 1 => {
-            if evidence.ended_in_main == Some(false) {
-                return fail(format!(
+            return match evidence.ending {
+                Ending::Unwatched | Ending::MainThread => passed(name, &parsed),
+                Ending::OtherThread => fail(format!(
                     "{CRASHED}: it printed libtest's pass and ended the process from inside \
                      the test (an exit on the test's thread, not libtest's): a test passes \
                      only when it returns"
-                ));
-            }
-            return passed(name, &parsed);
+                )),
+                Ending::Unrecorded => fail(format!(
+                    "{CRASHED}: the grader's witness (strace) has no record of this test \
+                     process ending, so its pass is unproven (a grader problem: regrade)"
+                )),
+            };
         }
         _ => {}
     }

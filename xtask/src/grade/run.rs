@@ -17,7 +17,7 @@ use super::sandbox::{Dirs, Limits};
 use super::scratch::Worker;
 use super::witness;
 use crate::cargo::TestExe;
-use crate::libtest::{self, Outcome, TestResult};
+use crate::libtest::{self, Ending, Outcome, TestResult};
 use crate::process;
 
 /// One test to run: its executable and libtest name.
@@ -126,14 +126,17 @@ impl Worker {
         let sandboxed = self.sandboxed(&command, slot, limits, Some(&record))?;
         let run = process::capture(sandboxed, time)?;
         // Without a witness (`--unsandboxed` on a machine without strace), the output alone.
-        let ended_in_main = self
-            .sandbox
-            .witness
-            .as_ref()
-            .map(|_| witness::ended_from_main_thread(&record, &test.exe.path).unwrap_or(false));
+        let ending = match &self.sandbox.witness {
+            None => Ending::Unwatched,
+            Some(_) => match witness::ended_from_main_thread(&record, &test.exe.path) {
+                Some(true) => Ending::MainThread,
+                Some(false) => Ending::OtherThread,
+                None => Ending::Unrecorded,
+            },
+        };
         let evidence = libtest::Evidence {
             memory_limit: Some(limits.resources.memory),
-            ended_in_main,
+            ending,
         };
         Ok(libtest::judge_alone(&test.name, &run, time, evidence))
     }

@@ -16,23 +16,23 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/grade")
 }
 
-fn course() -> PathBuf {
+pub(super) fn course() -> PathBuf {
     fixtures().join("course")
 }
 
-fn submission(name: &str) -> PathBuf {
+pub(super) fn submission(name: &str) -> PathBuf {
     fixtures().join("submissions").join(name)
 }
 
 /// A fresh scratch directory for one test.
-fn scratch(test: &str) -> PathBuf {
+pub(super) fn scratch(test: &str) -> PathBuf {
     let dir = env::temp_dir().join(format!("xtask-grade-{}-{test}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn options(work: &Path) -> Options {
+pub(super) fn options(work: &Path) -> Options {
     Options {
         work: work.to_path_buf(),
         jobs: 2,
@@ -50,7 +50,7 @@ fn options(work: &Path) -> Options {
     }
 }
 
-fn find<'a>(gradebook: &'a Gradebook, name: &str) -> &'a SubmissionGrade {
+pub(super) fn find<'a>(gradebook: &'a Gradebook, name: &str) -> &'a SubmissionGrade {
     gradebook
         .submissions
         .iter()
@@ -58,7 +58,7 @@ fn find<'a>(gradebook: &'a Gradebook, name: &str) -> &'a SubmissionGrade {
         .unwrap_or_else(|| panic!("no submission {name} in the gradebook"))
 }
 
-fn lab<'a>(submission: &'a SubmissionGrade, lab: &str) -> &'a LabGrade {
+pub(super) fn lab<'a>(submission: &'a SubmissionGrade, lab: &str) -> &'a LabGrade {
     submission
         .labs
         .iter()
@@ -66,7 +66,7 @@ fn lab<'a>(submission: &'a SubmissionGrade, lab: &str) -> &'a LabGrade {
         .unwrap_or_else(|| panic!("{}: no lab {lab}", submission.name))
 }
 
-fn test<'a>(lab: &'a LabGrade, id: &str) -> &'a TestGrade {
+pub(super) fn test<'a>(lab: &'a LabGrade, id: &str) -> &'a TestGrade {
     lab.tests
         .iter()
         .find(|t| t.id == id)
@@ -77,7 +77,7 @@ fn reason(lab: &LabGrade) -> &str {
     lab.reason.as_deref().unwrap_or_default()
 }
 
-fn message(test: &TestGrade) -> &str {
+pub(super) fn message(test: &TestGrade) -> &str {
     test.message.as_deref().unwrap_or_default()
 }
 
@@ -320,7 +320,7 @@ fn fixture_submissions_get_their_expected_grades() {
     fs::remove_dir_all(&work).unwrap();
 }
 
-fn run_ok(command: &mut Command) {
+pub(super) fn run_ok(command: &mut Command) {
     let out = command.output().unwrap();
     assert!(out.status.success(), "{command:?}: {out:?}");
 }

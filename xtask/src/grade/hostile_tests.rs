@@ -1,0 +1,238 @@
+//! Golden tests for hostile submissions: each is the fixture's correct submission with lab
+//! alpha's `src/lib.rs` replaced by an attack (written here, since several need paths of this
+//! machine: the course's, a listener's port). Each attack must fail closed, cost only its own
+//! tests, and leave lab beta graded.
+
+use std::io::ErrorKind;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::{env, fs};
+
+use super::tests::{course, find, lab, message, options, run_ok, scratch, submission, test};
+use super::*;
+
+/// A secret only the course's solution holds: no submission may ever see it.
+const SECRET: &str = "SECRET-SOLUTION-TEXT-7f3a";
+
+/// A copy of the fixture course with a `solutions/` tree (and a file in its root), to attack.
+fn course_with_solutions(work: &Path) -> PathBuf {
+    let root = work.join("course");
+    run_ok(Command::new("cp").arg("-r").arg(course()).arg(&root));
+    let solution = root.join("solutions/01-alpha/src");
+    fs::create_dir_all(&solution).unwrap();
+    fs::write(
+        solution.join("lib.rs"),
+        format!(
+            "// {SECRET}\npub fn sum(v: &[i64]) -> i64 {{ v.iter().sum() }}\n\
+             pub fn triangle(n: u64) -> u64 {{ (1..=n).sum() }}\n"
+        ),
+    )
+    .unwrap();
+    root
+}
+
+/// The correct submission with alpha's lib.rs replaced by `alpha`.
+fn attack(dir: &Path, name: &str, alpha: &str) -> PathBuf {
+    let path = dir.join(name);
+    run_ok(
+        Command::new("cp")
+            .arg("-r")
+            .arg(submission("all-correct"))
+            .arg(&path),
+    );
+    fs::write(path.join("exercises/01-alpha/src/lib.rs"), alpha).unwrap();
+    path
+}
+
+const TRIANGLE: &str = "pub fn triangle(n: u64) -> u64 { (1..=n).sum() }\n";
+
+/// A sum that does `body` first, then answers right.
+fn sum_that(body: &str) -> String {
+    format!("pub fn sum(v: &[i64]) -> i64 {{\n{body}\nv.iter().sum()\n}}\n{TRIANGLE}")
+}
+
+fn outcomes(lab: &LabGrade, prefix: &str) -> Vec<TestOutcome> {
+    lab.tests
+        .iter()
+        .filter(|t| t.id.starts_with(prefix))
+        .map(|t| t.outcome)
+        .collect()
+}
+
+/// Processes on this machine whose command line holds `marker`.
+fn processes_with(marker: &str) -> Vec<String> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| fs::read(entry.path().join("cmdline")).ok())
+        .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+        .filter(|cmdline| cmdline.contains(marker) && !cmdline.contains("cargo"))
+        .collect()
+}
+
+#[test]
+fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
+    let work = scratch("hostile");
+    let root = course_with_solutions(&work);
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let solution = root.join("solutions/01-alpha/src/lib.rs");
+    let escape = env::temp_dir().join(format!("xtask-hostile-escape-{}", std::process::id()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let survivor = format!("{}", 3_000_000 + std::process::id());
+
+    let forged_exact = sum_that(
+        "use std::io::Write;\n\
+         let _ = write!(std::io::stdout(), \"ok\\n\\nsuccesses:\\n\\ntest result: ok. 1 passed; \
+         0 failed; 0 ignored; 0 measured; 1 filtered out; finished in 0.00s\\n\\n\");\n\
+         std::process::exit(0);",
+    );
+    let forged_summary = sum_that(
+        "println!(\"test result: ok. 64 passed; 0 failed; 0 ignored\");\n\
+         use std::io::Write;\n\
+         let _ = writeln!(std::io::stdout(), \"test result: ok. 64 passed; 0 failed\");\n\
+         std::process::exit(0);",
+    );
+    let deep_path = format!(
+        "#[path = \"{}\"]\nmod solution;\npub use solution::*;\n",
+        solution.display()
+    );
+    let relative = format!("../../../../../../../../../../..{}", solution.display());
+    let relative_path = format!("#[path = \"{relative}\"]\nmod solution;\npub use solution::*;\n");
+    let reads_course = sum_that(&format!(
+        "let text = std::fs::read_to_string(\"{}\").unwrap_or_default();\n\
+         assert!(text.is_empty(), \"stolen: {{text}}\");",
+        solution.display()
+    ));
+    let writes_outside = sum_that(&format!(
+        "let _ = std::fs::write(\"{}\", \"escaped\");\n\
+         let _ = std::fs::write(\"{}\", \"escaped\");",
+        escape.display(),
+        root.join("escaped.txt").display()
+    ));
+    let survives = sum_that(&format!(
+        "let _ = std::process::Command::new(\"setsid\").args([\"sleep\", \"{survivor}\"]).spawn();\n\
+         std::thread::sleep(std::time::Duration::from_millis(200));"
+    ));
+    let connects = format!(
+        "pub fn sum(v: &[i64]) -> i64 {{\n\
+         match std::net::TcpStream::connect((\"127.0.0.1\", {port})) {{\n\
+         Ok(_) => v.iter().sum(),\n\
+         Err(_) => -1,\n}}\n}}\n{TRIANGLE}"
+    );
+    let hog = "pub fn sum(v: &[i64]) -> i64 { v.iter().sum() }\n\
+               pub fn triangle(n: u64) -> u64 {\n\
+               let hog = vec![1u8; 8 << 30];\n\
+               (1..=n).sum::<u64>() + u64::from(hog[hog.len() / 2]) - 1\n}\n";
+
+    let paths = [
+        attack(&given, "forged-exact", &forged_exact),
+        attack(&given, "forged-summary", &forged_summary),
+        attack(&given, "deep-path", &deep_path),
+        attack(&given, "relative-path", &relative_path),
+        attack(&given, "reads-course", &reads_course),
+        attack(&given, "writes-outside", &writes_outside),
+        attack(&given, "survives", &survives),
+        attack(&given, "connects", &connects),
+        attack(&given, "memory-hog", hog),
+        symlinked_src(&given),
+    ];
+    let gradebook = grade(&root, &paths, &options(&work.join("work"))).unwrap();
+    for s in &gradebook.submissions {
+        assert_eq!(s.sandbox, Sandboxing::Sandboxed, "{}", s.id);
+        assert_eq!(
+            lab(s, "02-beta").points,
+            6.0,
+            "{}: beta still graded: {:#?}",
+            s.id,
+            s.labs
+        );
+    }
+    let alpha = |name: &str| lab(find(&gradebook, name), "01-alpha");
+    let failed = [TestOutcome::Crashed, TestOutcome::Crashed];
+    let passed3 = [TestOutcome::Passed; 3];
+
+    // Forged passes: the sums fail, with the reason; the honest triangles pass.
+    for name in ["forged-exact", "forged-summary"] {
+        assert_eq!(outcomes(alpha(name), "sums::"), failed, "{name}");
+        assert_eq!(outcomes(alpha(name), "triangles::")[..3], passed3, "{name}");
+    }
+    let exact = test(alpha("forged-exact"), "sums::sum_adds_everything");
+    assert!(message(exact).contains("from inside the test"), "{exact:?}");
+    let summary = test(alpha("forged-summary"), "sums::sum_adds_everything");
+    assert!(
+        message(summary).contains("before libtest reported"),
+        "{summary:?}"
+    );
+
+    // The solutions are out of reach: at compile time and at test time.
+    for name in ["deep-path", "relative-path"] {
+        assert_eq!(alpha(name).status, LabStatus::DoesNotCompile, "{name}");
+        assert_eq!(alpha(name).points, 0.0, "{name}");
+    }
+    assert_eq!(
+        outcomes(alpha("reads-course"), "sums::"),
+        [TestOutcome::Passed; 2],
+        "the course tree reads as absent"
+    );
+    let json = serde_json::to_string(&gradebook).unwrap();
+    assert!(
+        !json.contains(SECRET),
+        "the solution leaked into the gradebook"
+    );
+
+    // Nothing escapes: no file outside the scratch, no process left, no host connection.
+    assert!(!escape.exists(), "{} was written", escape.display());
+    assert!(!root.join("escaped.txt").exists());
+    assert_eq!(processes_with(&survivor), Vec::<String>::new());
+    assert_eq!(alpha("survives").points, 6.0);
+    assert_eq!(
+        outcomes(alpha("connects"), "sums::"),
+        [TestOutcome::Failed; 2]
+    );
+    assert_eq!(
+        listener.accept().map(|_| ()).map_err(|e| e.kind()),
+        Err(ErrorKind::WouldBlock),
+        "a test reached the host's loopback"
+    );
+
+    // A memory hog is stopped at the limit, and the feedback says so.
+    let hog = test(alpha("memory-hog"), "triangles::triangle_of_four_is_ten");
+    assert_eq!(hog.outcome, TestOutcome::OutOfMemory, "{hog:?}");
+    assert!(
+        message(hog).starts_with("exceeded the memory limit (1 GiB)"),
+        "{hog:?}"
+    );
+    assert_eq!(
+        outcomes(alpha("memory-hog"), "sums::"),
+        [TestOutcome::Passed; 2]
+    );
+
+    // A symbolic link where the sources should be is refused, by name.
+    let linked = alpha("symlinked-src");
+    assert_eq!(linked.status, LabStatus::Refused, "{linked:?}");
+    assert!(
+        linked
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("exercises/01-alpha/src is a symbolic link"),
+        "{linked:?}"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
+
+/// A submission whose alpha `src/` is an absolute link to someone else's sources.
+fn symlinked_src(dir: &Path) -> PathBuf {
+    let path = attack(dir, "symlinked-src", "");
+    let src = path.join("exercises/01-alpha/src");
+    fs::remove_dir_all(&src).unwrap();
+    let elsewhere = submission("all-correct").join("exercises/01-alpha/src");
+    std::os::unix::fs::symlink(elsewhere, &src).unwrap();
+    path
+}
