@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::libtest::{self, Outcome};
 
 mod course;
+mod honesty;
 #[cfg(test)]
 mod hostile_tests;
 mod input;
@@ -46,6 +47,7 @@ mod tests;
 mod witness;
 
 use course::{Course, CourseLab};
+use input::Named;
 pub use model::*;
 pub use output::{print_table, write_outputs};
 use progress::Progress;
@@ -67,6 +69,8 @@ pub struct Options {
     pub test_resources: sandbox::Limits,
     /// Run student code without the sandbox (as the instructor, unconfined).
     pub unsandboxed: bool,
+    /// What an archive may unpack to.
+    pub archive_caps: input::Caps,
     /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
@@ -149,12 +153,13 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
                         options,
                         progress,
                     };
-                    let scratch = inputs.join(&names[i]);
+                    let named = &names[i];
+                    let scratch = inputs.join(&named.id);
                     // A bug of ours costs this submission's row, not the whole run.
                     let grade = panic::catch_unwind(AssertUnwindSafe(|| {
-                        grader.submission(&names[i], path, &scratch)
+                        grader.submission(named, path, &scratch)
                     }))
-                    .unwrap_or_else(|panic| grader.failed(&names[i], path, &*panic));
+                    .unwrap_or_else(|panic| grader.failed(named, path, &*panic));
                     progress.submission_done(&grade);
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(grade);
                 }
@@ -333,11 +338,11 @@ struct Grader<'a> {
 }
 
 impl Grader<'_> {
-    fn empty(&self, name: &str, path: &Path) -> SubmissionGrade {
+    fn empty(&self, named: &Named, path: &Path) -> SubmissionGrade {
         let max = self.course.labs.iter().map(|lab| self.prepared.max(lab));
         SubmissionGrade {
-            id: name.to_string(),
-            name: name.to_string(),
+            id: named.id.clone(),
+            name: named.name.clone(),
             source: path.display().to_string(),
             status: SubmissionStatus::Graded,
             reason: None,
@@ -355,26 +360,28 @@ impl Grader<'_> {
     }
 
     /// The row of a submission on which the grader panicked.
-    fn failed(&self, name: &str, path: &Path, panic: &(dyn Any + Send)) -> SubmissionGrade {
+    fn failed(&self, named: &Named, path: &Path, panic: &(dyn Any + Send)) -> SubmissionGrade {
         let message = panic
             .downcast_ref::<String>()
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("a panic");
-        let mut grade = self.empty(name, path);
+        let mut grade = self.empty(named, path);
         grade.status = SubmissionStatus::Error;
         grade.reason = Some(format!("the grader panicked: {message}"));
         grade
     }
 
-    fn submission(&self, name: &str, path: &Path, scratch: &Path) -> SubmissionGrade {
+    fn submission(&self, named: &Named, path: &Path, scratch: &Path) -> SubmissionGrade {
         let started = Instant::now();
-        let mut grade = self.empty(name, path);
+        let mut grade = self.empty(named, path);
+        let name = &named.id;
         self.progress
             .working(self.worker_index, &format!("{name}: opening"));
         let lab_names: Vec<String> = self.course.labs.iter().map(|l| l.name.clone()).collect();
-        let opened =
-            input::classify(path).and_then(|kind| input::open(path, kind, scratch, &lab_names));
+        let caps = self.options.archive_caps;
+        let opened = input::classify(path)
+            .and_then(|kind| input::open(path, kind, scratch, &lab_names, caps));
         match opened {
             Err(reason) => {
                 grade.status = SubmissionStatus::Unreadable;
@@ -388,18 +395,19 @@ impl Grader<'_> {
                 grade.reason = Some(reason);
             }
             Ok(opened) => {
-                grade.commit = opened.commit;
+                grade.commit = opened.commit.clone();
                 for lab in &self.course.labs {
                     self.progress
                         .working(self.worker_index, &format!("{name}: {}", lab.name));
                     let lab_started = Instant::now();
-                    let mut result = self
-                        .lab(lab, &opened.exercises.join(&lab.name))
-                        .unwrap_or_else(|error| {
-                            let why = format!("{error:#}");
-                            self.not_built(lab, LabStatus::Error, &why)
-                        });
+                    let mut result = self.lab(lab, &opened, scratch).unwrap_or_else(|error| {
+                        let why = format!("{error:#}");
+                        self.not_built(lab, LabStatus::Error, &why)
+                    });
                     result.seconds = millis(lab_started.elapsed());
+                    if !matches!(result.status, LabStatus::Missing | LabStatus::Refused) {
+                        grade.honesty.extend(self.honesty(lab, &opened));
+                    }
                     grade.labs.push(result);
                     self.progress.lab_done();
                 }
@@ -413,9 +421,27 @@ impl Grader<'_> {
         grade
     }
 
-    /// Builds and tests one lab of a submission, whose directory for it is `dir`.
-    fn lab(&self, lab: &CourseLab, dir: &Path) -> Result<LabGrade> {
+    /// Builds and tests one lab of a submission (`opened`, unpacked into `scratch` if it was an
+    /// archive).
+    fn lab(&self, lab: &CourseLab, opened: &input::Opened, scratch: &Path) -> Result<LabGrade> {
+        let dir = &opened.exercises.join(&lab.name);
         let src = dir.join("src");
+        // An archive's links were never created: one at, above or inside the lab's sources is
+        // refused by name rather than found missing.
+        let in_archive = src.strip_prefix(scratch).unwrap_or(&src);
+        if let Some((link, target)) = opened
+            .links
+            .iter()
+            .find(|(link, _)| link.starts_with(in_archive) || in_archive.starts_with(link))
+        {
+            let why = format!(
+                "refused: {} in the archive is a symbolic link (to {}); only regular files \
+                 and folders are taken from a submission",
+                link.display(),
+                target.display()
+            );
+            return Ok(self.not_built(lab, LabStatus::Refused, &why));
+        }
         let exercises = dir.parent().unwrap_or(dir);
         let taken = [
             (exercises, "exercises".to_string()),
@@ -629,6 +655,16 @@ impl Grader<'_> {
         (LabStatus::Ok, None)
     }
 
+    /// The instructor's honesty report on the lab's sources in the submission: patterns that
+    /// have no place in an exercise (`honesty.rs`), beyond what the stub itself holds.
+    fn honesty(&self, lab: &CourseLab, opened: &input::Opened) -> Vec<Finding> {
+        let src = opened.exercises.join(&lab.name).join("src");
+        match course::read_tree(&src, &|_| true) {
+            Ok(files) => honesty::scan(&lab.name, &files, &self.course.stubs[&lab.name]),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// A lab none of whose tests ran: each is `not run`, with the lab's reason.
     fn not_built(&self, lab: &CourseLab, status: LabStatus, reason: &str) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
@@ -721,6 +757,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         progress: true,
         test_resources: args.test_resources,
         unsandboxed: args.unsandboxed,
+        archive_caps: input::Caps::DEFAULT,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;

@@ -4,8 +4,10 @@
 //!
 //! A directory is graded as it is on disk, `.git` or not (that is what `grade` with no argument
 //! does with the current workspace); to grade a repository's last commit, give its `.git`.
+//!
+//! Every submission may be hostile: names are made safe (`names`), archives are unpacked here
+//! under caps, their links recorded and never created (`archive`).
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +16,13 @@ use std::time::Duration;
 use crate::cargo::excerpt;
 use crate::process::capture;
 
-/// How long unpacking or cloning one submission may take.
+mod archive;
+mod names;
+
+pub use archive::{Caps, Link};
+pub use names::{Named, names};
+
+/// How long cloning one submission may take.
 const OPEN_LIMIT: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,6 +39,11 @@ pub struct Opened {
     /// The directory holding the lab directories (`exercises/` or what stands for it).
     pub exercises: PathBuf,
     pub commit: Option<String>,
+    /// The links an archive held, never created: (where, relative to the unpack root, which
+    /// is `scratch`; the target as the archive gives it). The caller refuses a lab whose
+    /// `src/` is at, under or above one. Empty for directories and repositories, whose trees
+    /// the caller checks itself.
+    pub links: Vec<Link>,
 }
 
 /// What `path` is, or why it cannot be graded.
@@ -58,114 +71,31 @@ pub fn classify(path: &Path) -> Result<Kind, String> {
     }
 }
 
-/// Names for the gradebook and the feedback files: from each path's last component (an
-/// archive's without its extension, `exercises` or `.git` by their parent's), made
-/// filesystem-safe, and unique (`-2`, `-3`, ... on repeats).
-pub fn names(paths: &[PathBuf]) -> Vec<String> {
-    let mut taken = BTreeSet::new();
-    paths
-        .iter()
-        .map(|path| {
-            let base = safe(&base_name(path));
-            let mut name = base.clone();
-            let mut n = 1;
-            while !taken.insert(name.to_lowercase()) {
-                n += 1;
-                name = format!("{base}-{n}");
-            }
-            name
-        })
-        .collect()
-}
-
-fn base_name(path: &Path) -> String {
-    let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut parts = path
-        .iter()
-        .rev()
-        .map(|part| part.to_string_lossy().into_owned());
-    let mut name = parts.next().unwrap_or_default();
-    if name == ".git" || name == "exercises" {
-        name = parts.next().unwrap_or(name);
-    }
-    for suffix in [".tar.gz", ".tgz", ".zip", ".git"] {
-        let cut = name.len().saturating_sub(suffix.len());
-        if name.len() > suffix.len() && name[cut..].eq_ignore_ascii_case(suffix) {
-            name.truncate(cut);
-            break;
+/// Opens the submission at `path`, unpacking (within `caps`) or cloning into `scratch`
+/// (emptied first) where needed, and finds its labs. `labs` are the course's lab directories.
+pub fn open(
+    path: &Path,
+    kind: Kind,
+    scratch: &Path,
+    labs: &[String],
+    caps: Caps,
+) -> Result<Opened, String> {
+    let (root, commit, links) = match kind {
+        Kind::Directory => (path.to_path_buf(), None, Vec::new()),
+        Kind::Git => {
+            empty(scratch)?;
+            let (clone, commit) = clone(path, scratch)?;
+            (clone, commit, Vec::new())
         }
-    }
-    name
-}
-
-/// Letters, digits, `.`, `_` and `-`; anything else becomes `_`.
-fn safe(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| match c.is_ascii_alphanumeric() || "._-".contains(c) {
-            true => c,
-            false => '_',
-        })
-        .collect();
-    let safe = safe.trim_start_matches('.');
-    match safe.is_empty() {
-        true => "submission".into(),
-        false => safe.into(),
-    }
-}
-
-/// Opens the submission at `path`, unpacking or cloning into `scratch` (emptied first) where
-/// needed, and finds its labs. `labs` are the course's lab directories.
-pub fn open(path: &Path, kind: Kind, scratch: &Path, labs: &[String]) -> Result<Opened, String> {
-    let mut commit = None;
-    let root = match kind {
-        Kind::Directory => path.to_path_buf(),
-        Kind::Git | Kind::TarGz | Kind::Zip => {
-            let _ = fs::remove_dir_all(scratch);
-            fs::create_dir_all(scratch)
-                .map_err(|error| format!("cannot create {}: {error}", scratch.display()))?;
-            let absolute = fs::canonicalize(path)
-                .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-            match kind {
-                Kind::Git => {
-                    let clone = scratch.join("clone");
-                    let mut git = Command::new("git");
-                    git.arg("clone")
-                        .args(["--quiet", "--depth", "1", "--no-tags"])
-                        .arg(format!("file://{}", absolute.display()))
-                        .arg(&clone)
-                        .env("GIT_TERMINAL_PROMPT", "0");
-                    run(git, "git clone")?;
-                    let mut head = Command::new("git");
-                    head.arg("-C").arg(&clone).args(["rev-parse", "HEAD"]);
-                    commit = run(head, "git rev-parse HEAD")
-                        .ok()
-                        .map(|out| out.trim().to_string());
-                    clone
-                }
-                Kind::TarGz => {
-                    let mut tar = Command::new("tar");
-                    tar.arg("-xzf")
-                        .arg(&absolute)
-                        .arg("-C")
-                        .arg(scratch)
-                        .arg("--no-same-owner");
-                    run(tar, "tar")?;
-                    scratch.to_path_buf()
-                }
-                Kind::Zip => {
-                    // Python's zipfile strips absolute paths and `..` and writes no symlinks;
-                    // the course needs Python anyway (the comparisons with the original).
-                    let mut python = Command::new("python3");
-                    python
-                        .args(["-m", "zipfile", "-e"])
-                        .arg(&absolute)
-                        .arg(scratch);
-                    run(python, "python3 -m zipfile")?;
-                    scratch.to_path_buf()
-                }
-                Kind::Directory => unreachable!(),
-            }
+        Kind::TarGz => {
+            empty(scratch)?;
+            let links = archive::unpack_tar_gz(path, scratch, caps)?;
+            (scratch.to_path_buf(), None, links)
+        }
+        Kind::Zip => {
+            empty(scratch)?;
+            let links = archive::unpack_zip(path, scratch, caps)?;
+            (scratch.to_path_buf(), None, links)
         }
     };
     let exercises = find_exercises(&root, labs, 3).ok_or_else(|| {
@@ -174,10 +104,42 @@ pub fn open(path: &Path, kind: Kind, scratch: &Path, labs: &[String]) -> Result<
             labs.first().map(String::as_str).unwrap_or("01-name")
         )
     })?;
-    Ok(Opened { exercises, commit })
+    Ok(Opened {
+        exercises,
+        commit,
+        links,
+    })
 }
 
-/// Runs a tool to unpack or clone, with a time limit; its stdout, or why it failed.
+/// Makes `scratch` an empty directory.
+fn empty(scratch: &Path) -> Result<(), String> {
+    let _ = fs::remove_dir_all(scratch);
+    fs::create_dir_all(scratch)
+        .map_err(|error| format!("cannot create {}: {error}", scratch.display()))
+}
+
+/// Clones the repository at `path` into `scratch/clone` (its last commit only): where, and
+/// the commit.
+fn clone(path: &Path, scratch: &Path) -> Result<(PathBuf, Option<String>), String> {
+    let absolute = fs::canonicalize(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let clone = scratch.join("clone");
+    let mut git = Command::new("git");
+    git.arg("clone")
+        .args(["--quiet", "--depth", "1", "--no-tags"])
+        .arg(format!("file://{}", absolute.display()))
+        .arg(&clone)
+        .env("GIT_TERMINAL_PROMPT", "0");
+    run(git, "git clone")?;
+    let mut head = Command::new("git");
+    head.arg("-C").arg(&clone).args(["rev-parse", "HEAD"]);
+    let commit = run(head, "git rev-parse HEAD")
+        .ok()
+        .map(|out| out.trim().to_string());
+    Ok((clone, commit))
+}
+
+/// Runs git, with a time limit; its stdout, or why it failed.
 fn run(command: Command, what: &str) -> Result<String, String> {
     let out = capture(command, OPEN_LIMIT).map_err(|error| format!("{error:#}"))?;
     match out.status {
@@ -227,33 +189,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_safe_unique_and_say_who() {
-        let paths: Vec<PathBuf> = [
-            "/nowhere/alice.tar.gz",
-            "/nowhere/x/Alice.zip",
-            "/nowhere/bob/exercises",
-            "/nowhere/carol/.git",
-            "/nowhere/dave.git",
-            "/nowhere/Émile O'Brien",
-            "/nowhere/.hidden",
-            "/nowhere/alice",
-        ]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
-        assert_eq!(
-            names(&paths),
-            [
-                "alice",
-                "Alice-2",
-                "bob",
-                "carol",
-                "dave",
-                "_mile_O_Brien",
-                "hidden",
-                "alice-3"
-            ]
-        );
+    fn open_unpacks_an_archive_finds_its_labs_and_records_its_links() {
+        use std::io::Write;
+
+        let top = std::env::temp_dir().join(format!("xi-open-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&top);
+        fs::create_dir_all(&top).unwrap();
+        let (tar_gz, zip) = (top.join("hand-in.tar.gz"), top.join("hand-in.zip"));
+        let source = b"pub fn f() {}";
+
+        let gz =
+            flate2::write::GzEncoder::new(fs::File::create(&tar_gz).unwrap(), Default::default());
+        let mut tar = tar::Builder::new(gz);
+        let mut header = tar::Header::new_gnu();
+        header.set_size(source.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(
+            &mut header,
+            "hand-in/exercises/01-a/src/lib.rs",
+            &source[..],
+        )
+        .unwrap();
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        tar.append_link(&mut header, "hand-in/exercises/01-a/src/up", "/etc")
+            .unwrap();
+        tar.into_inner().unwrap().finish().unwrap();
+
+        let mut writer = zip::ZipWriter::new(fs::File::create(&zip).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        writer
+            .start_file("hand-in/exercises/01-a/src/lib.rs", options)
+            .unwrap();
+        writer.write_all(source).unwrap();
+        writer
+            .add_symlink("hand-in/exercises/01-a/src/up", "/etc", options)
+            .unwrap();
+        writer.finish().unwrap();
+
+        let labs = ["01-a".to_string()];
+        for (path, kind) in [(&tar_gz, Kind::TarGz), (&zip, Kind::Zip)] {
+            assert_eq!(classify(path).unwrap(), kind);
+            let scratch = top.join("scratch");
+            let opened = open(path, kind, &scratch, &labs, Caps::DEFAULT).unwrap();
+            assert_eq!(opened.exercises, scratch.join("hand-in/exercises"));
+            let src = opened.exercises.join("01-a/src");
+            assert_eq!(fs::read(src.join("lib.rs")).unwrap(), source);
+            assert!(
+                fs::symlink_metadata(src.join("up")).is_err(),
+                "a link was made"
+            );
+            let link = PathBuf::from("hand-in/exercises/01-a/src/up");
+            assert_eq!(opened.links, [(link, PathBuf::from("/etc"))]);
+
+            let caps = Caps {
+                max_entries: 1,
+                ..Caps::DEFAULT
+            };
+            let why = open(path, kind, &scratch, &labs, caps).unwrap_err();
+            assert!(why.contains("more than 1 entries"), "{why}");
+        }
+        let _ = fs::remove_dir_all(&top);
     }
 
     #[test]

@@ -66,8 +66,14 @@ pub fn ended_from_main_thread(record: &Path, exe: &Path) -> Option<bool> {
         .filter(|line| line.contains(&started) && line.trim_end().ends_with("= 0"))
         .filter_map(|line| line.split_whitespace().next())
         .next_back()?;
-    let main_exit = format!("{pid} exit_group(");
-    Some(text.lines().any(|line| line.starts_with(&main_exit)))
+    // strace pads the pid column (`4989  exit_group(0)`): compare fields, not text.
+    Some(text.lines().any(|line| {
+        let mut fields = line.split_whitespace();
+        fields.next() == Some(pid)
+            && fields
+                .next()
+                .is_some_and(|call| call.starts_with("exit_group("))
+    }))
 }
 
 #[cfg(test)]
@@ -82,11 +88,11 @@ mod tests {
         let exe = Path::new("/scratch/target/debug/deps/sums-0123");
         let honest = "100 execve(\"/usr/bin/bwrap\", [\"bwrap\"], 0x1 /* 3 vars */) = 0\n\
                       102 execve(\"/scratch/target/debug/deps/sums-0123\", [\"x\"], 0x2) = 0\n\
-                      102 exit_group(0)                     = ?\n\
+                      102  exit_group(0)                     = ?\n\
                       100 exit_group(0)                     = ?\n";
         fs::write(&record, honest).unwrap();
         assert_eq!(ended_from_main_thread(&record, exe), Some(true));
-        let forged = honest.replace("102 exit_group", "104 exit_group");
+        let forged = honest.replace("102  exit_group", "104  exit_group");
         fs::write(&record, forged).unwrap();
         assert_eq!(ended_from_main_thread(&record, exe), Some(false));
         fs::write(&record, "100 execve(\"/usr/bin/bwrap\", [], 0x1) = 0\n").unwrap();
