@@ -36,12 +36,14 @@ mod honesty;
 #[cfg(test)]
 mod hostile_tests;
 mod input;
+pub mod merge;
 mod model;
 mod output;
 mod progress;
 mod run;
 mod sandbox;
 mod scratch;
+pub mod shard;
 #[cfg(test)]
 mod tests;
 mod witness;
@@ -71,6 +73,8 @@ pub struct Options {
     pub unsandboxed: bool,
     /// What an archive may unpack to.
     pub archive_caps: input::Caps,
+    /// Grade only this shard's part of the submissions (`--shard K/N`).
+    pub shard: Option<shard::Shard>,
     /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
@@ -84,6 +88,15 @@ const WARM_UP_LIMIT: Duration = Duration::from_secs(3600);
 /// Every submission gets its row, whatever happened to it; an error here is the grader's or
 /// the course's, never a student's.
 pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Result<Gradebook> {
+    // The ids come from the whole list, so that every shard gives a submission the same one.
+    let all = input::names(submissions);
+    let chosen: Vec<usize> = match options.shard {
+        Some(shard) => shard.select(&all.iter().map(|n| n.id.clone()).collect::<Vec<_>>()),
+        None => (0..submissions.len()).collect(),
+    };
+    let names: Vec<Named> = chosen.iter().map(|&i| all[i].clone()).collect();
+    let submissions: Vec<PathBuf> = chosen.iter().map(|&i| submissions[i].clone()).collect();
+    let submissions = &submissions[..];
     let sandbox = Sandbox::detect(course, options.unsandboxed)?;
     let course_root =
         fs::canonicalize(course).with_context(|| format!("reading {}", course.display()))?;
@@ -129,7 +142,6 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
         })
         .collect();
 
-    let names = input::names(submissions);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
     thread::scope(|scope| {
@@ -723,6 +735,7 @@ pub struct Args {
     pub test_resources: sandbox::Limits,
     pub unsandboxed: bool,
     pub labs: Vec<String>,
+    pub shard: Option<shard::Shard>,
 }
 
 /// The default work directory: outside the course tree (so nothing built there can reach the
@@ -758,6 +771,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         test_resources: args.test_resources,
         unsandboxed: args.unsandboxed,
         archive_caps: input::Caps::DEFAULT,
+        shard: args.shard,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;
@@ -769,10 +783,19 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         with.count()
     };
     println!(
-        "\nWrote {0}/gradebook.csv, {0}/gradebook.json and {0}/feedback/ ({1} files).",
+        "\nWrote {} into {} ({} feedback files).",
+        output::WRITTEN,
         out.display(),
         gradebook.submissions.len()
     );
+    if let Some(shard) = args.shard {
+        println!(
+            "Shard {shard}: {} of the {} submissions; join the shards with \
+             `cargo xtask grade merge`.",
+            gradebook.submissions.len(),
+            submissions.len()
+        );
+    }
     println!(
         "grade: {} graded, {} unreadable, {} grader errors, in {:.1} s",
         count(SubmissionStatus::Graded),

@@ -35,6 +35,21 @@ mod testrun;
 mod ui;
 mod workspace;
 
+/// `cargo xtask grade`'s subcommands.
+#[derive(Subcommand)]
+enum GradeCommand {
+    /// Join the gradebooks of `grade --shard K/N` runs into one, and write every output
+    /// (gradebook.csv, gradebook-long.csv, gradebook.json, honesty.md, feedback/) from it.
+    Merge {
+        /// The --out directories of the shards, each holding a gradebook.json.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged outputs [default: target/grades]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
@@ -96,12 +111,16 @@ enum Command {
     },
     /// Grade submissions with the instructor's tests: a gradebook (CSV, JSON) and a feedback
     /// report per student. Only students' `exercises/*/src/**` are taken.
+    #[command(args_conflicts_with_subcommands = true)]
     Grade {
+        #[command(subcommand)]
+        command: Option<GradeCommand>,
         /// Directories (a copy of the workspace, or its exercises/), git repositories (bare,
         /// or a `.git` directory: its last commit) and .tar.gz/.zip archives; none: this
         /// workspace as it is.
         submissions: Vec<PathBuf>,
-        /// Where to write gradebook.csv, gradebook.json and feedback/ [default: target/grades]
+        /// Where to write gradebook.csv, gradebook-long.csv, gradebook.json, honesty.md and
+        /// feedback/ [default: target/grades]
         #[arg(long)]
         out: Option<PathBuf>,
         /// Scratch space for the graders' workspaces and builds, kept between runs so that the
@@ -140,6 +159,10 @@ enum Command {
         /// The instructor's tree whose tests grade [default: this workspace]
         #[arg(long)]
         course: Option<PathBuf>,
+        /// Grade only the K-th of N parts of the submissions (e.g. `3/8`), so that N machines
+        /// share a class; every part gets the same list. Join them with `grade merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<grade::shard::Shard>,
     },
     /// Write the student handout to OUTDIR: the labs, hints, xtask and the built book; no solutions.
     Handout {
@@ -300,6 +323,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Grade {
+            command: Some(GradeCommand::Merge { dirs, out }),
+            ..
+        } => {
+            let out = out.unwrap_or_else(|| root.join("target/grades"));
+            grade::merge::run(&dirs, &out)?;
+        }
+        Command::Grade {
+            command: None,
             submissions,
             out,
             work,
@@ -312,8 +343,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             unsandboxed,
             labs,
             course,
+            shard,
         } => {
             handout::require_instructor_tree(&root, "grade")?;
+            if submissions
+                .first()
+                .is_some_and(|first| first.as_os_str() == "merge" && !first.exists())
+            {
+                anyhow::bail!(
+                    "`merge` is a subcommand only right after `grade`, before any option: \
+                     `cargo xtask grade merge DIR... --out OUT`"
+                );
+            }
             let args = grade::Args {
                 course,
                 submissions,
@@ -330,6 +371,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 },
                 unsandboxed,
                 labs,
+                shard,
             };
             grade::run(&root, args)?;
         }

@@ -41,6 +41,9 @@ pub struct Course {
     /// Each lab's `src/` as the instructor wrote it (the stubs), relative to `src/`: the warm-up
     /// builds them, and they stand in for the labs not being graded.
     pub stubs: BTreeMap<String, Files>,
+    /// The course's Python environment (`<root>/.venv`), when it has one: the labs' tests find
+    /// NumPy and NVRTC there, so each scratch workspace links it where they look.
+    pub venv: Option<PathBuf>,
 }
 
 impl Course {
@@ -93,7 +96,13 @@ impl Course {
                 files.insert(extra.into(), bytes);
             }
         }
-        Ok(Course { labs, files, stubs })
+        let venv = fs::canonicalize(root.join(".venv")).ok();
+        Ok(Course {
+            labs,
+            files,
+            stubs,
+            venv,
+        })
     }
 
     /// Changes whenever the instructor's files or the toolchain do: the cached warm-up (test

@@ -1,228 +1,161 @@
-//! What `grade` writes: `gradebook.csv` (a row per submission, a column per lab),
-//! `gradebook.json` (everything, per test), `feedback/<submission>.md` (for the student), and
-//! the table on the terminal.
+//! What `grade` (and `grade merge`) writes into the output directory, and the table on the
+//! terminal:
+//!
+//! - `gradebook.csv`: a row per submission, three columns per lab (`csv`);
+//! - `gradebook-long.csv`: a row per submission, lab and test, for an LMS import (`csv`);
+//! - `gradebook.json`: everything, per test (the [`Gradebook`] serialised);
+//! - `honesty.md`: for the instructor, the honesty findings and who was graded without the
+//!   sandbox (`honesty`);
+//! - `feedback/<id>.md`: for the student (`feedback`), never with the honesty findings.
+//!
+//! Each text is made by a pure function of the gradebook; only [`write_outputs`] touches the
+//! disk.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::model::{
-    Gradebook, LabGrade, LabStatus, SubmissionGrade, SubmissionStatus, TestOutcome, show,
-};
+use super::model::{Gradebook, LabStatus, show};
 
-/// Writes the three outputs into `out` (feedback files from an earlier run are replaced).
+mod csv;
+mod feedback;
+mod honesty;
+#[cfg(test)]
+pub(super) mod tests;
+
+pub use csv::{gradebook_csv, long_csv};
+pub use feedback::feedback_markdown;
+pub use honesty::honesty_markdown;
+
+/// The files [`write_outputs`] writes, for messages.
+pub const WRITTEN: &str =
+    "gradebook.csv, gradebook-long.csv, gradebook.json, honesty.md and feedback/";
+
+/// Writes every output into `out`: `gradebook.csv`, `gradebook-long.csv`, `gradebook.json`,
+/// `honesty.md` and `feedback/<id>.md` (feedback files from an earlier run are replaced).
 pub fn write_outputs(gradebook: &Gradebook, out: &Path) -> Result<()> {
+    check_ids(gradebook)?;
     let feedback = out.join("feedback");
     if feedback.exists() {
         fs::remove_dir_all(&feedback)
             .with_context(|| format!("removing {}", feedback.display()))?;
     }
     fs::create_dir_all(&feedback).with_context(|| format!("creating {}", feedback.display()))?;
-    fs::write(out.join("gradebook.csv"), csv(gradebook))?;
-    fs::write(
-        out.join("gradebook.json"),
+    let write = |name: &str, text: String| {
+        let path = out.join(name);
+        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    };
+    write("gradebook.csv", gradebook_csv(gradebook))?;
+    write("gradebook-long.csv", long_csv(gradebook))?;
+    write(
+        "gradebook.json",
         serde_json::to_string_pretty(gradebook)? + "\n",
     )?;
+    write("honesty.md", honesty_markdown(gradebook))?;
     for submission in &gradebook.submissions {
-        let path = feedback.join(format!("{}.md", submission.name));
+        let path = feedback.join(format!("{}.md", submission.id));
         fs::write(&path, feedback_markdown(gradebook, submission))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }
 
-/// `submission,<lab>...,total,max,status`, one row per submission.
-pub fn csv(gradebook: &Gradebook) -> String {
-    let mut header = vec!["submission".to_string()];
-    header.extend(gradebook.labs.iter().map(|lab| lab.name.clone()));
-    header.extend(["total", "max", "status"].map(String::from));
-    let mut text = csv_row(&header);
+/// Every id must be a safe file name, and unique even on a case-insensitive file system: it
+/// names the submission's feedback file.
+fn check_ids(gradebook: &Gradebook) -> Result<()> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for submission in &gradebook.submissions {
-        let mut row = vec![submission.name.clone()];
-        for lab in &gradebook.labs {
-            let points = submission
-                .labs
-                .iter()
-                .find(|graded| graded.lab == lab.name)
-                .map_or(0.0, |graded| graded.points);
-            row.push(show(points));
+        let id = submission.id.as_str();
+        let safe = !id.is_empty()
+            && !id.starts_with('.')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !safe {
+            bail!(
+                "the submission id `{}` (of {}) is not a safe file name: ids are ASCII \
+                 letters, digits, `.`, `_` and `-`, not starting with `.` (a bug in the grader)",
+                id.escape_default(),
+                submission.source
+            );
         }
-        row.push(show(submission.points));
-        row.push(show(submission.max));
-        row.push(submission.summary());
-        text += &csv_row(&row);
+        if let Some(other) = seen.insert(id.to_ascii_lowercase(), id) {
+            bail!(
+                "two submissions have the id `{id}`{}: their feedback files would collide",
+                match other == id {
+                    true => String::new(),
+                    false => format!(" (and `{other}`, the same but for case)"),
+                }
+            );
+        }
     }
-    text
+    Ok(())
 }
 
-fn csv_row(fields: &[String]) -> String {
-    let quoted: Vec<String> = fields
-        .iter()
-        .map(|field| {
-            if field.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", field.replace('"', "\"\""))
-            } else {
-                field.clone()
-            }
-        })
+/// `text` on one line: control characters (newlines included) become spaces.
+pub(super) fn one_line(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    quoted.join(",") + "\n"
+    line.trim().to_string()
 }
 
-/// The student's report: points per lab, each failing test with its message and the command
-/// that reproduces it, and why a lab could not be graded.
-pub fn feedback_markdown(gradebook: &Gradebook, submission: &SubmissionGrade) -> String {
-    let mut md = String::new();
-    let _ = writeln!(md, "# Feedback for {}\n", submission.name);
-    let _ = writeln!(
-        md,
-        "Total: **{} / {}** points.\n",
-        show(submission.points),
-        show(submission.max)
-    );
-    if let Some(commit) = &submission.commit {
-        let _ = writeln!(md, "Graded commit: `{commit}`.\n");
-    }
-    if submission.status == SubmissionStatus::Error {
-        let _ = writeln!(
-            md,
-            "Not graded, through no fault of yours: the grader failed.\n"
-        );
-        let _ = writeln!(md, "{}", fenced(submission.reason.as_deref().unwrap_or("")));
-        return md;
-    }
-    if submission.status == SubmissionStatus::Unreadable {
-        let _ = writeln!(
-            md,
-            "Your submission could not be read, so nothing was graded:\n"
-        );
-        let _ = writeln!(md, "{}", fenced(submission.reason.as_deref().unwrap_or("")));
-        let _ = writeln!(
-            md,
-            "Submit a directory, git repository, .tar.gz or .zip holding your `exercises/` folder."
-        );
-        return md;
-    }
-    let _ = writeln!(md, "| lab | points | status |\n|---|---|---|");
-    for lab in &submission.labs {
-        let _ = writeln!(
-            md,
-            "| {} | {} / {} | {} |",
-            lab.lab,
-            show(lab.points),
-            show(lab.max),
-            lab.status.words()
-        );
-    }
-    for lab in &submission.labs {
-        let title = gradebook
-            .labs
-            .iter()
-            .find(|info| info.name == lab.lab)
-            .map(|info| format!(": {}", info.title))
-            .unwrap_or_default();
-        let _ = writeln!(
-            md,
-            "\n## {}{title} ({} / {})\n",
-            lab.lab,
-            show(lab.points),
-            show(lab.max)
-        );
-        lab_section(&mut md, lab);
-    }
-    md
-}
-
-fn lab_section(md: &mut String, lab: &LabGrade) {
-    let built = !matches!(
-        lab.status,
-        LabStatus::DoesNotCompile | LabStatus::Missing | LabStatus::Refused | LabStatus::Error
-    ) || lab
-        .tests
-        .iter()
-        .any(|test| test.outcome != TestOutcome::NotRun && test.outcome != TestOutcome::Ignored);
-    if let Some(reason) = &lab.reason {
-        let what = match lab.status {
-            LabStatus::DoesNotCompile => {
-                "The lab does not compile, so none of its tests ran. The first error:"
-            }
-            LabStatus::Missing | LabStatus::Refused => "Not graded:",
-            LabStatus::TimedOut => "Out of time:",
-            LabStatus::Crashed => "A test crashed:",
-            LabStatus::Error | LabStatus::Ok => "Not graded (the grader's problem, not yours):",
+/// `text` as plain Markdown text on one line, for the middle of a line: what could start
+/// markup (emphasis, code, links, raw HTML) is backslash-escaped; an `_` inside a word cannot,
+/// and stays as it is (`john_doe`).
+pub(super) fn md_text(text: &str) -> String {
+    let chars: Vec<char> = one_line(text).chars().collect();
+    let mut escaped = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_word = |i: Option<usize>| {
+            i.and_then(|i| chars.get(i))
+                .is_some_and(|c| c.is_alphanumeric())
         };
-        let _ = writeln!(md, "{what}\n\n{}", fenced(reason));
-        if lab.status == LabStatus::DoesNotCompile {
-            let _ = writeln!(md, "Reproduce: `cargo test -p {} --no-run`\n", lab.package);
+        let escape = match c {
+            '_' => !(inside_word(i.checked_sub(1)) && inside_word(Some(i + 1))),
+            _ => "\\`*[]<>~".contains(c),
+        };
+        if escape {
+            escaped.push('\\');
         }
+        escaped.push(c);
     }
-    if !built {
-        return;
-    }
-    let passed: Vec<&str> = lab
-        .tests
-        .iter()
-        .filter(|test| test.outcome == TestOutcome::Passed)
-        .map(|test| test.id.as_str())
-        .collect();
-    let failing: Vec<_> = lab
-        .tests
-        .iter()
-        .filter(|test| !matches!(test.outcome, TestOutcome::Passed | TestOutcome::Ignored))
-        .collect();
-    if failing.is_empty() {
-        let _ = writeln!(md, "Every test passes.\n");
-    }
-    for test in failing {
-        let _ = writeln!(
-            md,
-            "### `{}`: {} (0 / {})\n",
-            test.id,
-            test.outcome.words(),
-            show(test.max)
-        );
-        if let Some(message) = &test.message {
-            let _ = writeln!(md, "{}", fenced(message));
-        }
-        if let Some(location) = &test.location {
-            let _ = writeln!(md, "At `{location}`.\n");
-        }
-        let _ = writeln!(
-            md,
-            "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
-            lab.package, test.target, test.name
-        );
-    }
-    if !passed.is_empty() {
-        let list: Vec<String> = passed.iter().map(|id| format!("`{id}`")).collect();
-        let _ = writeln!(md, "Passed ({}): {}.\n", passed.len(), list.join(", "));
-    }
-    for test in lab
-        .tests
-        .iter()
-        .filter(|t| t.outcome == TestOutcome::Ignored)
-    {
-        let reason = test.message.as_deref().unwrap_or("no reason given");
-        let _ = writeln!(
-            md,
-            "Ignored, counts neither way: `{}` ({reason}).\n",
-            test.id
-        );
-    }
+    escaped
 }
 
-/// `text` in a code fence longer than any run of backticks inside it.
-fn fenced(text: &str) -> String {
+/// `text` as an inline code span on one line, whatever backticks it holds.
+pub(super) fn code(text: &str) -> String {
+    let text = one_line(text);
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}text\n{}\n{fence}\n", text.trim_end())
+    let fence = "`".repeat(longest + 1);
+    match text.starts_with('`') || text.ends_with('`') {
+        true => format!("{fence} {text} {fence}"),
+        false => format!("{fence}{text}{fence}"),
+    }
 }
 
-/// The gradebook as a table: a row per submission, `points/max` per lab.
-pub fn print_table(gradebook: &Gradebook) {
+/// Markdown made safe for a table cell: `|` escaped (GitHub's tables allow it, even inside a
+/// code span).
+pub(super) fn cell(markdown: &str) -> String {
+    markdown.replace('|', "\\|")
+}
+
+/// `id`, and the name as given when it differs: `carol_2 (Carol Ä)`.
+pub(super) fn who(id: &str, name: &str) -> String {
+    let name = one_line(name);
+    match name == id || name.is_empty() {
+        true => id.to_string(),
+        false => format!("{id} ({name})"),
+    }
+}
+
+/// The gradebook as a terminal table: a row per submission (its id, and its name when it
+/// differs), `points/max` per lab (red where the lab is not `ok`), the total and the status.
+pub fn table(gradebook: &Gradebook) -> Table {
     let mut table = Table::new();
     let mut header = vec!["submission".to_string()];
     header.extend(gradebook.labs.iter().map(|lab| lab.name.clone()));
@@ -232,7 +165,7 @@ pub fn print_table(gradebook: &Gradebook) {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
     for submission in &gradebook.submissions {
-        let mut row = vec![Cell::new(&submission.name)];
+        let mut row = vec![Cell::new(who(&submission.id, &submission.name))];
         for lab in &gradebook.labs {
             let graded = submission.labs.iter().find(|graded| graded.lab == lab.name);
             let cell = match graded {
@@ -243,7 +176,7 @@ pub fn print_table(gradebook: &Gradebook) {
                         _ => cell.fg(Color::Red),
                     }
                 }
-                None => Cell::new("-"),
+                None => Cell::new(format!("-/{}", show(lab.max))).fg(Color::Red),
             };
             row.push(cell);
         }
@@ -252,8 +185,13 @@ pub fn print_table(gradebook: &Gradebook) {
             show(submission.points),
             show(submission.max)
         )));
-        row.push(Cell::new(submission.summary()));
+        row.push(Cell::new(one_line(&submission.summary())));
         table.add_row(row);
     }
-    println!("{table}");
+    table
+}
+
+/// Prints [`table`].
+pub fn print_table(gradebook: &Gradebook) {
+    println!("{}", table(gradebook));
 }

@@ -295,7 +295,11 @@ impl Bwrap {
     /// Starts `true` in the sandbox: bwrap may be installed and still refused (no user
     /// namespaces for this user, a container without the privileges).
     fn prove(&self) -> Result<()> {
-        let scratch = std::env::temp_dir().join(format!("xtask-sandbox-{}", std::process::id()));
+        // One folder per probe: several gradings may start at once in one process (tests).
+        static PROBES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-sandbox-{}-{probe}", std::process::id()));
         let dirs = Dirs {
             workspace: &scratch.join("ws"),
             target: &scratch.join("target"),

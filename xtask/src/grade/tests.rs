@@ -46,6 +46,7 @@ pub(super) fn options(work: &Path) -> Options {
         },
         unsandboxed: false,
         archive_caps: input::Caps::DEFAULT,
+        shard: None,
         labs: Vec::new(),
         progress: false,
     }
@@ -291,17 +292,39 @@ fn fixture_submissions_get_their_expected_grades() {
     write_outputs(&gradebook, &out).unwrap();
     let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "submission,01-alpha,02-beta,total,max,status");
+    assert_eq!(
+        lines[0],
+        "id,name,01-alpha,01-alpha max,01-alpha status,02-beta,02-beta max,02-beta status,\
+         total,max,status,sandbox,source"
+    );
+    let row = |start: &str| lines.iter().any(|line| line.starts_with(start));
     assert_eq!(lines.len(), GOLDEN.len() + 1);
-    assert!(lines.contains(&"panic,5,6,11,12,ok"), "{csv}");
     assert!(
-        lines.contains(&"infinite-loop,6,3,9,12,02-beta: timed out"),
+        row("panic,panic,5,6,ok,6,6,ok,11,12,ok,sandboxed,"),
         "{csv}"
     );
     assert!(
-        lines.contains(&"no-compile,0,6,6,12,01-alpha: does not compile"),
+        row("infinite-loop,infinite-loop,6,6,ok,3,6,timed out,9,12,02-beta: timed out,"),
         "{csv}"
     );
+    assert!(
+        row("no-compile,no-compile,0,6,does not compile,6,6,ok,6,12,01-alpha: does not compile,"),
+        "{csv}"
+    );
+    let long = fs::read_to_string(out.join("gradebook-long.csv")).unwrap();
+    assert_eq!(
+        long.lines().next(),
+        Some("id,name,lab,test,points,max,outcome")
+    );
+    assert!(
+        long.contains("\npanic,panic,01-alpha,(lab),5,6,ok\n"),
+        "{long}"
+    );
+    assert!(
+        long.contains("\npanic,panic,01-alpha,triangles::triangle_of_zero_is_zero,0,1,failed\n"),
+        "{long}"
+    );
+    assert!(out.join("honesty.md").is_file());
     let json: Gradebook =
         serde_json::from_str(&fs::read_to_string(out.join("gradebook.json")).unwrap()).unwrap();
     assert_eq!(json.submissions.len(), GOLDEN.len());
@@ -449,8 +472,8 @@ fn archives_repositories_and_unreadable_submissions() {
     let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
     assert_eq!(csv.lines().count(), paths.len() + 1, "{csv}");
     assert!(
-        csv.lines()
-            .any(|line| line.starts_with("notes.txt,0,0,0,12,\"unreadable: ")),
+        csv.lines().any(|line| line
+            .starts_with("notes.txt,notes.txt,0,6,missing,0,6,missing,0,12,\"unreadable: ")),
         "{csv}"
     );
     let feedback = fs::read_to_string(out.join("feedback/broken.md")).unwrap();

@@ -1,0 +1,218 @@
+//! `feedback/<id>.md`, for the student: the total, points per lab, and per lab what failed
+//! with the test's own message, where, and the command that runs that test again; why a test
+//! was killed (its time or memory limit, a crash); why a lab could not be graded. Tests voided
+//! because the grader's machine lacks something are listed as counting for no one, never as
+//! the student's failure.
+//!
+//! Never in it: the honesty findings and how the code was run (sandboxed or not), which are
+//! for the instructor (`honesty.md`).
+
+use std::fmt::Write as _;
+
+use super::super::model::{
+    Gradebook, LabGrade, LabInfo, LabStatus, SubmissionGrade, SubmissionStatus, TestGrade,
+    TestOutcome, show,
+};
+use super::{code, md_text};
+
+/// The student's report (the heading shows the submission's name as given).
+pub fn feedback_markdown(gradebook: &Gradebook, submission: &SubmissionGrade) -> String {
+    let mut md = String::new();
+    let name = match md_text(&submission.name) {
+        name if name.is_empty() => submission.id.clone(),
+        name => name,
+    };
+    let _ = writeln!(md, "# Feedback for {name}\n");
+    let _ = writeln!(
+        md,
+        "Total: **{} / {}** points.\n",
+        show(submission.points),
+        show(submission.max)
+    );
+    if let Some(commit) = &submission.commit {
+        let _ = writeln!(md, "Graded commit: {}.\n", code(commit));
+    }
+    if submission.status == SubmissionStatus::Error {
+        let _ = writeln!(
+            md,
+            "Not graded, through no fault of yours: the grader failed.\n"
+        );
+        let _ = writeln!(md, "{}", fenced(submission.reason.as_deref().unwrap_or("")));
+        return md;
+    }
+    if submission.status == SubmissionStatus::Unreadable {
+        let _ = writeln!(
+            md,
+            "Your submission could not be read, so nothing was graded:\n"
+        );
+        let _ = writeln!(md, "{}", fenced(submission.reason.as_deref().unwrap_or("")));
+        let _ = writeln!(
+            md,
+            "Submit a directory, git repository, .tar.gz or .zip holding your `exercises/` folder."
+        );
+        return md;
+    }
+    let _ = writeln!(md, "| lab | points | status |\n|---|---|---|");
+    for lab in &submission.labs {
+        let _ = writeln!(
+            md,
+            "| {} | {} / {} | {} |",
+            lab.lab,
+            show(lab.points),
+            show(lab.max),
+            lab.status.words()
+        );
+    }
+    for lab in &submission.labs {
+        let info = gradebook.labs.iter().find(|info| info.name == lab.lab);
+        let title = info
+            .map(|info| format!(": {}", info.title))
+            .unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "\n## {}{title} ({} / {})\n",
+            lab.lab,
+            show(lab.points),
+            show(lab.max)
+        );
+        lab_section(&mut md, lab, info);
+    }
+    md
+}
+
+fn lab_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
+    if let Some(reason) = &lab.reason {
+        let what = match lab.status {
+            LabStatus::DoesNotCompile => {
+                "The lab does not compile, so none of its tests ran. The first error:"
+            }
+            LabStatus::Missing | LabStatus::Refused => "Not graded:",
+            LabStatus::TimedOut => "Out of time:",
+            LabStatus::Crashed => "A test crashed or was killed:",
+            LabStatus::Error | LabStatus::Ok => "Not graded (the grader's problem, not yours):",
+        };
+        let _ = writeln!(md, "{what}\n\n{}", fenced(reason));
+        if lab.status == LabStatus::DoesNotCompile {
+            let _ = writeln!(md, "Reproduce: `cargo test -p {} --no-run`\n", lab.package);
+        }
+    }
+    let ran = |test: &&TestGrade| {
+        !matches!(
+            test.outcome,
+            TestOutcome::NotRun | TestOutcome::Ignored | TestOutcome::Voided
+        )
+    };
+    let built = !matches!(
+        lab.status,
+        LabStatus::DoesNotCompile | LabStatus::Missing | LabStatus::Refused | LabStatus::Error
+    ) || lab.tests.iter().any(|test| ran(&test));
+    if built {
+        tests_section(md, lab);
+    }
+    voided_section(md, lab, info);
+}
+
+fn tests_section(md: &mut String, lab: &LabGrade) {
+    let passed: Vec<String> = lab
+        .tests
+        .iter()
+        .filter(|test| test.outcome == TestOutcome::Passed)
+        .map(|test| format!("`{}`", test.id))
+        .collect();
+    let failing: Vec<&TestGrade> = lab
+        .tests
+        .iter()
+        .filter(|test| {
+            !matches!(
+                test.outcome,
+                TestOutcome::Passed | TestOutcome::Ignored | TestOutcome::Voided
+            )
+        })
+        .collect();
+    if failing.is_empty() {
+        let _ = writeln!(md, "Every test passes.\n");
+    }
+    for test in failing {
+        let _ = writeln!(
+            md,
+            "### `{}`: {} ({} / {})\n",
+            test.id,
+            test.outcome.words(),
+            show(test.points),
+            show(test.max)
+        );
+        let killed = match test.outcome {
+            TestOutcome::TimedOut => Some("It was killed for running past its time limit"),
+            TestOutcome::OutOfMemory => {
+                Some("It was killed for using more memory than the limit allows")
+            }
+            TestOutcome::Crashed => {
+                Some("Its process crashed (a stack overflow, an abort or a signal)")
+            }
+            _ => None,
+        };
+        if let Some(killed) = killed {
+            let _ = writeln!(
+                md,
+                "{killed}: it scores 0, and the lab's other tests still count.\n"
+            );
+        }
+        if let Some(message) = &test.message {
+            let _ = writeln!(md, "{}", fenced(message));
+        }
+        if let Some(location) = &test.location {
+            let _ = writeln!(md, "At {}.\n", code(location));
+        }
+        let _ = writeln!(
+            md,
+            "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
+            lab.package, test.target, test.name
+        );
+    }
+    if !passed.is_empty() {
+        let _ = writeln!(md, "Passed ({}): {}.\n", passed.len(), passed.join(", "));
+    }
+    for test in lab
+        .tests
+        .iter()
+        .filter(|t| t.outcome == TestOutcome::Ignored)
+    {
+        let reason = test.message.as_deref().unwrap_or("no reason given");
+        let _ = writeln!(
+            md,
+            "Ignored, counts neither way: `{}` ({}).\n",
+            test.id,
+            md_text(reason)
+        );
+    }
+}
+
+/// The tests that count for no one in this run, each with why.
+fn voided_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
+    let voided: Vec<&TestGrade> = lab
+        .tests
+        .iter()
+        .filter(|test| test.outcome == TestOutcome::Voided)
+        .collect();
+    if voided.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "Voided, through no fault of yours:\n");
+    for test in voided {
+        let why = info
+            .and_then(|info| info.voided.get(&test.id))
+            .or(test.message.as_ref())
+            .map(|why| why.trim().trim_end_matches('.').to_string())
+            .filter(|why| !why.is_empty())
+            .unwrap_or_else(|| "the grader's machine lacks what this test needs".into());
+        let _ = writeln!(md, "- `{}`: {}: counts for no one.", test.id, md_text(&why));
+    }
+    md.push('\n');
+}
+
+/// `text` in a code fence longer than any run of backticks inside it.
+fn fenced(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}\n", text.trim_end())
+}

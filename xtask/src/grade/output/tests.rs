@@ -1,0 +1,436 @@
+//! The outputs of a hand-made gradebook (no grading: see `grade/tests.rs` for that).
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use super::super::model::{
+    Finding, Gradebook, LabGrade, LabInfo, LabStatus, Sandboxing, SubmissionGrade,
+    SubmissionStatus, TestGrade, TestOutcome,
+};
+use super::*;
+
+fn test(id: &str, outcome: TestOutcome, max: f64, message: Option<&str>) -> TestGrade {
+    let (target, name) = id.split_once("::").unwrap();
+    TestGrade {
+        id: id.into(),
+        target: target.into(),
+        name: name.into(),
+        outcome,
+        message: message.map(String::from),
+        location: None,
+        points: if outcome == TestOutcome::Passed {
+            max
+        } else {
+            0.0
+        },
+        max,
+    }
+}
+
+fn lab(name: &str, status: LabStatus, tests: Vec<TestGrade>) -> LabGrade {
+    LabGrade {
+        lab: name.into(),
+        package: name[3..].into(),
+        status,
+        reason: None,
+        points: tests.iter().map(|t| t.points).sum(),
+        max: tests.iter().map(|t| t.max).sum(),
+        seconds: 1.0,
+        tests,
+    }
+}
+
+fn submission(id: &str, name: &str, labs: Vec<LabGrade>) -> SubmissionGrade {
+    SubmissionGrade {
+        id: id.into(),
+        name: name.into(),
+        source: format!("submissions/{name}"),
+        status: SubmissionStatus::Graded,
+        reason: None,
+        commit: None,
+        points: labs.iter().map(|l| l.points).sum(),
+        max: 6.0,
+        labs,
+        seconds: 2.0,
+        sandbox: Sandboxing::Sandboxed,
+        honesty: Vec::new(),
+    }
+}
+
+/// Two labs (3 + 3 points); lab 2 has a GPU test voided on the grader's machine.
+pub(crate) fn gradebook() -> Gradebook {
+    use TestOutcome::*;
+    let alice = submission(
+        "alice",
+        "alice",
+        vec![
+            lab(
+                "01-alpha",
+                LabStatus::Ok,
+                vec![
+                    test("sums::a", Passed, 1.0, None),
+                    test("sums::b", Passed, 2.0, None),
+                ],
+            ),
+            lab(
+                "02-beta",
+                LabStatus::Ok,
+                vec![
+                    test("words::c", Passed, 3.0, None),
+                    test(
+                        "gpu::d",
+                        Voided,
+                        0.0,
+                        Some("the grader's machine lacks nvcc"),
+                    ),
+                ],
+            ),
+        ],
+    );
+    let mut bob = submission(
+        "Bob_Muller",
+        "Bob, \"Bobby\" Müller\n",
+        vec![
+            lab(
+                "01-alpha",
+                LabStatus::Crashed,
+                vec![
+                    test(
+                        "sums::a",
+                        TimedOut,
+                        1.0,
+                        Some("did not finish within 2 s (killed)"),
+                    ),
+                    test(
+                        "sums::b",
+                        OutOfMemory,
+                        2.0,
+                        Some("exceeded the memory limit of 4 GiB (killed)"),
+                    ),
+                ],
+            ),
+            lab(
+                "02-beta",
+                LabStatus::Ok,
+                vec![
+                    test(
+                        "words::c",
+                        Crashed,
+                        3.0,
+                        Some("the test process crashed (SIGABRT)"),
+                    ),
+                    test(
+                        "gpu::d",
+                        Voided,
+                        0.0,
+                        Some("the grader's machine lacks nvcc"),
+                    ),
+                ],
+            ),
+        ],
+    );
+    bob.sandbox = Sandboxing::Unsandboxed;
+    bob.honesty = vec![
+        Finding {
+            file: "exercises/01-alpha/src/lib.rs".into(),
+            line: 12,
+            pattern: "process::exit".into(),
+            why: "ends the test process | reports success".into(),
+        },
+        Finding {
+            file: "exercises/01-alpha/src/evil`name.rs".into(),
+            line: 0,
+            pattern: "#[path]".into(),
+            why: "takes another file <as> its source".into(),
+        },
+    ];
+    let mut carol = submission("carol", "carol", Vec::new());
+    carol.status = SubmissionStatus::Error;
+    carol.reason = Some("the grader panicked: boom".into());
+    Gradebook {
+        labs: vec![
+            LabInfo {
+                name: "01-alpha".into(),
+                package: "alpha".into(),
+                title: "Alpha".into(),
+                max: 3.0,
+                voided: BTreeMap::new(),
+            },
+            LabInfo {
+                name: "02-beta".into(),
+                package: "beta".into(),
+                title: "Beta".into(),
+                max: 3.0,
+                voided: BTreeMap::from([(
+                    "gpu::d".to_string(),
+                    "the grader's machine lacks nvcc".to_string(),
+                )]),
+            },
+        ],
+        max: 6.0,
+        submissions: vec![alice, bob, carol],
+    }
+}
+
+/// A minimal RFC 4180 reader, to check that what is written reads back.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && row.is_empty(), "no final line end");
+    rows
+}
+
+#[test]
+fn the_gradebook_csv_has_three_columns_per_lab_and_reads_back() {
+    let gradebook = gradebook();
+    let text = gradebook_csv(&gradebook);
+    let rows = parse_csv(&text);
+    assert_eq!(
+        rows[0].join(","),
+        "id,name,01-alpha,01-alpha max,01-alpha status,02-beta,02-beta max,02-beta status,\
+         total,max,status,sandbox,source"
+    );
+    assert_eq!(
+        text.lines().nth(1),
+        Some("alice,alice,3,3,ok,3,3,ok,6,6,ok,sandboxed,submissions/alice")
+    );
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter().all(|row| row.len() == rows[0].len()),
+        "{rows:?}"
+    );
+    // Commas, quotes and a line break in the name survive.
+    assert_eq!(rows[2][0], "Bob_Muller");
+    assert_eq!(rows[2][1], "Bob, \"Bobby\" Müller\n");
+    assert_eq!(rows[2][2..5], ["0", "3", "crashed"]);
+    assert_eq!(rows[2][10], "01-alpha: crashed");
+    assert_eq!(rows[2][11], "unsandboxed");
+    assert_eq!(rows[2][12], "submissions/Bob, \"Bobby\" Müller\n");
+    // The grader failed before any lab: each is 0 of its max, `grader error`.
+    assert_eq!(
+        rows[3][2..8],
+        ["0", "3", "grader error", "0", "3", "grader error"]
+    );
+    assert_eq!(rows[3][10], "grader error: the grader panicked: boom");
+}
+
+#[test]
+fn csv_fields_are_quoted_only_when_needed() {
+    assert_eq!(csv::quote("plain"), "plain");
+    assert_eq!(csv::quote("Zoë Ångström 李"), "Zoë Ångström 李");
+    assert_eq!(csv::quote("a,b"), "\"a,b\"");
+    assert_eq!(csv::quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv::quote("two\nlines"), "\"two\nlines\"");
+    assert_eq!(csv::quote("cr\r"), "\"cr\r\"");
+    assert_eq!(csv::quote(" padded"), "\" padded\"");
+    assert_eq!(csv::quote(""), "");
+}
+
+#[test]
+fn the_long_csv_has_a_lab_row_then_a_row_per_test() {
+    let gradebook = gradebook();
+    let text = long_csv(&gradebook);
+    let rows = parse_csv(&text);
+    assert_eq!(rows[0].join(","), "id,name,lab,test,points,max,outcome");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[1..6],
+        [
+            "alice,alice,01-alpha,(lab),3,3,ok",
+            "alice,alice,01-alpha,sums::a,1,1,passed",
+            "alice,alice,01-alpha,sums::b,2,2,passed",
+            "alice,alice,02-beta,(lab),3,3,ok",
+            "alice,alice,02-beta,words::c,3,3,passed",
+        ]
+    );
+    assert_eq!(lines[6], "alice,alice,02-beta,gpu::d,0,0,voided");
+    let outcomes: Vec<&str> = rows
+        .iter()
+        .filter(|row| row[0] == "Bob_Muller" && row[3] != "(lab)")
+        .map(|row| row[6].as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "timed out",
+            "exceeded the memory limit",
+            "crashed",
+            "voided"
+        ]
+    );
+    // Every submission has a (lab) row per lab, even one the grader failed on.
+    let lab_rows = rows.iter().filter(|row| row[3] == "(lab)").count();
+    assert_eq!(lab_rows, gradebook.submissions.len() * gradebook.labs.len());
+    assert!(
+        lines.contains(&"carol,carol,02-beta,(lab),0,3,grader error"),
+        "{text}"
+    );
+    assert!(rows.iter().all(|row| row.len() == 7));
+}
+
+#[test]
+fn feedback_says_why_a_test_was_killed_and_what_counts_for_no_one() {
+    let gradebook = gradebook();
+    let bob = &gradebook.submissions[1];
+    let md = feedback_markdown(&gradebook, bob);
+    assert!(
+        md.starts_with("# Feedback for Bob, \"Bobby\" Müller\n\n"),
+        "{md}"
+    );
+    assert!(md.contains("### `sums::a`: timed out (0 / 1)"), "{md}");
+    assert!(
+        md.contains("killed for running past its time limit"),
+        "{md}"
+    );
+    assert!(md.contains("did not finish within 2 s (killed)"), "{md}");
+    assert!(
+        md.contains("### `sums::b`: exceeded the memory limit (0 / 2)"),
+        "{md}"
+    );
+    assert!(md.contains("memory limit of 4 GiB"), "{md}");
+    assert!(md.contains("### `words::c`: crashed (0 / 3)"), "{md}");
+    assert!(
+        md.contains("- `gpu::d`: the grader's machine lacks nvcc: counts for no one."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("### `gpu::d`"),
+        "a voided test is no failure: {md}"
+    );
+    let alice = feedback_markdown(&gradebook, &gradebook.submissions[0]);
+    assert!(alice.contains("Every test passes."), "{alice}");
+    assert!(alice.contains("counts for no one"), "{alice}");
+}
+
+#[test]
+fn feedback_never_shows_the_honesty_findings_or_the_sandbox() {
+    let gradebook = gradebook();
+    let md = feedback_markdown(&gradebook, &gradebook.submissions[1]);
+    for secret in [
+        "process::exit",
+        "#[path]",
+        "lib.rs:12",
+        "evil",
+        "honesty",
+        "sandbox",
+    ] {
+        assert!(!md.contains(secret), "{secret} in the feedback: {md}");
+    }
+}
+
+#[test]
+fn the_honesty_report_lists_findings_and_counts_the_rest() {
+    let md = honesty_markdown(&gradebook());
+    assert!(
+        md.contains("Submissions with findings: 1 of 3 (the other 2 have none"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `Bob_Muller` (Bob, \"Bobby\" Müller): graded without the sandbox"),
+        "{md}"
+    );
+    assert!(
+        md.contains("\n## `Bob_Muller` (Bob, \"Bobby\" Müller)\n\n| file:line | pattern | why |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| `exercises/01-alpha/src/lib.rs:12` | `process::exit` | \
+             ends the test process \\| reports success |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| ``exercises/01-alpha/src/evil`name.rs`` | `#[path]` | \
+             takes another file \\<as\\> its source |"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("## `alice`"), "{md}");
+    assert!(!md.contains("## `carol`"), "{md}");
+}
+
+#[test]
+fn write_outputs_writes_everything_named_by_id() {
+    let dir = std::env::temp_dir().join(format!("xtask-output-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("feedback")).unwrap();
+    fs::write(dir.join("feedback/stale.md"), "from an earlier run").unwrap();
+    let gradebook = gradebook();
+    write_outputs(&gradebook, &dir).unwrap();
+    for file in [
+        "gradebook.csv",
+        "gradebook-long.csv",
+        "gradebook.json",
+        "honesty.md",
+        "feedback/alice.md",
+        "feedback/Bob_Muller.md",
+        "feedback/carol.md",
+    ] {
+        assert!(dir.join(file).is_file(), "no {file}");
+    }
+    assert!(!dir.join("feedback/stale.md").exists());
+    let json: Gradebook =
+        serde_json::from_str(&fs::read_to_string(dir.join("gradebook.json")).unwrap()).unwrap();
+    assert_eq!(
+        json.submissions[1].honesty,
+        gradebook.submissions[1].honesty
+    );
+
+    let mut unsafe_id = gradebook.clone();
+    unsafe_id.submissions[0].id = "../alice".into();
+    let error = write_outputs(&unsafe_id, &dir).unwrap_err().to_string();
+    assert!(error.contains("`../alice`"), "{error}");
+    let mut twice = gradebook;
+    twice.submissions[2].id = "ALICE".into();
+    let error = write_outputs(&twice, &dir).unwrap_err().to_string();
+    assert!(
+        error.contains("`ALICE`") && error.contains("`alice`"),
+        "{error}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_table_shows_the_id_and_a_different_name() {
+    let text = table(&gradebook()).to_string();
+    assert!(text.contains("alice"), "{text}");
+    assert!(!text.contains("alice (alice)"), "{text}");
+    assert!(text.contains("Bob_Muller (Bob"), "{text}");
+    assert!(text.contains("0/3"), "{text}");
+    assert!(
+        text.contains("-/3"),
+        "the grader's error has no lab: {text}"
+    );
+}
+
+#[test]
+fn markdown_text_is_escaped() {
+    assert_eq!(md_text("john_doe"), "john_doe");
+    assert_eq!(md_text("_x_ *y* <b>"), "\\_x\\_ \\*y\\* \\<b\\>");
+    assert_eq!(md_text("a\nb"), "a b");
+    assert_eq!(code("a`b"), "``a`b``");
+    assert_eq!(code("`a"), "`` `a ``");
+    assert_eq!(cell("`a|b`"), "`a\\|b`");
+}
