@@ -13,7 +13,7 @@ use crate::ui::Ui;
 use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
-mod python;
+pub(crate) mod python;
 mod staging;
 mod tools;
 

@@ -1,12 +1,13 @@
 //! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests.
 //!
 //! For each submission (a directory, a git repository, a `.tar.gz` or `.zip`; none: this
-//! workspace), only the students' source files (`exercises/*/src/**`) are taken, into a
-//! scratch workspace made from the instructor's tree: tests, manifests, build scripts and the
-//! lockfile are always the instructor's. Each lab is built and tested on its own, within a
-//! time limit that kills the whole process tree, so a lab that does not compile, crashes or
-//! loops forever costs only that lab. Each test scores by the weights in the lab's `lab.toml`
-//! (`[grading]`; one point per test by default).
+//! workspace), only the students' source files (`exercises/*/src/**`, and the `src/**` of a
+//! lab's Python crate, lab.toml `[python]`) are taken, into a scratch workspace made from the
+//! instructor's tree: tests, manifests, build scripts and the lockfile are always the
+//! instructor's. Each lab is built and tested on its own, within a time limit that kills the
+//! whole process tree, so a lab that does not compile, crashes or loops forever costs only
+//! that lab. Each test scores by the weights in the lab's `lab.toml` (`[grading]`; one point
+//! per test by default); a lab's pytest tests are tests of the lab (`python`).
 //!
 //! Submissions are graded in parallel (`--jobs`), each worker in its own scratch workspace and
 //! target directory, both kept between submissions and runs (`<work>/worker-K`), so the
@@ -40,6 +41,7 @@ pub mod merge;
 mod model;
 mod output;
 mod progress;
+mod python;
 mod run;
 mod sandbox;
 mod scratch;
@@ -306,6 +308,7 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
                 id: result.id,
                 target: test.exe.target.clone(),
                 name: result.name,
+                rerun: None,
             })
             .collect();
         // In the order students do them, as `progress` shows them.
@@ -313,6 +316,17 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
             let rank = lab.exercises.iter().position(|e| *e == test.target);
             (rank.unwrap_or(usize::MAX), test.target.clone())
         });
+        // The Python crate's pytest tests last, in the order pytest ran them.
+        if let Some(part) = &lab.python {
+            listed.extend(python::list(
+                course,
+                worker,
+                lab,
+                part,
+                options,
+                WARM_UP_LIMIT,
+            )?);
+        }
         let unknown: Vec<&String> = lab
             .grading
             .weights
@@ -323,7 +337,8 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
             let ids: Vec<&str> = listed.iter().map(|test| test.id.as_str()).collect();
             bail!(
                 "exercises/{}/lab.toml [grading.weights] names `{id}`, which is not a test: \
-                 fix the id (`<test file stem>::<test name>`); the tests are: {}",
+                 fix the id (`<test file stem>::<test name>`, or `<dir>/<test file stem>::<test \
+                 name>` for the pytest tests of a [python] crate); the tests are: {}",
                 lab.name,
                 ids.join(", ")
             );
@@ -337,6 +352,14 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
         tests,
         worth,
     })
+}
+
+/// What the Rust crate of a lab gave.
+enum RustPart {
+    /// The outcome of each test that reported, by id.
+    Ran(BTreeMap<String, Outcome>),
+    /// Nothing ran: the lab's status and why.
+    NotBuilt(LabStatus, String),
 }
 
 /// Grades submissions in one worker.
@@ -418,7 +441,7 @@ impl Grader<'_> {
                     });
                     result.seconds = millis(lab_started.elapsed());
                     if !matches!(result.status, LabStatus::Missing | LabStatus::Refused) {
-                        grade.honesty.extend(self.honesty(lab, &opened));
+                        grade.honesty.extend(self.honesty(lab, &opened, scratch));
                     }
                     grade.labs.push(result);
                     self.progress.lab_done();
@@ -434,11 +457,58 @@ impl Grader<'_> {
     }
 
     /// Builds and tests one lab of a submission (`opened`, unpacked into `scratch` if it was an
-    /// archive).
+    /// archive): its Rust crate, then its Python crate if it has one, both within the lab's
+    /// time limit. Neither depends on the other: one that does not build costs only its tests.
     fn lab(&self, lab: &CourseLab, opened: &input::Opened, scratch: &Path) -> Result<LabGrade> {
-        let dir = &opened.exercises.join(&lab.name);
-        let src = dir.join("src");
-        // An archive's links were never created: one at, above or inside the lab's sources is
+        let deadline = Instant::now() + self.options.lab_timeout;
+        let rust = self.rust(lab, opened, scratch, deadline)?;
+        let python = lab
+            .python
+            .as_ref()
+            .map(|part| self.python(lab, part, opened, scratch, deadline));
+        let out_of_time = Instant::now() >= deadline;
+        let (mut results, problem) = match python {
+            Some(graded) => (graded.outcomes, graded.problem),
+            None => (BTreeMap::new(), None),
+        };
+        for test in &self.prepared.tests[&lab.name] {
+            if let Some(reason) = &test.ignored {
+                results.insert(test.id.clone(), Outcome::Ignored(reason.clone()));
+            }
+        }
+        let (status, why) = match rust {
+            RustPart::Ran(outcomes) => {
+                results.extend(outcomes);
+                return Ok(self.score(lab, results, out_of_time, problem));
+            }
+            RustPart::NotBuilt(status, why) => (status, why),
+        };
+        // Nothing of the Rust crate ran; its Python crate's tests count as they went.
+        let mut grade = self.not_built(lab, status, &why);
+        if let Some(part) = &lab.python {
+            let worth = &self.prepared.worth[&lab.name];
+            for (test, graded) in self.prepared.tests[&lab.name].iter().zip(&mut grade.tests) {
+                if part.owns(&test.target) {
+                    let max = worth.get(&test.id).copied().unwrap_or(0.0);
+                    *graded = self.test_grade(test, max, results.remove(&test.id), out_of_time);
+                }
+            }
+            grade.points = round(grade.tests.iter().map(|test| test.points).sum());
+        }
+        Ok(grade)
+    }
+
+    /// The submission's source directory `rel` (relative to `exercises/`: `<lab>/src`), if it
+    /// may be taken: no link at, above or inside it in an archive, no link for it or for a
+    /// folder above it up to `exercises/`, and a folder. Else the lab's status and why.
+    fn take(
+        &self,
+        opened: &input::Opened,
+        scratch: &Path,
+        rel: &Path,
+    ) -> Result<PathBuf, (LabStatus, String)> {
+        let src = opened.exercises.join(rel);
+        // An archive's links were never created: one at, above or inside the sources is
         // refused by name rather than found missing.
         let in_archive = src.strip_prefix(scratch).unwrap_or(&src);
         if let Some((link, target)) = opened
@@ -452,36 +522,51 @@ impl Grader<'_> {
                 link.display(),
                 target.display()
             );
-            return Ok(self.not_built(lab, LabStatus::Refused, &why));
+            return Err((LabStatus::Refused, why));
         }
-        let exercises = dir.parent().unwrap_or(dir);
-        let taken = [
-            (exercises, "exercises".to_string()),
-            (dir, format!("exercises/{}", lab.name)),
-            (&src, format!("exercises/{}/src", lab.name)),
-        ];
-        if let Some((_, name)) = taken.iter().find(|(path, _)| path.is_symlink()) {
-            let why = format!(
-                "refused: {name} is a symbolic link; only regular files and folders are taken \
-                 from a submission"
-            );
-            return Ok(self.not_built(lab, LabStatus::Refused, &why));
+        let (mut path, mut name) = (opened.exercises.clone(), PathBuf::from("exercises"));
+        for part in [Path::new("")].into_iter().chain(rel.iter().map(Path::new)) {
+            path.push(part);
+            name.push(part);
+            if path.is_symlink() {
+                let why = format!(
+                    "refused: {} is a symbolic link; only regular files and folders are taken \
+                     from a submission",
+                    name.display()
+                );
+                return Err((LabStatus::Refused, why));
+            }
         }
         if !src.is_dir() {
-            let why = format!("the submission has no exercises/{}/src", lab.name);
-            return Ok(self.not_built(lab, LabStatus::Missing, &why));
+            let why = format!("the submission has no {}", name.display());
+            return Err((LabStatus::Missing, why));
         }
+        Ok(src)
+    }
+
+    /// The lab's Rust crate: built, and each of its tests run.
+    fn rust(
+        &self,
+        lab: &CourseLab,
+        opened: &input::Opened,
+        scratch: &Path,
+        deadline: Instant,
+    ) -> Result<RustPart> {
+        let src = match self.take(opened, scratch, &Path::new(&lab.name).join("src")) {
+            Ok(src) => src,
+            Err((status, why)) => return Ok(RustPart::NotBuilt(status, why)),
+        };
+        let dir = opened.exercises.join(&lab.name);
         if lab.lib_path.starts_with("src") && !dir.join(&lab.lib_path).is_file() {
             let why = format!(
                 "exercises/{}/{} is missing from the submission",
                 lab.name,
                 lab.lib_path.display()
             );
-            return Ok(self.not_built(lab, LabStatus::DoesNotCompile, &why));
+            return Ok(RustPart::NotBuilt(LabStatus::DoesNotCompile, why));
         }
-        let started = Instant::now();
-        let deadline = started + self.options.lab_timeout;
-        let sources = BTreeMap::from([(lab.name.as_str(), src.as_path())]);
+        let rel = Path::new("exercises").join(&lab.name).join("src");
+        let sources = BTreeMap::from([(rel, src.as_path())]);
         if let Err(error) = self
             .worker
             .sync(self.course, self.prepared.lock.as_bytes(), &sources)
@@ -492,20 +577,20 @@ impl Grader<'_> {
                 false => LabStatus::Error,
             };
             let why = format!("could not take exercises/{}/src: {error}", lab.name);
-            return Ok(self.not_built(lab, status, &why));
+            return Ok(RustPart::NotBuilt(status, why));
         }
         let left = deadline.saturating_duration_since(Instant::now());
         let exes = match self.worker.build(lab, left)? {
             Build::Built(exes) => exes,
             Build::DoesNotCompile(error) => {
-                return Ok(self.not_built(lab, LabStatus::DoesNotCompile, &error));
+                return Ok(RustPart::NotBuilt(LabStatus::DoesNotCompile, error));
             }
             Build::TimedOut => {
                 let why = format!(
                     "the build did not finish within the lab's time limit of {} s (killed)",
                     libtest::seconds(self.options.lab_timeout)
                 );
-                return Ok(self.not_built(lab, LabStatus::TimedOut, &why));
+                return Ok(RustPart::NotBuilt(LabStatus::TimedOut, why));
             }
         };
         // The instructor's list of tests (the warm-up's), each run alone: what a student's
@@ -526,77 +611,27 @@ impl Grader<'_> {
         for result in self.worker.run_tests(lab, &planned, limits, deadline)? {
             results.insert(result.id, result.outcome);
         }
-        for test in &self.prepared.tests[&lab.name] {
-            if let Some(reason) = &test.ignored {
-                results.insert(test.id.clone(), Outcome::Ignored(reason.clone()));
-            }
-        }
-        let out_of_time = Instant::now() >= deadline;
-        Ok(self.score(lab, results, out_of_time))
+        Ok(RustPart::Ran(results))
     }
 
     /// Scores the outcomes of a lab's tests (by id); the tests that did not report are
-    /// `not run`.
+    /// `not run`. `python`: what went wrong with the lab's Python tests as a whole.
     fn score(
         &self,
         lab: &CourseLab,
         mut results: BTreeMap<String, Outcome>,
         out_of_time: bool,
+        python: Option<(LabStatus, String)>,
     ) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
-        let mut tests = Vec::new();
-        for test in &self.prepared.tests[&lab.name] {
-            let max = worth.get(&test.id).copied().unwrap_or(0.0);
-            let (outcome, message, location) = match results.remove(&test.id) {
-                Some(Outcome::Passed) => (TestOutcome::Passed, None, None),
-                Some(Outcome::Ignored(reason)) => (TestOutcome::Ignored, Some(reason), None),
-                Some(Outcome::Failed { message, location }) => {
-                    let message = self.worker.tidy(&message);
-                    let outcome = if message.starts_with(libtest::TIMED_OUT) {
-                        TestOutcome::TimedOut
-                    } else if message.starts_with(libtest::OUT_OF_MEMORY) {
-                        TestOutcome::OutOfMemory
-                    } else if message.starts_with(libtest::CRASHED) {
-                        TestOutcome::Crashed
-                    } else if message.starts_with(libtest::NOT_RUN) {
-                        TestOutcome::NotRun
-                    } else {
-                        TestOutcome::Failed
-                    };
-                    (
-                        outcome,
-                        Some(message),
-                        location.map(|at| self.worker.tidy(&at)),
-                    )
-                }
-                None => {
-                    let why = match out_of_time {
-                        true => "not run: the lab's time limit ran out first",
-                        false => "not run: its test executable did not report it",
-                    };
-                    (TestOutcome::NotRun, Some(why.to_string()), None)
-                }
-            };
-            let points = match outcome {
-                TestOutcome::Passed => max,
-                _ => 0.0,
-            };
-            tests.push(TestGrade {
-                id: test.id.clone(),
-                target: test.target.clone(),
-                name: test.name.clone(),
-                outcome,
-                message,
-                location,
-                points,
-                max: if outcome == TestOutcome::Ignored {
-                    0.0
-                } else {
-                    max
-                },
-            });
-        }
-        let (status, reason) = self.lab_status(&tests, out_of_time);
+        let tests: Vec<TestGrade> = self.prepared.tests[&lab.name]
+            .iter()
+            .map(|test| {
+                let max = worth.get(&test.id).copied().unwrap_or(0.0);
+                self.test_grade(test, max, results.remove(&test.id), out_of_time)
+            })
+            .collect();
+        let (status, reason) = self.lab_status(lab, &tests, out_of_time, python);
         LabGrade {
             lab: lab.name.clone(),
             package: lab.package.clone(),
@@ -609,11 +644,79 @@ impl Grader<'_> {
         }
     }
 
-    /// A timeout outranks a crash; each names the first test it hit.
-    fn lab_status(&self, tests: &[TestGrade], out_of_time: bool) -> (LabStatus, Option<String>) {
+    /// One test's grade, from its outcome (None: it did not report), worth `max`.
+    fn test_grade(
+        &self,
+        test: &TestInfo,
+        max: f64,
+        result: Option<Outcome>,
+        out_of_time: bool,
+    ) -> TestGrade {
+        let (outcome, message, location) = match result {
+            Some(Outcome::Passed) => (TestOutcome::Passed, None, None),
+            Some(Outcome::Ignored(reason)) => (TestOutcome::Ignored, Some(reason), None),
+            Some(Outcome::Failed { message, location }) => {
+                let message = self.worker.tidy(&message);
+                let outcome = if message.starts_with(libtest::TIMED_OUT) {
+                    TestOutcome::TimedOut
+                } else if message.starts_with(libtest::OUT_OF_MEMORY) {
+                    TestOutcome::OutOfMemory
+                } else if message.starts_with(libtest::CRASHED) {
+                    TestOutcome::Crashed
+                } else if message.starts_with(libtest::NOT_RUN) {
+                    TestOutcome::NotRun
+                } else {
+                    TestOutcome::Failed
+                };
+                (
+                    outcome,
+                    Some(message),
+                    location.map(|at| self.worker.tidy(&at)),
+                )
+            }
+            None => {
+                let why = match out_of_time {
+                    true => "not run: the lab's time limit ran out first",
+                    false => "not run: its test executable did not report it",
+                };
+                (TestOutcome::NotRun, Some(why.to_string()), None)
+            }
+        };
+        let points = match outcome {
+            TestOutcome::Passed => max,
+            _ => 0.0,
+        };
+        TestGrade {
+            id: test.id.clone(),
+            target: test.target.clone(),
+            name: test.name.clone(),
+            outcome,
+            message,
+            location,
+            points,
+            max: if outcome == TestOutcome::Ignored {
+                0.0
+            } else {
+                max
+            },
+            rerun: test.rerun.clone(),
+        }
+    }
+
+    /// A timeout outranks a crash; each names the first test it hit. The lab's Python tests
+    /// run in one process, and what went wrong with them as a whole (`python`) comes next.
+    fn lab_status(
+        &self,
+        lab: &CourseLab,
+        tests: &[TestGrade],
+        out_of_time: bool,
+        python: Option<(LabStatus, String)>,
+    ) -> (LabStatus, Option<String>) {
+        let rust = |test: &&TestGrade| lab.python.as_ref().is_none_or(|p| !p.owns(&test.target));
         let with = |outcome: TestOutcome| -> Vec<&TestGrade> {
             tests
                 .iter()
+                .filter(rust)
                 .filter(|test| test.outcome == outcome)
                 .collect()
         };
@@ -624,7 +727,10 @@ impl Grader<'_> {
         };
         let limit = libtest::seconds(self.options.lab_timeout);
         let timed_out = with(TestOutcome::TimedOut);
-        let not_run = with(TestOutcome::NotRun);
+        let not_run: Vec<&TestGrade> = tests
+            .iter()
+            .filter(|test| test.outcome == TestOutcome::NotRun)
+            .collect();
         if let Some(first) = timed_out.first() {
             let message = first.message.as_deref().unwrap_or_default();
             let why = format!(
@@ -656,6 +762,9 @@ impl Grader<'_> {
             let why = format!("`{}` crashed: {what}{}", first.id, more(crashed.len()));
             return (LabStatus::Crashed, Some(why));
         }
+        if let Some((status, why)) = python {
+            return (status, Some(why));
+        }
         if let Some(first) = not_run.first() {
             let why = format!(
                 "`{}` {}",
@@ -667,14 +776,30 @@ impl Grader<'_> {
         (LabStatus::Ok, None)
     }
 
-    /// The instructor's honesty report on the lab's sources in the submission: patterns that
-    /// have no place in an exercise (`honesty.rs`), beyond what the stub itself holds.
-    fn honesty(&self, lab: &CourseLab, opened: &input::Opened) -> Vec<Finding> {
-        let src = opened.exercises.join(&lab.name).join("src");
-        match course::read_tree(&src, &|_| true) {
-            Ok(files) => honesty::scan(&lab.name, &files, &self.course.stubs[&lab.name]),
-            Err(_) => Vec::new(),
+    /// The instructor's honesty report on the lab's sources in the submission (its Python
+    /// crate's included): patterns that have no place in an exercise (`honesty.rs`), beyond
+    /// what the stub itself holds.
+    fn honesty(&self, lab: &CourseLab, opened: &input::Opened, scratch: &Path) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let python = lab.python.as_ref().map(|part| {
+            let rel = Path::new(&lab.name).join(&part.dir).join("src");
+            (rel, &self.course.python_stubs[&lab.name])
+        });
+        let rust = (
+            Path::new(&lab.name).join("src"),
+            &self.course.stubs[&lab.name],
+        );
+        for (rel, stub) in [rust].into_iter().chain(python) {
+            let Ok(src) = self.take(opened, scratch, &rel) else {
+                continue;
+            };
+            if let Ok(files) = course::read_tree(&src, &|_| true) {
+                let shown = Path::new("exercises").join(&rel);
+                let shown = shown.to_string_lossy();
+                findings.extend(honesty::scan_dir(&shown, &files, stub));
+            }
         }
+        findings
     }
 
     /// A lab none of whose tests ran: each is `not run`, with the lab's reason.
@@ -694,6 +819,7 @@ impl Grader<'_> {
                 location: None,
                 points: 0.0,
                 max: worth.get(&test.id).copied().unwrap_or(0.0),
+                rerun: test.rerun.clone(),
             })
             .collect();
         LabGrade {

@@ -110,7 +110,8 @@ enum Command {
         edition: EditionArg,
     },
     /// Grade submissions with the instructor's tests: a gradebook (CSV, JSON) and a feedback
-    /// report per student. Only students' `exercises/*/src/**` are taken.
+    /// report per student. Only students' `exercises/*/src/**` (and a lab's Python crate's
+    /// `src/**`, lab.toml `[python]`) are taken.
     #[command(args_conflicts_with_subcommands = true)]
     Grade {
         #[command(subcommand)]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use super::python::PythonPart;
 use crate::workspace::{self, Grading};
 
 /// One lab of the course.
@@ -26,6 +27,19 @@ pub struct CourseLab {
     /// The lab features (lab.toml `[features]`) whose tool is installed here: the tests that
     /// need the others are ignored, and count neither way.
     pub features: Vec<String>,
+    /// The lab's Python extension crate (lab.toml `[python]`), whose pytest tests grade its
+    /// `src/` too.
+    pub python: Option<PythonPart>,
+}
+
+impl CourseLab {
+    /// The directories of the scratch workspace that hold this lab's student sources:
+    /// `exercises/<lab>/src`, and its Python crate's `src` when it has one.
+    pub fn sources(&self) -> Vec<PathBuf> {
+        let mut sources = vec![Path::new("exercises").join(&self.name).join("src")];
+        sources.extend(self.python.as_ref().map(|part| part.src(&self.name)));
+        sources
+    }
 }
 
 /// Relative path → contents.
@@ -33,14 +47,21 @@ pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 
 #[derive(Debug)]
 pub struct Course {
+    /// The labs to grade (`--lab`).
     pub labs: Vec<CourseLab>,
+    /// Every lab of the course, graded or not: the scratch workspace holds them all, as a
+    /// student's does (a lab's sources may include another's: lab 6's Python kernel includes
+    /// lab 3's `src/pages.rs`), the labs not graded with the instructor's stubs.
+    pub all_labs: Vec<CourseLab>,
     /// The scratch workspace's instructor files, relative to its root: each lab's directory
-    /// but `src/` (manifests, tests, benches, build scripts, lab.toml), a root manifest made
-    /// from the course's, the course's Cargo.lock and `.cargo/config.toml`.
+    /// but its sources (manifests, tests, benches, build scripts, lab.toml), a root manifest
+    /// made from the course's, the course's Cargo.lock and `.cargo/config.toml`.
     pub files: Files,
     /// Each lab's `src/` as the instructor wrote it (the stubs), relative to `src/`: the warm-up
     /// builds them, and they stand in for the labs not being graded.
     pub stubs: BTreeMap<String, Files>,
+    /// The same for the labs' Python crates (`exercises/<lab>/<dir>/src`), by lab.
+    pub python_stubs: BTreeMap<String, Files>,
     /// The course's Python environment (`<root>/.venv`), when it has one: the labs' tests find
     /// NumPy and NVRTC there, so each scratch workspace links it where they look.
     pub venv: Option<PathBuf>,
@@ -54,7 +75,13 @@ impl Course {
             let dir = root.join("exercises").join(&name);
             let krate = workspace::read_crate(&dir)?;
             let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;
+            let python = meta
+                .python
+                .as_ref()
+                .map(|python| PythonPart::load(&dir, python))
+                .transpose()?;
             labs.push(CourseLab {
+                python,
                 lib_path: lib_path(&dir)?,
                 features: meta.installed_features(),
                 package: krate.package,
@@ -70,6 +97,7 @@ impl Course {
                 root.display()
             );
         }
+        let all_labs = labs.clone();
         labs = select(labs, filters)?;
         for lab in &labs {
             check_grading(lab)?;
@@ -77,15 +105,29 @@ impl Course {
 
         let mut files = Files::new();
         let mut stubs = BTreeMap::new();
-        for lab in &labs {
+        let mut python_stubs = BTreeMap::new();
+        let mut members = Vec::new();
+        for lab in &all_labs {
             let dir = root.join("exercises").join(&lab.name);
             let rel = Path::new("exercises").join(&lab.name);
+            // The Python crate's src/ is the student's, like the lab's own.
+            let python_src = lab
+                .python
+                .as_ref()
+                .map(|part| Path::new(&part.dir).join("src"));
             for (path, bytes) in read_tree(&dir, &|rel| rel != Path::new("src"))? {
-                files.insert(rel.join(path), bytes);
+                if python_src.as_ref().is_none_or(|src| !path.starts_with(src)) {
+                    files.insert(rel.join(path), bytes);
+                }
             }
             stubs.insert(lab.name.clone(), read_tree(&dir.join("src"), &|_| true)?);
+            if let (Some(part), Some(src)) = (&lab.python, &python_src) {
+                python_stubs.insert(lab.name.clone(), read_tree(&dir.join(src), &|_| true)?);
+                members.push(rel.join(&part.dir));
+            }
         }
-        files.insert("Cargo.toml".into(), scratch_manifest(root)?.into_bytes());
+        let manifest = scratch_manifest(root, &members)?;
+        files.insert("Cargo.toml".into(), manifest.into_bytes());
         for extra in [
             "Cargo.lock",
             ".cargo/config.toml",
@@ -99,8 +141,10 @@ impl Course {
         let venv = fs::canonicalize(root.join(".venv")).ok();
         Ok(Course {
             labs,
+            all_labs,
             files,
             stubs,
+            python_stubs,
             venv,
         })
     }
@@ -122,11 +166,20 @@ impl Course {
                 add(&Path::new(lab).join(path), bytes);
             }
         }
+        for (lab, files) in &self.python_stubs {
+            for (path, bytes) in files {
+                add(&Path::new(lab).join("python-src").join(path), bytes);
+            }
+        }
         for lab in &self.labs {
             add(
                 Path::new(&lab.name),
-                format!("{:?} {:?}", lab.grading, lab.features).as_bytes(),
+                format!("{:?} {:?} {:?}", lab.grading, lab.features, lab.python).as_bytes(),
             );
+        }
+        // The Python tests run in the course's venv: another venv, maybe other results.
+        if let Some(venv) = &self.venv {
+            add(Path::new(".venv"), venv.as_os_str().as_encoded_bytes());
         }
         add(Path::new("rustc -vV"), toolchain().as_bytes());
         format!("{:016x}", hasher.finish())
@@ -143,7 +196,7 @@ fn toolchain() -> String {
         .unwrap_or_default()
 }
 
-fn lib_path(dir: &Path) -> Result<PathBuf> {
+pub fn lib_path(dir: &Path) -> Result<PathBuf> {
     let path = dir.join("Cargo.toml");
     let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let manifest: toml::Table =
@@ -196,7 +249,7 @@ fn check_grading(lab: &CourseLab) -> Result<()> {
 }
 
 /// The regular files under `dir`, relative to it, skipping build output, hidden directories,
-/// symbolic links and the top-level entries `keep` refuses.
+/// Python's bytecode caches, symbolic links and the top-level entries `keep` refuses.
 pub fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Files> {
     let mut files = Files::new();
     let mut stack = vec![PathBuf::new()];
@@ -213,7 +266,7 @@ pub fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Files> {
             }
             if kind.is_dir() {
                 let hidden = name.to_string_lossy().starts_with('.');
-                if name != "target" && !hidden {
+                if name != "target" && name != "__pycache__" && !hidden {
                     stack.push(path);
                 }
             } else if kind.is_file() {
@@ -226,20 +279,25 @@ pub fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Files> {
     Ok(files)
 }
 
-/// The scratch workspace's root manifest: the course's, with only `exercises/*` as members.
-/// What builds depend on is kept (`[workspace.package]`, `[workspace.dependencies]`,
-/// `[workspace.lints]`, the resolver, `[profile]`, `[patch]`); relative `path`
-/// dependencies are made absolute, since the scratch workspace lives elsewhere.
-fn scratch_manifest(root: &Path) -> Result<String> {
+/// The scratch workspace's root manifest: the course's, with only `exercises/*` and the labs'
+/// Python crates (`extra`: nested, out of reach of the glob, and a crate that is not a member
+/// of the workspace it lies in does not build) as members. What builds depend on is kept
+/// (`[workspace.package]`, `[workspace.dependencies]`, `[workspace.lints]`, the resolver,
+/// `[profile]`, `[patch]`); relative `path` dependencies are made absolute, since the scratch
+/// workspace lives elsewhere.
+fn scratch_manifest(root: &Path, extra: &[PathBuf]) -> Result<String> {
     let path = root.join("Cargo.toml");
     let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let manifest: toml::Table =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let mut workspace = toml::Table::new();
-    workspace.insert(
-        "members".into(),
-        toml::Value::Array(vec!["exercises/*".into()]),
+    let mut members = vec![toml::Value::from("exercises/*")];
+    members.extend(
+        extra
+            .iter()
+            .map(|dir| dir.to_string_lossy().into_owned().into()),
     );
+    workspace.insert("members".into(), toml::Value::Array(members));
     if let Some(course) = manifest.get("workspace").and_then(|w| w.as_table()) {
         for key in ["resolver", "package", "dependencies", "lints"] {
             if let Some(value) = course.get(key) {

@@ -33,7 +33,14 @@ use scanner::{Found, Scanner};
 
 /// The findings in a lab's submitted `src/` (paths relative to it) beyond what the
 /// instructor's `stub` of the same lab has, by file, line and pattern.
+#[cfg(test)]
 pub fn scan(lab: &str, submitted: &Files, stub: &Files) -> Vec<Finding> {
+    scan_dir(&format!("exercises/{lab}/src"), submitted, stub)
+}
+
+/// [`scan`] for any source directory (`dir`, as the student knows it: a lab's Python crate's
+/// `exercises/06-ffi/python/src`).
+pub fn scan_dir(dir: &str, submitted: &Files, stub: &Files) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (path, bytes) in submitted {
         if path.extension().is_none_or(|ext| ext != "rs") {
@@ -43,7 +50,7 @@ pub fn scan(lab: &str, submitted: &Files, stub: &Files) -> Vec<Finding> {
             .get(path)
             .map(|bytes| scan_file(bytes))
             .unwrap_or_default();
-        let file = format!("exercises/{lab}/src/{}", slashed(path));
+        let file = format!("{dir}/{}", slashed(path));
         for (found, stub_count) in beyond(scan_file(bytes), &given) {
             let mut why = found.why;
             if stub_count > 0 {

@@ -19,7 +19,7 @@ use crate::process::capture;
 mod archive;
 mod names;
 
-pub use archive::{Caps, Link};
+pub use archive::{Caps, Link, unpack_zip};
 pub use names::{Named, names};
 
 /// How long cloning one submission may take.

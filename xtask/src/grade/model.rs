@@ -207,6 +207,10 @@ pub struct TestGrade {
     pub location: Option<String>,
     pub points: f64,
     pub max: f64,
+    /// The command that runs it again, for a test that is not a cargo test (a lab's pytest
+    /// tests); None: `cargo test -p PACKAGE --test TARGET -- --exact NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rerun: Option<String>,
 }
 
 /// A test of the course, as the instructor's stub build lists it.
@@ -217,6 +221,9 @@ pub struct TestInfo {
     pub name: String,
     /// The reason, for an `#[ignore]`d test.
     pub ignored: Option<String>,
+    /// As in [`TestGrade::rerun`].
+    #[serde(default)]
+    pub rerun: Option<String>,
 }
 
 /// What each test is worth: `grading.points` (default: the sum of the weights) split over

@@ -3,7 +3,8 @@
 //! next, so the dependencies compile once and only the lab crates rebuild for each student.
 //!
 //! Before each lab is built, the workspace is made to hold exactly the instructor's files,
-//! that lab's `src/` from the submission, and the instructor's stubs in the other labs' `src/`:
+//! that lab's `src/` (or its Python crate's) from the submission, and the instructor's stubs in
+//! the other source directories:
 //! edited or deleted tests, manifests or lockfiles change nothing, a file one student's code
 //! wrote during its tests is gone for the next, and a `src/` that would stop cargo from even
 //! loading the workspace costs only its own lab. Fresh copies get fresh mtimes, which is
@@ -58,12 +59,13 @@ impl Worker {
     }
 
     /// Makes the workspace hold the instructor's `files` (with `lock` as Cargo.lock), and in
-    /// each lab's `src/` a copy of the submission's (by lab name in `students`) or else the stub.
+    /// each source directory (`CourseLab::sources`) a copy of the submission's (`students`, by
+    /// that directory) or else the stub.
     pub fn sync(
         &self,
         course: &Course,
         lock: &[u8],
-        students: &BTreeMap<&str, &Path>,
+        students: &BTreeMap<PathBuf, &Path>,
     ) -> Result<()> {
         let mut files: BTreeMap<&Path, &[u8]> = course
             .files
@@ -72,9 +74,9 @@ impl Worker {
             .collect();
         files.insert(Path::new("Cargo.lock"), lock);
         let srcs: BTreeSet<PathBuf> = course
-            .labs
+            .all_labs
             .iter()
-            .map(|lab| Path::new("exercises").join(&lab.name).join("src"))
+            .flat_map(CourseLab::sources)
             .collect();
         fs::create_dir_all(&self.ws).with_context(|| format!("creating {}", self.ws.display()))?;
         prune(&self.ws, Path::new(""), &files, &srcs)?;
@@ -99,14 +101,20 @@ impl Worker {
                 fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))?;
             }
         }
-        for lab in &course.labs {
-            let src = self.ws.join("exercises").join(&lab.name).join("src");
-            if src.exists() {
-                fs::remove_dir_all(&src).with_context(|| format!("emptying {}", src.display()))?;
-            }
-            match students.get(lab.name.as_str()) {
-                Some(from) => copy_src(from, &src)?,
-                None => write_files(&src, &course.stubs[&lab.name])?,
+        for lab in &course.all_labs {
+            let stubs = [&course.stubs[&lab.name]]
+                .into_iter()
+                .chain(course.python_stubs.get(&lab.name));
+            for (rel, stub) in lab.sources().into_iter().zip(stubs) {
+                let src = self.ws.join(&rel);
+                if src.exists() {
+                    fs::remove_dir_all(&src)
+                        .with_context(|| format!("emptying {}", src.display()))?;
+                }
+                match students.get(&rel) {
+                    Some(from) => copy_src(from, &src)?,
+                    None => write_files(&src, stub)?,
+                }
             }
         }
         Ok(())
@@ -159,7 +167,7 @@ impl Worker {
         if !features.is_empty() {
             args.extend(["--features", &features]);
         }
-        self.forget_builds(lab)?;
+        forget_builds(&self.target.join("debug"), &lab.package)?;
         // Results and errors come first, artifacts last: keep plenty of both ends.
         let limits = Limits {
             head: 4 << 20,
@@ -195,25 +203,6 @@ impl Worker {
         Ok(Build::Built(exes))
     }
 
-    /// Removes cargo's fingerprints of `lab`'s crates (`debug/.fingerprint/<package>-<hash>`),
-    /// so that it rebuilds them whatever the mtimes say: on a filesystem with coarse mtimes, a
-    /// student's files copied in the second the last build ended would look up to date.
-    fn forget_builds(&self, lab: &CourseLab) -> Result<()> {
-        let dir = self.target.join("debug/.fingerprint");
-        let prefix = format!("{}-", lab.package);
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_lab = name.strip_prefix(&prefix).is_some_and(|hash| {
-                hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-            });
-            if is_lab {
-                fs::remove_dir_all(entry.path())
-                    .with_context(|| format!("removing {}", entry.path().display()))?;
-            }
-        }
-        Ok(())
-    }
-
     pub fn lab_dir(&self, lab: &CourseLab) -> PathBuf {
         self.ws.join("exercises").join(&lab.name)
     }
@@ -232,6 +221,26 @@ impl Worker {
         }
         without_thread_ids(&text)
     }
+}
+
+/// Removes cargo's fingerprints of `package`'s crates in a profile's output directory
+/// (`<profile>/.fingerprint/<package>-<hash>`), so that it rebuilds them whatever the mtimes
+/// say: on a filesystem with coarse mtimes, a student's files copied in the second the last
+/// build ended would look up to date.
+pub fn forget_builds(profile: &Path, package: &str) -> Result<()> {
+    let dir = profile.join(".fingerprint");
+    let prefix = format!("{package}-");
+    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_lab = name
+            .strip_prefix(&prefix)
+            .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        if is_lab {
+            fs::remove_dir_all(entry.path())
+                .with_context(|| format!("removing {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `thread 'x' (12345) panicked` → `thread 'x' panicked`.

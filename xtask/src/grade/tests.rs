@@ -513,6 +513,7 @@ fn weights_split_the_points_and_ignored_tests_count_neither_way() {
             target: id.split("::").next().unwrap().into(),
             name: id.split("::").nth(1).unwrap().into(),
             ignored: id.ends_with("gpu").then(|| "needs a CUDA GPU".into()),
+            rerun: None,
         })
         .collect();
     let mut grading = crate::workspace::Grading::default();

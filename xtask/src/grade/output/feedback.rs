@@ -81,8 +81,22 @@ pub fn feedback_markdown(gradebook: &Gradebook, submission: &SubmissionGrade) ->
 }
 
 fn lab_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
+    let ran = |test: &&TestGrade| {
+        !matches!(
+            test.outcome,
+            TestOutcome::NotRun | TestOutcome::Ignored | TestOutcome::Voided
+        )
+    };
+    // A lab with a Python crate (tests with their own `rerun`) can build in part.
+    let cargo_ran = lab
+        .tests
+        .iter()
+        .any(|test| test.rerun.is_none() && ran(&test));
     if let Some(reason) = &lab.reason {
         let what = match lab.status {
+            LabStatus::DoesNotCompile if lab.tests.iter().any(|test| ran(&test)) => {
+                "Part of the lab does not compile, so its tests did not run. The error:"
+            }
             LabStatus::DoesNotCompile => {
                 "The lab does not compile, so none of its tests ran. The first error:"
             }
@@ -92,16 +106,10 @@ fn lab_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
             LabStatus::Error | LabStatus::Ok => "Not graded (the grader's problem, not yours):",
         };
         let _ = writeln!(md, "{what}\n\n{}", fenced(reason));
-        if lab.status == LabStatus::DoesNotCompile {
+        if lab.status == LabStatus::DoesNotCompile && !cargo_ran {
             let _ = writeln!(md, "Reproduce: `cargo test -p {} --no-run`\n", lab.package);
         }
     }
-    let ran = |test: &&TestGrade| {
-        !matches!(
-            test.outcome,
-            TestOutcome::NotRun | TestOutcome::Ignored | TestOutcome::Voided
-        )
-    };
     let built = !matches!(
         lab.status,
         LabStatus::DoesNotCompile | LabStatus::Missing | LabStatus::Refused | LabStatus::Error
@@ -132,7 +140,45 @@ fn tests_section(md: &mut String, lab: &LabGrade) {
     if failing.is_empty() {
         let _ = writeln!(md, "Every test passes.\n");
     }
+    // Tests not run for one reason (a part of the lab that did not build, the lab's time
+    // running out) are listed together, under that reason, once.
+    let mut shown = Vec::new();
+    for test in &failing {
+        if test.outcome != TestOutcome::NotRun || shown.contains(&test.message) {
+            continue;
+        }
+        let same: Vec<&&TestGrade> = failing
+            .iter()
+            .filter(|other| other.outcome == TestOutcome::NotRun && other.message == test.message)
+            .collect();
+        if same.len() < 2 {
+            continue;
+        }
+        shown.push(test.message.clone());
+        let ids: Vec<String> = same.iter().map(|test| format!("`{}`", test.id)).collect();
+        let max: f64 = same.iter().map(|test| test.max).sum();
+        let _ = writeln!(
+            md,
+            "### {} tests not run (0 / {})\n\n{}.\n",
+            same.len(),
+            show(max),
+            ids.join(", ")
+        );
+        match (&test.message, &lab.reason) {
+            // The lab's reason, already shown above.
+            (Some(message), Some(reason)) if message.ends_with(reason.as_str()) => {
+                let _ = writeln!(md, "Not run for the reason above.\n");
+            }
+            (Some(message), _) => {
+                let _ = writeln!(md, "{}", fenced(message));
+            }
+            (None, _) => {}
+        }
+    }
     for test in failing {
+        if test.outcome == TestOutcome::NotRun && shown.contains(&test.message) {
+            continue;
+        }
         let _ = writeln!(
             md,
             "### `{}`: {} ({} / {})\n",
@@ -163,11 +209,18 @@ fn tests_section(md: &mut String, lab: &LabGrade) {
         if let Some(location) = &test.location {
             let _ = writeln!(md, "At {}.\n", code(location));
         }
-        let _ = writeln!(
-            md,
-            "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
-            lab.package, test.target, test.name
-        );
+        match &test.rerun {
+            Some(rerun) => {
+                let _ = writeln!(md, "Reproduce: {}\n", code(rerun));
+            }
+            None => {
+                let _ = writeln!(
+                    md,
+                    "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
+                    lab.package, test.target, test.name
+                );
+            }
+        }
     }
     if !passed.is_empty() {
         let _ = writeln!(md, "Passed ({}): {}.\n", passed.len(), passed.join(", "));

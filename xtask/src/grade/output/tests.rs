@@ -24,6 +24,7 @@ fn test(id: &str, outcome: TestOutcome, max: f64, message: Option<&str>) -> Test
             0.0
         },
         max,
+        rerun: None,
     }
 }
 
