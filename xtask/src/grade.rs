@@ -75,6 +75,8 @@ pub struct Options {
     pub archive_caps: input::Caps,
     /// Grade only this shard's part of the submissions (`--shard K/N`).
     pub shard: Option<shard::Shard>,
+    /// Count the tests this machine cannot run fairly for no one, instead of refusing to grade.
+    pub void_missing_tools: bool,
     /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
@@ -138,9 +140,28 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             package: lab.package.clone(),
             title: lab.title.clone(),
             max: prepared.max(lab),
-            voided: BTreeMap::new(),
+            voided: voided(lab, &prepared),
         })
         .collect();
+    let problems: Vec<String> = labs
+        .iter()
+        .flat_map(|lab| {
+            let name = &lab.name;
+            lab.voided
+                .iter()
+                .map(move |(id, why)| format!("{name} `{id}`: {why}"))
+        })
+        .collect();
+    if !problems.is_empty() && !options.void_missing_tools {
+        bail!(
+            "this machine cannot grade every test fairly: the course's own solution fails \
+             these here, or they need a tool that is missing, so students would lose their \
+             points to the machine:\n  {}\nInstall what they need (the messages say what; \
+             `cargo xtask check` installs the labs' Python requirements), or grade with \
+             --void-missing-tools to count them for no one (the gradebook lists them).",
+            problems.join("\n  ")
+        );
+    }
 
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
@@ -193,6 +214,16 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
     })
 }
 
+/// The tests of `lab` that count for no one on this machine, with why: those its solution
+/// fails here (`calibrate`), and each feature whose tool is missing (`feature:NAME`).
+fn voided(lab: &CourseLab, prepared: &Prepared) -> BTreeMap<String, String> {
+    let mut voided = prepared.voided.get(&lab.name).cloned().unwrap_or_default();
+    for (feature, why) in &lab.missing_features {
+        voided.insert(format!("feature:{feature}"), why.clone());
+    }
+    voided
+}
+
 /// What the warm-up found, cached in `<work>/course.json` for runs with the same course key.
 #[derive(Debug, Serialize, Deserialize)]
 struct Prepared {
@@ -202,6 +233,8 @@ struct Prepared {
     /// The tests of each lab, in the order they ran, and what each is worth.
     tests: BTreeMap<String, Vec<TestInfo>>,
     worth: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Per lab, the tests the solution fails on this machine, with why (`calibrate`).
+    voided: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Prepared {
@@ -273,7 +306,6 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
     worker.sync(course, &course_lock, &BTreeMap::new())?;
     let lock = worker.fetch(WARM_UP_LIMIT)?;
     let mut tests = BTreeMap::new();
-    let mut worth = BTreeMap::new();
     for lab in &course.labs {
         let exes = match worker.build(lab, WARM_UP_LIMIT)? {
             Build::Built(exes) => exes,
@@ -328,15 +360,94 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
                 ids.join(", ")
             );
         }
-        worth.insert(lab.name.clone(), model::worth(&lab.grading, &listed));
         tests.insert(lab.name.clone(), listed);
+    }
+    let voided = calibrate(course, worker, &lock, &tests, options)?;
+    let mut worth = BTreeMap::new();
+    for lab in &course.labs {
+        let voided = &voided[&lab.name];
+        let worth_of = model::worth(&lab.grading, &tests[&lab.name], voided);
+        worth.insert(lab.name.clone(), worth_of);
     }
     Ok(Prepared {
         key,
         lock: String::from_utf8_lossy(&lock).into_owned(),
         tests,
         worth,
+        voided,
     })
+}
+
+/// The tests the instructor's own solution does not pass on this machine (test id → why, per
+/// lab): they would charge students for the machine (a missing NVRTC, gfortran, NumPy), so
+/// `grade` stops on them unless told to count them for no one. The solved labs are built and
+/// run in a scratch directory of their own (`<work>/calibration`, removed after), so that
+/// nothing compiled from the solutions is ever in a worker's target directory.
+fn calibrate(
+    course: &Course,
+    first: &Worker,
+    lock: &[u8],
+    tests: &BTreeMap<String, Vec<TestInfo>>,
+    options: &Options,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let work = first.dir.parent().unwrap_or(&first.dir);
+    let worker = Worker::at(work.join("calibration"), first.cargo_jobs, &first.sandbox);
+    if worker.dir.exists() {
+        fs::remove_dir_all(&worker.dir)?;
+    }
+    fs::create_dir_all(&worker.dir)?;
+    scratch::copy_target(&first.target, &worker.target)?;
+    let mut voided = BTreeMap::new();
+    for lab in &course.labs {
+        let mut failing = BTreeMap::new();
+        if let Some(files) = course.solved.get(&lab.name) {
+            let src = worker.dir.join("solved").join(&lab.name);
+            scratch::write_files(&src, files)?;
+            worker.sync(
+                course,
+                lock,
+                &BTreeMap::from([(lab.name.as_str(), src.as_path())]),
+            )?;
+            let planned_tests: Vec<&TestInfo> = tests[&lab.name]
+                .iter()
+                .filter(|test| test.ignored.is_none())
+                .collect();
+            match worker.build(lab, WARM_UP_LIMIT)? {
+                Build::Built(exes) => {
+                    let planned: Vec<Planned> = planned_tests
+                        .iter()
+                        .filter_map(|test| {
+                            let exe = exes.iter().find(|exe| exe.target == test.target)?;
+                            let name = test.name.clone();
+                            Some(Planned { exe, name })
+                        })
+                        .collect();
+                    let deadline = Instant::now() + WARM_UP_LIMIT;
+                    let limits = options.test_limits();
+                    for result in worker.run_tests(lab, &planned, limits, deadline)? {
+                        if let Outcome::Failed { message, .. } = result.outcome {
+                            let why = model::first_line(&worker.tidy(&message)).to_string();
+                            failing.insert(result.id, why);
+                        }
+                    }
+                }
+                Build::DoesNotCompile(error) => {
+                    let why = format!(
+                        "the reference solution does not build here: {}",
+                        model::first_line(&error)
+                    );
+                    for test in planned_tests {
+                        failing.insert(test.id.clone(), why.clone());
+                    }
+                }
+                Build::TimedOut => bail!("building the solution of {} timed out", lab.name),
+            }
+        }
+        voided.insert(lab.name.clone(), failing);
+    }
+    fs::remove_dir_all(&worker.dir)
+        .with_context(|| format!("removing {}", worker.dir.display()))?;
+    Ok(voided)
 }
 
 /// Grades submissions in one worker.
@@ -510,9 +621,10 @@ impl Grader<'_> {
         };
         // The instructor's list of tests (the warm-up's), each run alone: what a student's
         // build prints about its tests is not evidence.
+        let voided = &self.prepared.voided[&lab.name];
         let planned: Vec<Planned> = self.prepared.tests[&lab.name]
             .iter()
-            .filter(|test| test.ignored.is_none())
+            .filter(|test| test.ignored.is_none() && !voided.contains_key(&test.id))
             .filter_map(|test| {
                 let exe = exes.iter().find(|exe| exe.target == test.target)?;
                 Some(Planned {
@@ -544,9 +656,14 @@ impl Grader<'_> {
         out_of_time: bool,
     ) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
+        let voided = &self.prepared.voided[&lab.name];
         let mut tests = Vec::new();
         for test in &self.prepared.tests[&lab.name] {
             let max = worth.get(&test.id).copied().unwrap_or(0.0);
+            if let Some(why) = voided.get(&test.id) {
+                tests.push(self.voided_test(test, why));
+                continue;
+            }
             let (outcome, message, location) = match results.remove(&test.id) {
                 Some(Outcome::Passed) => (TestOutcome::Passed, None, None),
                 Some(Outcome::Ignored(reason)) => (TestOutcome::Ignored, Some(reason), None),
@@ -677,23 +794,43 @@ impl Grader<'_> {
         }
     }
 
+    /// A test that counts for no one on this machine (see `calibrate`), not run.
+    fn voided_test(&self, test: &TestInfo, why: &str) -> TestGrade {
+        TestGrade {
+            id: test.id.clone(),
+            target: test.target.clone(),
+            name: test.name.clone(),
+            outcome: TestOutcome::Voided,
+            message: Some(format!(
+                "counts for no one: the grader's machine cannot run it ({why})"
+            )),
+            location: None,
+            points: 0.0,
+            max: 0.0,
+        }
+    }
+
     /// A lab none of whose tests ran: each is `not run`, with the lab's reason.
     fn not_built(&self, lab: &CourseLab, status: LabStatus, reason: &str) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
+        let voided = &self.prepared.voided[&lab.name];
         let tests = self.prepared.tests[&lab.name]
             .iter()
-            .map(|test| TestGrade {
-                id: test.id.clone(),
-                target: test.target.clone(),
-                name: test.name.clone(),
-                outcome: match &test.ignored {
-                    Some(_) => TestOutcome::Ignored,
-                    None => TestOutcome::NotRun,
+            .map(|test| match voided.get(&test.id) {
+                Some(why) => self.voided_test(test, why),
+                None => TestGrade {
+                    id: test.id.clone(),
+                    target: test.target.clone(),
+                    name: test.name.clone(),
+                    outcome: match &test.ignored {
+                        Some(_) => TestOutcome::Ignored,
+                        None => TestOutcome::NotRun,
+                    },
+                    message: test.ignored.clone(),
+                    location: None,
+                    points: 0.0,
+                    max: worth.get(&test.id).copied().unwrap_or(0.0),
                 },
-                message: test.ignored.clone(),
-                location: None,
-                points: 0.0,
-                max: worth.get(&test.id).copied().unwrap_or(0.0),
             })
             .collect();
         LabGrade {
@@ -736,6 +873,7 @@ pub struct Args {
     pub unsandboxed: bool,
     pub labs: Vec<String>,
     pub shard: Option<shard::Shard>,
+    pub void_missing_tools: bool,
 }
 
 /// The default work directory: outside the course tree (so nothing built there can reach the
@@ -772,6 +910,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         unsandboxed: args.unsandboxed,
         archive_caps: input::Caps::DEFAULT,
         shard: args.shard,
+        void_missing_tools: args.void_missing_tools,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;

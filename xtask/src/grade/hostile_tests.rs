@@ -236,3 +236,77 @@ fn symlinked_src(dir: &Path) -> PathBuf {
     std::os::unix::fs::symlink(elsewhere, &src).unwrap();
     path
 }
+
+/// A copy of the fixture course whose lab beta has a solution, a test that needs a program
+/// this machine lacks (its solution fails it here), and a feature whose tool is missing.
+fn course_with_a_missing_tool(work: &Path) -> PathBuf {
+    let root = work.join("course");
+    run_ok(Command::new("cp").arg("-r").arg(course()).arg(&root));
+    let beta = root.join("exercises/02-beta");
+    fs::write(
+        beta.join("tests/tool.rs"),
+        "#[test]\nfn needs_a_tool_the_machine_lacks() {\n    \
+         let found = std::process::Command::new(\"xtask-fixture-missing-tool\").status();\n    \
+         assert!(found.is_ok(), \"needs xtask-fixture-missing-tool on PATH\");\n}\n",
+    )
+    .unwrap();
+    let lab_toml = fs::read_to_string(beta.join("lab.toml")).unwrap();
+    fs::write(
+        beta.join("lab.toml"),
+        lab_toml.replace(
+            "[grading]",
+            "[exercise_files]\nwords = [\"src/lib.rs\"]\n\n\
+             [features.imaginary]\nneeds = \"xtask-fixture-missing-tool\"\n\
+             install = \"nowhere to be had\"\n\n[grading]",
+        ),
+    )
+    .unwrap();
+    let solution = root.join("solutions/02-beta/src");
+    fs::create_dir_all(&solution).unwrap();
+    fs::copy(
+        submission("all-correct").join("exercises/02-beta/src/lib.rs"),
+        solution.join("lib.rs"),
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
+    let work = scratch("missing-tool");
+    let root = course_with_a_missing_tool(&work);
+    let correct = [submission("all-correct")];
+    let error = grade(&root, &correct, &options(&work.join("work")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("02-beta `tool::needs_a_tool_the_machine_lacks`: needs xtask-fixture"),
+        "{error}"
+    );
+    assert!(
+        error.contains("02-beta `feature:imaginary`: its tests need `xtask-fixture-missing-tool`"),
+        "{error}"
+    );
+    assert!(error.contains("--void-missing-tools"), "{error}");
+
+    let voiding = Options {
+        void_missing_tools: true,
+        ..options(&work.join("work"))
+    };
+    let gradebook = grade(&root, &correct, &voiding).unwrap();
+    let beta_info = &gradebook.labs[1];
+    assert_eq!(
+        beta_info.max, 6.0,
+        "the lab's points spread over the tests that run"
+    );
+    assert_eq!(beta_info.voided.len(), 2, "{:?}", beta_info.voided);
+    let beta = lab(&gradebook.submissions[0], "02-beta");
+    assert_eq!(
+        beta.points, 6.0,
+        "a correct submission loses nothing to the machine"
+    );
+    let tool = test(beta, "tool::needs_a_tool_the_machine_lacks");
+    assert_eq!((tool.outcome, tool.max), (TestOutcome::Voided, 0.0));
+    assert!(message(tool).starts_with("counts for no one"), "{tool:?}");
+    fs::remove_dir_all(&work).unwrap();
+}

@@ -47,7 +47,11 @@ pub enum Build {
 
 impl Worker {
     pub fn new(work: &Path, index: usize, cargo_jobs: usize, sandbox: &Sandbox) -> Worker {
-        let dir = work.join(format!("worker-{index}"));
+        Worker::at(work.join(format!("worker-{index}")), cargo_jobs, sandbox)
+    }
+
+    /// A worker whose directory is `dir`.
+    pub fn at(dir: PathBuf, cargo_jobs: usize, sandbox: &Sandbox) -> Worker {
         Worker {
             ws: dir.join("ws"),
             target: dir.join("target"),
@@ -283,7 +287,7 @@ fn prune(
     Ok(())
 }
 
-fn write_files(dir: &Path, files: &Files) -> Result<()> {
+pub fn write_files(dir: &Path, files: &Files) -> Result<()> {
     fs::create_dir_all(dir)?;
     for (path, bytes) in files {
         let full = dir.join(path);
