@@ -43,6 +43,7 @@ mod progress;
 mod run;
 mod sandbox;
 mod scratch;
+mod seal;
 pub mod shard;
 #[cfg(test)]
 mod tests;
@@ -255,7 +256,12 @@ fn prepare(
     progress: &Progress,
 ) -> Result<Prepared> {
     // Sandboxed or not, the target directories belong to different users.
-    let key = format!("{}-{}", course.key(), sandbox.is_on());
+    let key = format!(
+        "{}-sandbox-{}-sealed-{}",
+        course.key(),
+        sandbox.is_on(),
+        sandbox.seals()
+    );
     let cache = work.join("course.json");
     let marker = |index: usize| work.join(format!("worker-{index}")).join("prepared");
     let is_warm = |index: usize| {
@@ -363,6 +369,12 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
         tests.insert(lab.name.clone(), listed);
     }
     let voided = calibrate(course, worker, &lock, &tests, options)?;
+    if worker.sandbox.seals() {
+        for lab in &course.labs {
+            worker.forget_builds(lab)?;
+        }
+        seal::seal(&worker.target)?;
+    }
     let mut worth = BTreeMap::new();
     for lab in &course.labs {
         let voided = &voided[&lab.name];

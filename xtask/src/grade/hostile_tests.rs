@@ -310,3 +310,44 @@ fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
     assert!(message(tool).starts_with("counts for no one"), "{tool:?}");
     fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn a_submission_cannot_poison_the_build_cache_of_the_next() {
+    let work = scratch("poison");
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let poisoner = attack(
+        &given,
+        "poisoner",
+        &sum_that(
+            "if let Some(target) = std::env::current_exe().ok().as_deref()\n\
+             .and_then(|exe| exe.parent()?.parent()?.parent()) {\n\
+             let _ = std::fs::write(target.join(\".rustc_info.json\"), \"poisoned\");\n\
+             let deps = target.join(\"debug/deps\");\n\
+             let _ = std::fs::write(deps.join(\"libplanted-0123456789abcdef.rlib\"), \"x\");\n\
+             for entry in std::fs::read_dir(&deps).into_iter().flatten().flatten() {\n\
+             use std::io::Write;\n\
+             if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(entry.path()) {\n\
+             let _ = file.write_all(b\"poison\");\n}\n}\n}",
+        ),
+    );
+    let options = Options {
+        jobs: 1,
+        ..options(&work.join("work"))
+    };
+    let paths = [poisoner, submission("all-correct")];
+    let gradebook = grade(&course(), &paths, &options).unwrap();
+    assert_eq!(
+        gradebook.submissions[1].points, 12.0,
+        "the next one is graded as usual"
+    );
+    let target = work.join("work/worker-0/target");
+    let info = fs::read_to_string(target.join(".rustc_info.json")).unwrap();
+    assert!(!info.contains("poisoned"));
+    let planted = target.join("debug/deps/libplanted-0123456789abcdef.rlib");
+    assert!(
+        !planted.exists(),
+        "what a submission leaves is gone before the next"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}

@@ -19,6 +19,7 @@ use anyhow::{Context, Result, bail};
 
 use super::course::{Course, CourseLab, Files};
 use super::sandbox::{self, Dirs, Sandbox};
+use super::seal;
 use crate::cargo::{self, TestExe, excerpt};
 use crate::process::{self, Limits};
 
@@ -163,6 +164,10 @@ impl Worker {
         if !features.is_empty() {
             args.extend(["--features", &features]);
         }
+        if seal::is_sealed(&self.target) {
+            // Nothing of the previous submission's build or tests is left to this one.
+            seal::reset(&self.target)?;
+        }
         self.forget_builds(lab)?;
         // Results and errors come first, artifacts last: keep plenty of both ends.
         let limits = Limits {
@@ -202,7 +207,7 @@ impl Worker {
     /// Removes cargo's fingerprints of `lab`'s crates (`debug/.fingerprint/<package>-<hash>`),
     /// so that it rebuilds them whatever the mtimes say: on a filesystem with coarse mtimes, a
     /// student's files copied in the second the last build ended would look up to date.
-    fn forget_builds(&self, lab: &CourseLab) -> Result<()> {
+    pub fn forget_builds(&self, lab: &CourseLab) -> Result<()> {
         let dir = self.target.join("debug/.fingerprint");
         let prefix = format!("{}-", lab.package);
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -341,7 +346,9 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// `cp -a`: a copy of a warm target directory, mtimes kept (cargo's freshness checks compare
-/// them), for a new worker to start from instead of building the dependencies again.
+/// them), for a new worker to start from instead of building the dependencies again. A sealed
+/// one is hard-linked (`cp -al`): its files are read-only to student code, so every worker can
+/// share them, and the compiled dependencies exist once on disk.
 pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
     if to.exists() {
         fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
@@ -349,8 +356,12 @@ pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
     if !from.is_dir() {
         return Ok(());
     }
+    let flags = match seal::is_sealed(from) {
+        true => "-al",
+        false => "-a",
+    };
     let status = Command::new("cp")
-        .arg("-a")
+        .arg(flags)
         .arg(from)
         .arg(to)
         .status()
