@@ -351,3 +351,91 @@ fn a_submission_cannot_poison_the_build_cache_of_the_next() {
     );
     fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = scratch("odd-inputs");
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let correct = submission("all-correct");
+    // Names: accents, spaces, quotes, and bytes that are not UTF-8.
+    let accented = given.join("Jérôme Lefèvre");
+    let quoted = given.join("O'Brien \"Bob\"");
+    let raw = given.join(std::ffi::OsStr::from_bytes(b"caf\xe9-latin1"));
+    for dir in [&accented, &quoted, &raw] {
+        run_ok(Command::new("cp").arg("-r").arg(&correct).arg(dir));
+    }
+    // A gzip bomb: 64 MiB of zeros in a few hundred KiB, against a 16 MiB cap.
+    let bomb = given.join("bomb.tar.gz");
+    run_ok(Command::new("sh").arg("-c").arg(format!(
+        "cd {} && head -c 67108864 /dev/zero > zeros && tar -czf {} zeros && rm zeros",
+        given.display(),
+        bomb.display()
+    )));
+    // An archive whose alpha src/ is a relative link, and another where it is a real folder.
+    let linked = given.join("linked");
+    run_ok(Command::new("cp").arg("-r").arg(&correct).arg(&linked));
+    let src = linked.join("exercises/01-alpha/src");
+    fs::remove_dir_all(&src).unwrap();
+    std::os::unix::fs::symlink("../02-beta/src", &src).unwrap();
+    let linked_tar = given.join("linked.tar.gz");
+    run_ok(
+        Command::new("tar")
+            .arg("-czf")
+            .arg(&linked_tar)
+            .arg("-C")
+            .arg(&given)
+            .arg("linked"),
+    );
+    let options = Options {
+        archive_caps: input::Caps {
+            max_bytes: 16 << 20,
+            max_entries: 1000,
+        },
+        ..options(&work.join("work"))
+    };
+    let paths = [accented, quoted, raw, bomb, linked_tar];
+    let gradebook = grade(&course(), &paths, &options).unwrap();
+    let summary: Vec<(&str, f64, SubmissionStatus)> = gradebook
+        .submissions
+        .iter()
+        .map(|s| (s.name.as_str(), s.points, s.status))
+        .collect();
+    use SubmissionStatus::{Graded, Unreadable};
+    assert_eq!(
+        summary,
+        [
+            ("Jérôme Lefèvre", 12.0, Graded),
+            ("O'Brien \"Bob\"", 12.0, Graded),
+            ("caf\u{fffd}-latin1", 12.0, Graded),
+            ("bomb", 0.0, Unreadable),
+            ("linked", 6.0, Graded),
+        ]
+    );
+    for s in &gradebook.submissions {
+        let safe = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+        assert!(s.id.chars().all(safe), "{}", s.id);
+    }
+    assert!(gradebook.submissions[0].id.starts_with("Jerome_Lefevre-"));
+    let bomb = &gradebook.submissions[3];
+    let why = bomb.reason.as_deref().unwrap_or_default();
+    assert!(why.contains("16 MiB"), "the refusal names the cap: {why}");
+    let linked = lab(&gradebook.submissions[4], "01-alpha");
+    assert_eq!(linked.status, LabStatus::Refused, "{linked:?}");
+    assert!(
+        linked
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("symbolic link"),
+        "{linked:?}"
+    );
+    // Every output is written, whatever the names.
+    let out = work.join("out");
+    write_outputs(&gradebook, &out).unwrap();
+    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    assert!(csv.contains("Jérôme Lefèvre"), "{csv}");
+    assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 5);
+    fs::remove_dir_all(&work).unwrap();
+}
