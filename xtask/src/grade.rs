@@ -1,20 +1,22 @@
-//! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests.
+//! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests,
+//! treating every submission as hostile (book/src/instructors.md says it for instructors).
 //!
 //! For each submission (a directory, a git repository, a `.tar.gz` or `.zip`; none: this
-//! workspace), only the students' source files (`exercises/*/src/**`) are taken, into a
-//! scratch workspace made from the instructor's tree: tests, manifests, build scripts and the
-//! lockfile are always the instructor's. Each lab is built and tested on its own, within a
-//! time limit that kills the whole process tree, so a lab that does not compile, crashes or
-//! loops forever costs only that lab. Each test scores by the weights in the lab's `lab.toml`
-//! (`[grading]`; one point per test by default).
+//! workspace), only the students' source files (`exercises/*/src/**`) are taken (`input`),
+//! into a scratch workspace made from the instructor's tree (`scratch`): tests, manifests,
+//! build scripts and the lockfile are always the instructor's. Every build and test runs in a
+//! bubblewrap sandbox (`sandbox`); each test runs alone and passes only on evidence of its own
+//! pass, its end watched from outside by strace (`run`, `witness`). A lab that does not
+//! compile, crashes or loops costs only that lab; a looping test costs only itself.
 //!
-//! Submissions are graded in parallel (`--jobs`), each worker in its own scratch workspace and
-//! target directory, both kept between submissions and runs (`<work>/worker-K`), so the
-//! dependencies are compiled once. The first worker warms up by building the instructor's
-//! stubs (which also lists the tests and what each is worth); the others start from a copy of
-//! its target directory.
+//! The warm-up (`prepare`) builds the instructor's stubs, which lists the tests and what each
+//! is worth (lab.toml `[grading]`), and the course's own solution (`calibrate`), whose failures
+//! on this machine would charge students for it: grading stops on them unless told to void
+//! them. It then seals the build cache (`seal`), which the workers share.
 //!
-//! Outputs (see `output`): `gradebook.csv`, `gradebook.json`, `feedback/<name>.md`.
+//! Outputs (`output`): `gradebook.csv`, `gradebook-long.csv`, `gradebook.json`,
+//! `honesty.md` (the instructor's, from `honesty`), `feedback/<id>.md`. `--shard K/N` grades a
+//! share of the class and `grade merge` joins the shards (`shard`, `merge`).
 
 use std::any::Any;
 use std::collections::BTreeMap;
