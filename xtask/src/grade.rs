@@ -259,10 +259,11 @@ fn prepare(
 ) -> Result<Prepared> {
     // Sandboxed or not, the target directories belong to different users.
     let key = format!(
-        "{}-sandbox-{}-sealed-{}",
+        "{}-sandbox-{}-sealed-{}-{:?}",
         course.key(),
         sandbox.is_on(),
-        sandbox.seals()
+        sandbox.seals(),
+        scratch::BUILD_SETTINGS
     );
     let cache = work.join("course.json");
     let marker = |index: usize| work.join(format!("worker-{index}")).join("prepared");
@@ -282,6 +283,9 @@ fn prepare(
             // Nothing else runs yet: all cores to it.
             let cores = thread::available_parallelism().map_or(1, |n| n.get());
             let worker = Worker::new(work, 0, cores, sandbox);
+            // The cache of another course or toolchain: its dependencies are rebuilt where
+            // they changed, as the sandbox's user, and sealed again after.
+            seal::unseal(&worker.target)?;
             let prepared = warm_up(course, &worker, key.clone(), options)?;
             fs::write(&cache, serde_json::to_string_pretty(&prepared)?)?;
             fs::write(marker(0), &key)?;

@@ -27,6 +27,17 @@ use crate::process::{self, Limits};
 const MAX_SRC_BYTES: u64 = 16 << 20;
 const MAX_SRC_FILES: usize = 2000;
 
+/// How the grader builds: part of the warm-up's cache key, since a sealed cache built another
+/// way could not be rebuilt over. Each submission's lab crates are built from nothing
+/// (`seal::reset`), and the grader shows panic messages and their locations, never a
+/// debugger's view: no incremental state and no debug info to write and link (debug assertions
+/// and overflow checks stay on, as in `cargo test`).
+pub const BUILD_SETTINGS: [(&str, &str); 3] = [
+    ("CARGO_INCREMENTAL", "0"),
+    ("CARGO_PROFILE_DEV_DEBUG", "0"),
+    ("CARGO_PROFILE_TEST_DEBUG", "0"),
+];
+
 pub struct Worker {
     pub dir: PathBuf,
     pub ws: PathBuf,
@@ -125,7 +136,8 @@ impl Worker {
             .env("CARGO_TARGET_DIR", &self.target)
             // Nothing to ask a person, and no colour codes in messages.
             .env("CARGO_TERM_COLOR", "never")
-            .env("CARGO_TERM_PROGRESS_WHEN", "never");
+            .env("CARGO_TERM_PROGRESS_WHEN", "never")
+            .envs(BUILD_SETTINGS);
         command
     }
 

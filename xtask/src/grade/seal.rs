@@ -77,6 +77,16 @@ pub fn seal(target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Lifts the seal of `target` (if any), for a new warm-up to build in it.
+pub fn unseal(target: &Path) -> Result<()> {
+    match fs::remove_file(target.join(MARK)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("unsealing {}", target.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Removes from a sealed `target` everything that is not root's: what the last build and its
 /// tests made (whoever's code ran, it ran as the sandbox's user).
 pub fn reset(target: &Path) -> Result<()> {
