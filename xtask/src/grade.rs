@@ -935,10 +935,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
     let out = args.out.unwrap_or_else(|| workspace.join("target/grades"));
     write_outputs(&gradebook, &out)?;
     print_table(&gradebook);
-    let count = |status| {
-        let with = gradebook.submissions.iter().filter(|s| s.status == status);
-        with.count()
-    };
+    let count = |status| gradebook.count(status);
     println!(
         "\nWrote {} into {} ({} feedback files).",
         output::WRITTEN,

@@ -17,6 +17,13 @@ pub struct Gradebook {
     pub submissions: Vec<SubmissionGrade>,
 }
 
+impl Gradebook {
+    /// How many submissions have `status`.
+    pub fn count(&self, status: SubmissionStatus) -> usize {
+        self.submissions.iter().filter(|s| s.status == status).count()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LabInfo {
     /// The lab's directory, e.g. `01-strides`.
