@@ -1,21 +1,23 @@
-//! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests.
+//! `cargo xtask grade [SUBMISSION ...]`: grades students' work with the instructor's tests,
+//! treating every submission as hostile (book/src/instructors.md says it for instructors).
 //!
 //! For each submission (a directory, a git repository, a `.tar.gz` or `.zip`; none: this
 //! workspace), only the students' source files (`exercises/*/src/**`, and the `src/**` of a
-//! lab's Python crate, lab.toml `[python]`) are taken, into a scratch workspace made from the
-//! instructor's tree: tests, manifests, build scripts and the lockfile are always the
-//! instructor's. Each lab is built and tested on its own, within a time limit that kills the
-//! whole process tree, so a lab that does not compile, crashes or loops forever costs only
-//! that lab. Each test scores by the weights in the lab's `lab.toml` (`[grading]`; one point
-//! per test by default); a lab's pytest tests are tests of the lab (`python`).
+//! lab's Python crate, lab.toml `[python]`, graded by pytest: `python`) are taken (`input`),
+//! into a scratch workspace made from the instructor's tree (`scratch`): tests, manifests,
+//! build scripts and the lockfile are always the instructor's. Every build and test runs in a
+//! bubblewrap sandbox (`sandbox`); each test runs alone and passes only on evidence of its own
+//! pass, its end watched from outside by strace (`run`, `witness`). A lab that does not
+//! compile, crashes or loops costs only that lab; a looping test costs only itself.
 //!
-//! Submissions are graded in parallel (`--jobs`), each worker in its own scratch workspace and
-//! target directory, both kept between submissions and runs (`<work>/worker-K`), so the
-//! dependencies are compiled once. The first worker warms up by building the instructor's
-//! stubs (which also lists the tests and what each is worth); the others start from a copy of
-//! its target directory.
+//! The warm-up (`prepare`) builds the instructor's stubs, which lists the tests and what each
+//! is worth (lab.toml `[grading]`), and the course's own solution (`calibrate`), whose failures
+//! on this machine would charge students for it: grading stops on them unless told to void
+//! them. It then seals the build cache (`seal`), which the workers share.
 //!
-//! Outputs (see `output`): `gradebook.csv`, `gradebook.json`, `feedback/<name>.md`.
+//! Outputs (`output`): `gradebook.csv`, `gradebook-long.csv`, `gradebook.json`,
+//! `honesty.md` (the instructor's, from `honesty`), `feedback/<id>.md`. `--shard K/N` grades a
+//! share of the class and `grade merge` joins the shards (`shard`, `merge`).
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -45,6 +47,7 @@ mod python;
 mod run;
 mod sandbox;
 mod scratch;
+mod seal;
 pub mod shard;
 #[cfg(test)]
 mod tests;
@@ -77,6 +80,8 @@ pub struct Options {
     pub archive_caps: input::Caps,
     /// Grade only this shard's part of the submissions (`--shard K/N`).
     pub shard: Option<shard::Shard>,
+    /// Count the tests this machine cannot run fairly for no one, instead of refusing to grade.
+    pub void_missing_tools: bool,
     /// Only these labs (`1`, `01-strides`, `strides`); all when empty.
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
@@ -140,9 +145,28 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             package: lab.package.clone(),
             title: lab.title.clone(),
             max: prepared.max(lab),
-            voided: BTreeMap::new(),
+            voided: voided(lab, &prepared),
         })
         .collect();
+    let problems: Vec<String> = labs
+        .iter()
+        .flat_map(|lab| {
+            let name = &lab.name;
+            lab.voided
+                .iter()
+                .map(move |(id, why)| format!("{name} `{id}`: {why}"))
+        })
+        .collect();
+    if !problems.is_empty() && !options.void_missing_tools {
+        bail!(
+            "this machine cannot grade every test fairly: the course's own solution fails \
+             these here, or they need a tool that is missing, so students would lose their \
+             points to the machine:\n  {}\nInstall what they need (the messages say what; \
+             `cargo xtask check` installs the labs' Python requirements), or grade with \
+             --void-missing-tools to count them for no one (the gradebook lists them).",
+            problems.join("\n  ")
+        );
+    }
 
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
@@ -195,6 +219,16 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
     })
 }
 
+/// The tests of `lab` that count for no one on this machine, with why: those its solution
+/// fails here (`calibrate`), and each feature whose tool is missing (`feature:NAME`).
+fn voided(lab: &CourseLab, prepared: &Prepared) -> BTreeMap<String, String> {
+    let mut voided = prepared.voided.get(&lab.name).cloned().unwrap_or_default();
+    for (feature, why) in &lab.missing_features {
+        voided.insert(format!("feature:{feature}"), why.clone());
+    }
+    voided
+}
+
 /// What the warm-up found, cached in `<work>/course.json` for runs with the same course key.
 #[derive(Debug, Serialize, Deserialize)]
 struct Prepared {
@@ -204,6 +238,8 @@ struct Prepared {
     /// The tests of each lab, in the order they ran, and what each is worth.
     tests: BTreeMap<String, Vec<TestInfo>>,
     worth: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Per lab, the tests the solution fails on this machine, with why (`calibrate`).
+    voided: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Prepared {
@@ -224,7 +260,13 @@ fn prepare(
     progress: &Progress,
 ) -> Result<Prepared> {
     // Sandboxed or not, the target directories belong to different users.
-    let key = format!("{}-{}", course.key(), sandbox.is_on());
+    let key = format!(
+        "{}-sandbox-{}-sealed-{}-{:?}",
+        course.key(),
+        sandbox.is_on(),
+        sandbox.seals(),
+        scratch::BUILD_SETTINGS
+    );
     let cache = work.join("course.json");
     let marker = |index: usize| work.join(format!("worker-{index}")).join("prepared");
     let is_warm = |index: usize| {
@@ -243,6 +285,9 @@ fn prepare(
             // Nothing else runs yet: all cores to it.
             let cores = thread::available_parallelism().map_or(1, |n| n.get());
             let worker = Worker::new(work, 0, cores, sandbox);
+            // The cache of another course or toolchain: its dependencies are rebuilt where
+            // they changed, as the sandbox's user, and sealed again after.
+            seal::unseal(&worker.target)?;
             let prepared = warm_up(course, &worker, key.clone(), options)?;
             fs::write(&cache, serde_json::to_string_pretty(&prepared)?)?;
             fs::write(marker(0), &key)?;
@@ -275,7 +320,6 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
     worker.sync(course, &course_lock, &BTreeMap::new())?;
     let lock = worker.fetch(WARM_UP_LIMIT)?;
     let mut tests = BTreeMap::new();
-    let mut worth = BTreeMap::new();
     for lab in &course.labs {
         let exes = match worker.build(lab, WARM_UP_LIMIT)? {
             Build::Built(exes) => exes,
@@ -343,15 +387,101 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
                 ids.join(", ")
             );
         }
-        worth.insert(lab.name.clone(), model::worth(&lab.grading, &listed));
         tests.insert(lab.name.clone(), listed);
+    }
+    let voided = calibrate(course, worker, &lock, &tests, options)?;
+    if worker.sandbox.seals() {
+        for lab in &course.labs {
+            scratch::forget_builds(&worker.target.join("debug"), &lab.package)?;
+            if let Some(part) = &lab.python {
+                let release = worker.target.join("python").join("release");
+                scratch::forget_builds(&release, &part.package)?;
+            }
+        }
+        seal::seal(&worker.target)?;
+    }
+    let mut worth = BTreeMap::new();
+    for lab in &course.labs {
+        let voided = &voided[&lab.name];
+        let worth_of = model::worth(&lab.grading, &tests[&lab.name], voided);
+        worth.insert(lab.name.clone(), worth_of);
     }
     Ok(Prepared {
         key,
         lock: String::from_utf8_lossy(&lock).into_owned(),
         tests,
         worth,
+        voided,
     })
+}
+
+/// The tests the instructor's own solution does not pass on this machine (test id → why, per
+/// lab): they would charge students for the machine (a missing NVRTC, gfortran, NumPy), so
+/// `grade` stops on them unless told to count them for no one. The solved labs are built and
+/// run in a scratch directory of their own (`<work>/calibration`, removed after), so that
+/// nothing compiled from the solutions is ever in a worker's target directory.
+fn calibrate(
+    course: &Course,
+    first: &Worker,
+    lock: &[u8],
+    tests: &BTreeMap<String, Vec<TestInfo>>,
+    options: &Options,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let work = first.dir.parent().unwrap_or(&first.dir);
+    let worker = Worker::at(work.join("calibration"), first.cargo_jobs, &first.sandbox);
+    if worker.dir.exists() {
+        fs::remove_dir_all(&worker.dir)?;
+    }
+    fs::create_dir_all(&worker.dir)?;
+    scratch::copy_target(&first.target, &worker.target)?;
+    let mut voided = BTreeMap::new();
+    for lab in &course.labs {
+        let mut failing = BTreeMap::new();
+        if let Some(files) = course.solved.get(&lab.name) {
+            let src = worker.dir.join("solved").join(&lab.name);
+            scratch::write_files(&src, files)?;
+            let rel = Path::new("exercises").join(&lab.name).join("src");
+            worker.sync(course, lock, &BTreeMap::from([(rel, src.as_path())]))?;
+            let planned_tests: Vec<&TestInfo> = tests[&lab.name]
+                .iter()
+                .filter(|test| test.ignored.is_none())
+                .collect();
+            match worker.build(lab, WARM_UP_LIMIT)? {
+                Build::Built(exes) => {
+                    let planned: Vec<Planned> = planned_tests
+                        .iter()
+                        .filter_map(|test| {
+                            let exe = exes.iter().find(|exe| exe.target == test.target)?;
+                            let name = test.name.clone();
+                            Some(Planned { exe, name })
+                        })
+                        .collect();
+                    let deadline = Instant::now() + WARM_UP_LIMIT;
+                    let limits = options.test_limits();
+                    for result in worker.run_tests(lab, &planned, limits, deadline)? {
+                        if let Outcome::Failed { message, .. } = result.outcome {
+                            let why = model::first_line(&worker.tidy(&message)).to_string();
+                            failing.insert(result.id, why);
+                        }
+                    }
+                }
+                Build::DoesNotCompile(error) => {
+                    let why = format!(
+                        "the reference solution does not build here: {}",
+                        model::first_line(&error)
+                    );
+                    for test in planned_tests {
+                        failing.insert(test.id.clone(), why.clone());
+                    }
+                }
+                Build::TimedOut => bail!("building the solution of {} timed out", lab.name),
+            }
+        }
+        voided.insert(lab.name.clone(), failing);
+    }
+    fs::remove_dir_all(&worker.dir)
+        .with_context(|| format!("removing {}", worker.dir.display()))?;
+    Ok(voided)
 }
 
 /// What the Rust crate of a lab gave.
@@ -595,9 +725,10 @@ impl Grader<'_> {
         };
         // The instructor's list of tests (the warm-up's), each run alone: what a student's
         // build prints about its tests is not evidence.
+        let voided = &self.prepared.voided[&lab.name];
         let planned: Vec<Planned> = self.prepared.tests[&lab.name]
             .iter()
-            .filter(|test| test.ignored.is_none())
+            .filter(|test| test.ignored.is_none() && !voided.contains_key(&test.id))
             .filter_map(|test| {
                 let exe = exes.iter().find(|exe| exe.target == test.target)?;
                 Some(Planned {
@@ -624,11 +755,15 @@ impl Grader<'_> {
         python: Option<(LabStatus, String)>,
     ) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
+        let voided = &self.prepared.voided[&lab.name];
         let tests: Vec<TestGrade> = self.prepared.tests[&lab.name]
             .iter()
-            .map(|test| {
-                let max = worth.get(&test.id).copied().unwrap_or(0.0);
-                self.test_grade(test, max, results.remove(&test.id), out_of_time)
+            .map(|test| match voided.get(&test.id) {
+                Some(why) => self.voided_test(test, why),
+                None => {
+                    let max = worth.get(&test.id).copied().unwrap_or(0.0);
+                    self.test_grade(test, max, results.remove(&test.id), out_of_time)
+                }
             })
             .collect();
         let (status, reason) = self.lab_status(lab, &tests, out_of_time, python);
@@ -802,24 +937,45 @@ impl Grader<'_> {
         findings
     }
 
+    /// A test that counts for no one on this machine (see `calibrate`), not run.
+    fn voided_test(&self, test: &TestInfo, why: &str) -> TestGrade {
+        TestGrade {
+            id: test.id.clone(),
+            target: test.target.clone(),
+            name: test.name.clone(),
+            outcome: TestOutcome::Voided,
+            message: Some(format!(
+                "counts for no one: the grader's machine cannot run it ({why})"
+            )),
+            location: None,
+            points: 0.0,
+            max: 0.0,
+            rerun: test.rerun.clone(),
+        }
+    }
+
     /// A lab none of whose tests ran: each is `not run`, with the lab's reason.
     fn not_built(&self, lab: &CourseLab, status: LabStatus, reason: &str) -> LabGrade {
         let worth = &self.prepared.worth[&lab.name];
+        let voided = &self.prepared.voided[&lab.name];
         let tests = self.prepared.tests[&lab.name]
             .iter()
-            .map(|test| TestGrade {
-                id: test.id.clone(),
-                target: test.target.clone(),
-                name: test.name.clone(),
-                outcome: match &test.ignored {
-                    Some(_) => TestOutcome::Ignored,
-                    None => TestOutcome::NotRun,
+            .map(|test| match voided.get(&test.id) {
+                Some(why) => self.voided_test(test, why),
+                None => TestGrade {
+                    id: test.id.clone(),
+                    target: test.target.clone(),
+                    name: test.name.clone(),
+                    outcome: match &test.ignored {
+                        Some(_) => TestOutcome::Ignored,
+                        None => TestOutcome::NotRun,
+                    },
+                    message: test.ignored.clone(),
+                    location: None,
+                    points: 0.0,
+                    max: worth.get(&test.id).copied().unwrap_or(0.0),
+                    rerun: test.rerun.clone(),
                 },
-                message: test.ignored.clone(),
-                location: None,
-                points: 0.0,
-                max: worth.get(&test.id).copied().unwrap_or(0.0),
-                rerun: test.rerun.clone(),
             })
             .collect();
         LabGrade {
@@ -862,6 +1018,7 @@ pub struct Args {
     pub unsandboxed: bool,
     pub labs: Vec<String>,
     pub shard: Option<shard::Shard>,
+    pub void_missing_tools: bool,
 }
 
 /// The default work directory: outside the course tree (so nothing built there can reach the
@@ -898,16 +1055,14 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         unsandboxed: args.unsandboxed,
         archive_caps: input::Caps::DEFAULT,
         shard: args.shard,
+        void_missing_tools: args.void_missing_tools,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;
     let out = args.out.unwrap_or_else(|| workspace.join("target/grades"));
     write_outputs(&gradebook, &out)?;
     print_table(&gradebook);
-    let count = |status| {
-        let with = gradebook.submissions.iter().filter(|s| s.status == status);
-        with.count()
-    };
+    let count = |status| gradebook.count(status);
     println!(
         "\nWrote {} into {} ({} feedback files).",
         output::WRITTEN,

@@ -154,6 +154,11 @@ enum Command {
         /// start.
         #[arg(long)]
         unsandboxed: bool,
+        /// Count for no one the tests this machine cannot run fairly (those the course's own
+        /// solution fails here, e.g. for want of NVRTC or gfortran, and those of a lab feature
+        /// whose tool is missing), instead of refusing to grade; the gradebook lists them.
+        #[arg(long)]
+        void_missing_tools: bool,
         /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
         #[arg(long = "lab")]
         labs: Vec<String>,
@@ -342,6 +347,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file_size_limit,
             process_limit,
             unsandboxed,
+            void_missing_tools,
             labs,
             course,
             shard,
@@ -373,6 +379,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 unsandboxed,
                 labs,
                 shard,
+                void_missing_tools,
             };
             grade::run(&root, args)?;
         }

@@ -27,6 +27,12 @@ pub struct CourseLab {
     /// The lab features (lab.toml `[features]`) whose tool is installed here: the tests that
     /// need the others are ignored, and count neither way.
     pub features: Vec<String>,
+    /// The features whose tool is not installed here, each with "it needs `mpicc` (how to
+    /// install it)": their tests are not even built, so `grade` stops unless told to count
+    /// them for no one.
+    pub missing_features: Vec<(String, String)>,
+    /// The student files of the exercises (lab.toml `[exercise_files]`), relative to the lab.
+    pub exercise_files: Vec<String>,
     /// The lab's Python extension crate (lab.toml `[python]`), whose pytest tests grade its
     /// `src/` too.
     pub python: Option<PythonPart>,
@@ -65,6 +71,11 @@ pub struct Course {
     /// The course's Python environment (`<root>/.venv`), when it has one: the labs' tests find
     /// NumPy and NVRTC there, so each scratch workspace links it where they look.
     pub venv: Option<PathBuf>,
+    /// Each lab's `src/` solved: the stubs with the lab's `[exercise_files]` taken from
+    /// `solutions/` (labs without a solution are absent). The grader's calibration builds them,
+    /// in a scratch directory of its own, to find the tests that fail here for want of a tool
+    /// (`grade.rs`, `calibrate`); they never enter a student's workspace.
+    pub solved: BTreeMap<String, Files>,
 }
 
 impl Course {
@@ -80,10 +91,24 @@ impl Course {
                 .as_ref()
                 .map(|python| PythonPart::load(&dir, python))
                 .transpose()?;
+            let missing_features = meta
+                .features
+                .iter()
+                .filter(|(_, feature)| !feature.installed())
+                .map(|(name, feature)| {
+                    let why = format!(
+                        "its tests need `{}`, which is not installed ({})",
+                        feature.needs, feature.install
+                    );
+                    (name.clone(), why)
+                })
+                .collect();
             labs.push(CourseLab {
                 python,
                 lib_path: lib_path(&dir)?,
                 features: meta.installed_features(),
+                missing_features,
+                exercise_files: meta.exercise_files.values().flatten().cloned().collect(),
                 package: krate.package,
                 title: meta.title,
                 grading: meta.grading,
@@ -139,6 +164,13 @@ impl Course {
             }
         }
         let venv = fs::canonicalize(root.join(".venv")).ok();
+        let solved = labs
+            .iter()
+            .filter_map(|lab| {
+                let files = solved_src(root, lab, &stubs[&lab.name])?;
+                Some((lab.name.clone(), files))
+            })
+            .collect();
         Ok(Course {
             labs,
             all_labs,
@@ -146,6 +178,7 @@ impl Course {
             stubs,
             python_stubs,
             venv,
+            solved,
         })
     }
 
@@ -161,7 +194,7 @@ impl Course {
         for (path, bytes) in &self.files {
             add(path, bytes);
         }
-        for (lab, files) in &self.stubs {
+        for (lab, files) in self.stubs.iter().chain(&self.solved) {
             for (path, bytes) in files {
                 add(&Path::new(lab).join(path), bytes);
             }
@@ -182,8 +215,38 @@ impl Course {
             add(Path::new(".venv"), venv.as_os_str().as_encoded_bytes());
         }
         add(Path::new("rustc -vV"), toolchain().as_bytes());
+        add(
+            Path::new("tools"),
+            environment(self.venv.as_deref()).as_bytes(),
+        );
         format!("{:016x}", hasher.finish())
     }
+}
+
+/// What the calibration's verdicts depend on besides the course: the tools on PATH that labs
+/// use, and the packages in the course's .venv. Installing one recalibrates.
+fn environment(venv: Option<&Path>) -> String {
+    let mut seen: Vec<String> = ["gfortran", "mpicc", "mpirun", "nvcc", "cc", "python3"]
+        .iter()
+        .map(|tool| format!("{tool}={}", workspace::on_path(tool)))
+        .collect();
+    if let Some(venv) = venv
+        && let Ok(lib) = fs::read_dir(venv.join("lib"))
+    {
+        for python in lib.flatten() {
+            let packages = fs::read_dir(python.path().join("site-packages"));
+            seen.extend(
+                packages
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.ends_with(".dist-info")),
+            );
+        }
+    }
+    seen.sort();
+    seen.join("\n")
 }
 
 /// `rustc -vV`: a new toolchain means new builds and maybe new test names.
@@ -194,6 +257,22 @@ fn toolchain() -> String {
         .output()
         .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
         .unwrap_or_default()
+}
+
+/// The lab's `src/` with its exercises solved: the stub's files, each of the lab's exercise
+/// files under `src/` replaced by the solution's. None without a solution.
+fn solved_src(root: &Path, lab: &CourseLab, stub: &Files) -> Option<Files> {
+    let solution = root.join("solutions").join(&lab.name);
+    if !solution.is_dir() || lab.exercise_files.is_empty() {
+        return None;
+    }
+    let mut files = stub.clone();
+    for path in &lab.exercise_files {
+        if let Ok(rel) = Path::new(path).strip_prefix("src") {
+            files.insert(rel.to_path_buf(), fs::read(solution.join(path)).ok()?);
+        }
+    }
+    Some(files)
 }
 
 pub fn lib_path(dir: &Path) -> Result<PathBuf> {

@@ -236,3 +236,206 @@ fn symlinked_src(dir: &Path) -> PathBuf {
     std::os::unix::fs::symlink(elsewhere, &src).unwrap();
     path
 }
+
+/// A copy of the fixture course whose lab beta has a solution, a test that needs a program
+/// this machine lacks (its solution fails it here), and a feature whose tool is missing.
+fn course_with_a_missing_tool(work: &Path) -> PathBuf {
+    let root = work.join("course");
+    run_ok(Command::new("cp").arg("-r").arg(course()).arg(&root));
+    let beta = root.join("exercises/02-beta");
+    fs::write(
+        beta.join("tests/tool.rs"),
+        "#[test]\nfn needs_a_tool_the_machine_lacks() {\n    \
+         let found = std::process::Command::new(\"xtask-fixture-missing-tool\").status();\n    \
+         assert!(found.is_ok(), \"needs xtask-fixture-missing-tool on PATH\");\n}\n",
+    )
+    .unwrap();
+    let lab_toml = fs::read_to_string(beta.join("lab.toml")).unwrap();
+    fs::write(
+        beta.join("lab.toml"),
+        lab_toml.replace(
+            "[grading]",
+            "[exercise_files]\nwords = [\"src/lib.rs\"]\n\n\
+             [features.imaginary]\nneeds = \"xtask-fixture-missing-tool\"\n\
+             install = \"nowhere to be had\"\n\n[grading]",
+        ),
+    )
+    .unwrap();
+    let solution = root.join("solutions/02-beta/src");
+    fs::create_dir_all(&solution).unwrap();
+    fs::copy(
+        submission("all-correct").join("exercises/02-beta/src/lib.rs"),
+        solution.join("lib.rs"),
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
+    let work = scratch("missing-tool");
+    let root = course_with_a_missing_tool(&work);
+    let correct = [submission("all-correct")];
+    let error = grade(&root, &correct, &options(&work.join("work")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("02-beta `tool::needs_a_tool_the_machine_lacks`: needs xtask-fixture"),
+        "{error}"
+    );
+    assert!(
+        error.contains("02-beta `feature:imaginary`: its tests need `xtask-fixture-missing-tool`"),
+        "{error}"
+    );
+    assert!(error.contains("--void-missing-tools"), "{error}");
+
+    let voiding = Options {
+        void_missing_tools: true,
+        ..options(&work.join("work"))
+    };
+    let gradebook = grade(&root, &correct, &voiding).unwrap();
+    let beta_info = &gradebook.labs[1];
+    assert_eq!(
+        beta_info.max, 6.0,
+        "the lab's points spread over the tests that run"
+    );
+    assert_eq!(beta_info.voided.len(), 2, "{:?}", beta_info.voided);
+    let beta = lab(&gradebook.submissions[0], "02-beta");
+    assert_eq!(
+        beta.points, 6.0,
+        "a correct submission loses nothing to the machine"
+    );
+    let tool = test(beta, "tool::needs_a_tool_the_machine_lacks");
+    assert_eq!((tool.outcome, tool.max), (TestOutcome::Voided, 0.0));
+    assert!(message(tool).starts_with("counts for no one"), "{tool:?}");
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn a_submission_cannot_poison_the_build_cache_of_the_next() {
+    let work = scratch("poison");
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let poisoner = attack(
+        &given,
+        "poisoner",
+        &sum_that(
+            "if let Some(target) = std::env::current_exe().ok().as_deref()\n\
+             .and_then(|exe| exe.parent()?.parent()?.parent()) {\n\
+             let _ = std::fs::write(target.join(\".rustc_info.json\"), \"poisoned\");\n\
+             let deps = target.join(\"debug/deps\");\n\
+             let _ = std::fs::write(deps.join(\"libplanted-0123456789abcdef.rlib\"), \"x\");\n\
+             for entry in std::fs::read_dir(&deps).into_iter().flatten().flatten() {\n\
+             use std::io::Write;\n\
+             if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(entry.path()) {\n\
+             let _ = file.write_all(b\"poison\");\n}\n}\n}",
+        ),
+    );
+    let options = Options {
+        jobs: 1,
+        ..options(&work.join("work"))
+    };
+    let paths = [poisoner, submission("all-correct")];
+    let gradebook = grade(&course(), &paths, &options).unwrap();
+    assert_eq!(
+        gradebook.submissions[1].points, 12.0,
+        "the next one is graded as usual"
+    );
+    let target = work.join("work/worker-0/target");
+    let info = fs::read_to_string(target.join(".rustc_info.json")).unwrap();
+    assert!(!info.contains("poisoned"));
+    let planted = target.join("debug/deps/libplanted-0123456789abcdef.rlib");
+    assert!(
+        !planted.exists(),
+        "what a submission leaves is gone before the next"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = scratch("odd-inputs");
+    let given = work.join("given");
+    fs::create_dir_all(&given).unwrap();
+    let correct = submission("all-correct");
+    // Names: accents, spaces, quotes, and bytes that are not UTF-8.
+    let accented = given.join("Jérôme Lefèvre");
+    let quoted = given.join("O'Brien \"Bob\"");
+    let raw = given.join(std::ffi::OsStr::from_bytes(b"caf\xe9-latin1"));
+    for dir in [&accented, &quoted, &raw] {
+        run_ok(Command::new("cp").arg("-r").arg(&correct).arg(dir));
+    }
+    // A gzip bomb: 64 MiB of zeros in a few hundred KiB, against a 16 MiB cap.
+    let bomb = given.join("bomb.tar.gz");
+    run_ok(Command::new("sh").arg("-c").arg(format!(
+        "cd {} && head -c 67108864 /dev/zero > zeros && tar -czf {} zeros && rm zeros",
+        given.display(),
+        bomb.display()
+    )));
+    // An archive whose alpha src/ is a relative link, and another where it is a real folder.
+    let linked = given.join("linked");
+    run_ok(Command::new("cp").arg("-r").arg(&correct).arg(&linked));
+    let src = linked.join("exercises/01-alpha/src");
+    fs::remove_dir_all(&src).unwrap();
+    std::os::unix::fs::symlink("../02-beta/src", &src).unwrap();
+    let linked_tar = given.join("linked.tar.gz");
+    run_ok(
+        Command::new("tar")
+            .arg("-czf")
+            .arg(&linked_tar)
+            .arg("-C")
+            .arg(&given)
+            .arg("linked"),
+    );
+    let options = Options {
+        archive_caps: input::Caps {
+            max_bytes: 16 << 20,
+            max_entries: 1000,
+        },
+        ..options(&work.join("work"))
+    };
+    let paths = [accented, quoted, raw, bomb, linked_tar];
+    let gradebook = grade(&course(), &paths, &options).unwrap();
+    let summary: Vec<(&str, f64, SubmissionStatus)> = gradebook
+        .submissions
+        .iter()
+        .map(|s| (s.name.as_str(), s.points, s.status))
+        .collect();
+    use SubmissionStatus::{Graded, Unreadable};
+    assert_eq!(
+        summary,
+        [
+            ("Jérôme Lefèvre", 12.0, Graded),
+            ("O'Brien \"Bob\"", 12.0, Graded),
+            ("caf\u{fffd}-latin1", 12.0, Graded),
+            ("bomb", 0.0, Unreadable),
+            ("linked", 6.0, Graded),
+        ]
+    );
+    for s in &gradebook.submissions {
+        let safe = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+        assert!(s.id.chars().all(safe), "{}", s.id);
+    }
+    assert!(gradebook.submissions[0].id.starts_with("Jerome_Lefevre-"));
+    let bomb = &gradebook.submissions[3];
+    let why = bomb.reason.as_deref().unwrap_or_default();
+    assert!(why.contains("16 MiB"), "the refusal names the cap: {why}");
+    let linked = lab(&gradebook.submissions[4], "01-alpha");
+    assert_eq!(linked.status, LabStatus::Refused, "{linked:?}");
+    assert!(
+        linked
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("symbolic link"),
+        "{linked:?}"
+    );
+    // Every output is written, whatever the names.
+    let out = work.join("out");
+    write_outputs(&gradebook, &out).unwrap();
+    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    assert!(csv.contains("Jérôme Lefèvre"), "{csv}");
+    assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 5);
+    fs::remove_dir_all(&work).unwrap();
+}

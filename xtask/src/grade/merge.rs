@@ -68,10 +68,7 @@ pub fn run(dirs: &[PathBuf], out: &Path) -> Result<()> {
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_outputs(&gradebook, out)?;
     print_table(&gradebook);
-    let count = |status| {
-        let with = gradebook.submissions.iter().filter(|s| s.status == status);
-        with.count()
-    };
+    let count = |status| gradebook.count(status);
     println!(
         "\nMerged {} gradebooks into {}: {WRITTEN} ({} feedback files).",
         dirs.len(),

@@ -17,6 +17,16 @@ pub struct Gradebook {
     pub submissions: Vec<SubmissionGrade>,
 }
 
+impl Gradebook {
+    /// How many submissions have `status`.
+    pub fn count(&self, status: SubmissionStatus) -> usize {
+        self.submissions
+            .iter()
+            .filter(|s| s.status == status)
+            .count()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LabInfo {
     /// The lab's directory, e.g. `01-strides`.
@@ -227,11 +237,15 @@ pub struct TestInfo {
 }
 
 /// What each test is worth: `grading.points` (default: the sum of the weights) split over
-/// the tests that are not ignored, by weight (default 1).
-pub fn worth(grading: &Grading, tests: &[TestInfo]) -> BTreeMap<String, f64> {
-    let weight = |test: &TestInfo| match test.ignored {
-        Some(_) => 0.0,
-        None => grading.weights.get(&test.id).copied().unwrap_or(1.0),
+/// the tests that are neither ignored nor voided, by weight (default 1).
+pub fn worth(
+    grading: &Grading,
+    tests: &[TestInfo],
+    voided: &BTreeMap<String, String>,
+) -> BTreeMap<String, f64> {
+    let weight = |test: &TestInfo| match test.ignored.is_some() || voided.contains_key(&test.id) {
+        true => 0.0,
+        false => grading.weights.get(&test.id).copied().unwrap_or(1.0),
     };
     let total: f64 = tests.iter().map(weight).sum();
     let lab = grading.points.unwrap_or(total);

@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::seal;
 use super::witness::Witness;
 
 /// The unprivileged user the sandbox runs as when the grader is root: `nobody` on Debian.
@@ -153,14 +154,21 @@ impl Sandbox {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         fs::create_dir_all(dirs.tmp.join(".shm"))?;
-        if let Kind::Bwrap(bwrap) = &self.kind
-            && bwrap.drop_root
-        {
-            for dir in [dirs.target, dirs.tmp] {
-                give_to_sandbox_user(dir)?;
+        if self.seals() {
+            give_to_sandbox_user(dirs.tmp)?;
+            // A sealed target stays root's (`seal.rs`); before the seal, the warm-up's build
+            // writes it all as the sandbox's user.
+            if !seal::is_sealed(dirs.target) {
+                give_to_sandbox_user(dirs.target)?;
             }
         }
         Ok(())
+    }
+
+    /// Whether the build cache can be sealed against student code: the sandbox runs as a user
+    /// of its own (the grader is root).
+    pub fn seals(&self) -> bool {
+        matches!(&self.kind, Kind::Bwrap(bwrap) if bwrap.drop_root)
     }
 
     /// `command`, to run in the sandbox over `dirs`, within `limits`. Its program, arguments,

@@ -20,12 +20,24 @@ use anyhow::{Context, Result, bail};
 
 use super::course::{Course, CourseLab, Files};
 use super::sandbox::{self, Dirs, Sandbox};
+use super::seal;
 use crate::cargo::{self, TestExe, excerpt};
 use crate::process::{self, Limits};
 
 /// A lab's `src/` may not hold more than this: it is source code.
 const MAX_SRC_BYTES: u64 = 16 << 20;
 const MAX_SRC_FILES: usize = 2000;
+
+/// How the grader builds: part of the warm-up's cache key, since a sealed cache built another
+/// way could not be rebuilt over. Each submission's lab crates are built from nothing
+/// (`seal::reset`), and the grader shows panic messages and their locations, never a
+/// debugger's view: no incremental state and no debug info to write and link (debug assertions
+/// and overflow checks stay on, as in `cargo test`).
+pub const BUILD_SETTINGS: [(&str, &str); 3] = [
+    ("CARGO_INCREMENTAL", "0"),
+    ("CARGO_PROFILE_DEV_DEBUG", "0"),
+    ("CARGO_PROFILE_TEST_DEBUG", "0"),
+];
 
 pub struct Worker {
     pub dir: PathBuf,
@@ -48,7 +60,11 @@ pub enum Build {
 
 impl Worker {
     pub fn new(work: &Path, index: usize, cargo_jobs: usize, sandbox: &Sandbox) -> Worker {
-        let dir = work.join(format!("worker-{index}"));
+        Worker::at(work.join(format!("worker-{index}")), cargo_jobs, sandbox)
+    }
+
+    /// A worker whose directory is `dir`.
+    pub fn at(dir: PathBuf, cargo_jobs: usize, sandbox: &Sandbox) -> Worker {
         Worker {
             ws: dir.join("ws"),
             target: dir.join("target"),
@@ -128,7 +144,8 @@ impl Worker {
             .env("CARGO_TARGET_DIR", &self.target)
             // Nothing to ask a person, and no colour codes in messages.
             .env("CARGO_TERM_COLOR", "never")
-            .env("CARGO_TERM_PROGRESS_WHEN", "never");
+            .env("CARGO_TERM_PROGRESS_WHEN", "never")
+            .envs(BUILD_SETTINGS);
         command
     }
 
@@ -166,6 +183,10 @@ impl Worker {
         ];
         if !features.is_empty() {
             args.extend(["--features", &features]);
+        }
+        if seal::is_sealed(&self.target) {
+            // Nothing of the previous submission's build or tests is left to this one.
+            seal::reset(&self.target)?;
         }
         forget_builds(&self.target.join("debug"), &lab.package)?;
         // Results and errors come first, artifacts last: keep plenty of both ends.
@@ -292,7 +313,7 @@ fn prune(
     Ok(())
 }
 
-fn write_files(dir: &Path, files: &Files) -> Result<()> {
+pub fn write_files(dir: &Path, files: &Files) -> Result<()> {
     fs::create_dir_all(dir)?;
     for (path, bytes) in files {
         let full = dir.join(path);
@@ -346,7 +367,9 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// `cp -a`: a copy of a warm target directory, mtimes kept (cargo's freshness checks compare
-/// them), for a new worker to start from instead of building the dependencies again.
+/// them), for a new worker to start from instead of building the dependencies again. A sealed
+/// one is hard-linked (`cp -al`): its files are read-only to student code, so every worker can
+/// share them, and the compiled dependencies exist once on disk.
 pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
     if to.exists() {
         fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
@@ -354,8 +377,12 @@ pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
     if !from.is_dir() {
         return Ok(());
     }
+    let flags = match seal::is_sealed(from) {
+        true => "-al",
+        false => "-a",
+    };
     let status = Command::new("cp")
-        .arg("-a")
+        .arg(flags)
         .arg(from)
         .arg(to)
         .status()
