@@ -239,6 +239,38 @@ pub fn judge_alone(name: &str, run: &Captured, limit: Duration, evidence: Eviden
     fail(format!("{why}\n{stderr}"))
 }
 
+/// What a run of several tests in one process proves on its own (the others are to be run
+/// alone): every test libtest reported `ok` (or ignored) when libtest itself ended the process
+/// with success, from its main thread as the witness saw it, since libtest exits with failure
+/// whenever a test failed; and each test libtest reported failed, with its panic. A test that
+/// passed in a run that failed as a whole is undecided: its `ok` line alone is not evidence.
+pub fn judge_batch(
+    names: &[&str],
+    run: &Captured,
+    evidence: Evidence,
+) -> BTreeMap<String, Outcome> {
+    let mut verdicts = BTreeMap::new();
+    if run.timed_out {
+        return verdicts;
+    }
+    let parsed = parse(&run.stdout);
+    let succeeded = run.status.is_some_and(|status| status.success())
+        && evidence.ending == Ending::MainThread
+        && parsed.summary.is_some_and(|summary| summary.failed == 0);
+    for name in names {
+        let verdict = match parsed.lines.get(*name) {
+            Some(Line::Ok) if succeeded => Some(passed(name, &parsed)),
+            Some(Line::Ignored(reason)) if succeeded => Some(Outcome::Ignored(reason.clone())),
+            Some(Line::Failed) if parsed.finished => parsed.failures.get(*name).cloned(),
+            _ => None,
+        };
+        if let Some(verdict) = verdict {
+            verdicts.insert(name.to_string(), verdict);
+        }
+    }
+    verdicts
+}
+
 /// `4 GiB`, `512 MiB`.
 pub fn gib(bytes: u64) -> String {
     match bytes % (1 << 30) {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -51,8 +51,12 @@ impl Worker {
             .collect())
     }
 
-    /// Runs each of `tests` alone, `self.cargo_jobs` at a time, none past `deadline`; one
-    /// result per test, in the order given.
+    /// Runs `tests`, `self.cargo_jobs` processes at a time, none past `deadline`; one result
+    /// per test, in the order given. First each test executable runs its planned tests in one
+    /// process (`libtest::judge_batch` keeps only what that run proves: every pass when libtest
+    /// itself ended the process with success, and the failures it reported); every test left
+    /// undecided then runs alone (`libtest::judge_alone`), so a loop or a crash costs only the
+    /// tests that cause it.
     pub fn run_tests(
         &self,
         lab: &CourseLab,
@@ -60,19 +64,70 @@ impl Worker {
         limits: TestLimits,
         deadline: Instant,
     ) -> Result<Vec<TestResult>> {
+        let mut exes: Vec<&TestExe> = tests.iter().map(|test| test.exe).collect();
+        exes.sort_by(|a, b| a.path.cmp(&b.path));
+        exes.dedup_by(|a, b| a.path == b.path);
+        let mut decided: BTreeMap<(PathBuf, String), Outcome> = BTreeMap::new();
+        if self.sandbox.witness.is_some() {
+            let batches = self.parallel(&exes, |exe, slot| {
+                let names: Vec<&str> = tests
+                    .iter()
+                    .filter(|test| test.exe.path == exe.path)
+                    .map(|test| test.name.as_str())
+                    .collect();
+                self.run_batch(lab, exe, &names, slot, limits, deadline)
+            })?;
+            for (exe, verdicts) in exes.iter().zip(batches) {
+                for (name, outcome) in verdicts {
+                    decided.insert((exe.path.clone(), name), outcome);
+                }
+            }
+        }
+        let undecided: Vec<&Planned> = tests
+            .iter()
+            .filter(|test| !decided.contains_key(&(test.exe.path.clone(), test.name.clone())))
+            .collect();
+        let alone = self.parallel(&undecided, |test, slot| {
+            self.run_one(lab, test, slot, limits, deadline)
+        })?;
+        for (test, outcome) in undecided.iter().zip(alone) {
+            decided.insert((test.exe.path.clone(), test.name.clone()), outcome);
+        }
+        Ok(tests
+            .iter()
+            .map(|test| {
+                // A solution's shim wraps the shared file in `mod shared`: the same test, same id.
+                let short = test.name.strip_prefix("shared::").unwrap_or(&test.name);
+                let key = (test.exe.path.clone(), test.name.clone());
+                TestResult {
+                    id: format!("{}::{short}", test.exe.target),
+                    name: test.name.clone(),
+                    outcome: decided.remove(&key).unwrap_or_else(not_run),
+                }
+            })
+            .collect())
+    }
+
+    /// `run` on each of `items`, `self.cargo_jobs` at a time (each in its own slot: its
+    /// temporary directory and witness record), results in the order of `items`.
+    fn parallel<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        run: impl Fn(&T, usize) -> Result<R> + Sync,
+    ) -> Result<Vec<R>> {
         let next = AtomicUsize::new(0);
-        let results: Mutex<BTreeMap<usize, Outcome>> = Mutex::new(BTreeMap::new());
+        let results: Mutex<BTreeMap<usize, R>> = Mutex::new(BTreeMap::new());
         let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
         thread::scope(|scope| {
             for slot in 0..self.cargo_jobs.max(1) {
-                let (next, results, failure) = (&next, &results, &failure);
+                let (next, results, failure, run) = (&next, &results, &failure, &run);
                 scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
-                        let Some(test) = tests.get(i) else { break };
-                        match self.run_one(lab, test, slot, limits, deadline) {
-                            Ok(outcome) => {
-                                lock(results).insert(i, outcome);
+                        let Some(item) = items.get(i) else { break };
+                        match run(item, slot) {
+                            Ok(result) => {
+                                lock(results).insert(i, result);
                             }
                             Err(error) => {
                                 lock(failure).get_or_insert(error);
@@ -86,20 +141,39 @@ impl Worker {
         if let Some(error) = lock(&failure).take() {
             return Err(error);
         }
-        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        Ok(tests
-            .iter()
-            .enumerate()
-            .map(|(i, test)| {
-                // A solution's shim wraps the shared file in `mod shared`: the same test, same id.
-                let short = test.name.strip_prefix("shared::").unwrap_or(&test.name);
-                TestResult {
-                    id: format!("{}::{short}", test.exe.target),
-                    name: test.name.clone(),
-                    outcome: results.remove(&i).unwrap_or_else(not_run),
-                }
-            })
-            .collect())
+        let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok(results.into_values().collect())
+    }
+
+    /// The planned tests `names` of `exe` in one process, within one test's time limit (and
+    /// half the lab's time left): the verdicts that run proves (`libtest::judge_batch`); the
+    /// others are left to run alone.
+    fn run_batch(
+        &self,
+        lab: &CourseLab,
+        exe: &TestExe,
+        names: &[&str],
+        slot: usize,
+        limits: TestLimits,
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Outcome>> {
+        // Half of what is left at most: a loop in the batch must leave time to find it alone.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let time = limits.time.min(left / 2);
+        if time.is_zero() {
+            return Ok(BTreeMap::new());
+        }
+        let threads = format!("--test-threads={}", self.cargo_jobs.max(1));
+        let mut args = vec!["--exact", &threads, "--color=never", "--show-output"];
+        args.extend(names);
+        let command = libtest::test_command(exe, &self.lab_dir(lab), &args);
+        let (run, ending) =
+            self.watched(&command, &exe.path, slot, TestLimits { time, ..limits })?;
+        let evidence = libtest::Evidence {
+            memory_limit: Some(limits.resources.memory),
+            ending,
+        };
+        Ok(libtest::judge_batch(names, &run, evidence))
     }
 
     /// One test, alone, in the sandbox's temporary directory of `slot` (emptied first).
@@ -120,25 +194,38 @@ impl Worker {
         let args = libtest::alone_args(&test.name);
         let command = libtest::test_command(test.exe, &self.lab_dir(lab), &args);
         let limits = TestLimits { time, ..limits };
-        let record = self.dir.join("witness").join(format!("slot-{slot}"));
-        fs::create_dir_all(self.dir.join("witness"))?;
-        let _ = fs::remove_file(&record);
-        let sandboxed = self.sandboxed(&command, slot, limits, Some(&record))?;
-        let run = process::capture(sandboxed, time)?;
-        // Without a witness (`--unsandboxed` on a machine without strace), the output alone.
-        let ending = match &self.sandbox.witness {
-            None => Ending::Unwatched,
-            Some(_) => match witness::ended_from_main_thread(&record, &test.exe.path) {
-                Some(true) => Ending::MainThread,
-                Some(false) => Ending::OtherThread,
-                None => Ending::Unrecorded,
-            },
-        };
+        let (run, ending) = self.watched(&command, &test.exe.path, slot, limits)?;
         let evidence = libtest::Evidence {
             memory_limit: Some(limits.resources.memory),
             ending,
         };
         Ok(libtest::judge_alone(&test.name, &run, time, evidence))
+    }
+
+    /// Runs `command` (a test executable, `exe`) in the sandbox in `slot`, watched by the
+    /// witness: what it printed, and how it ended.
+    fn watched(
+        &self,
+        command: &std::process::Command,
+        exe: &Path,
+        slot: usize,
+        limits: TestLimits,
+    ) -> Result<(process::Captured, Ending)> {
+        let record = self.dir.join("witness").join(format!("slot-{slot}"));
+        fs::create_dir_all(self.dir.join("witness"))?;
+        let _ = fs::remove_file(&record);
+        let sandboxed = self.sandboxed(command, slot, limits, Some(&record))?;
+        let run = process::capture(sandboxed, limits.time)?;
+        // Without a witness (`--unsandboxed` on a machine without strace), the output alone.
+        let ending = match &self.sandbox.witness {
+            None => Ending::Unwatched,
+            Some(_) => match witness::ended_from_main_thread(&record, exe) {
+                Some(true) => Ending::MainThread,
+                Some(false) => Ending::OtherThread,
+                None => Ending::Unrecorded,
+            },
+        };
+        Ok((run, ending))
     }
 
     /// `command` wrapped in the sandbox, with the private temporary directory of `slot`

@@ -212,3 +212,45 @@ test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out
         Some(Outcome::Failed { .. })
     ));
 }
+
+fn captured(stdout: &str, code: i32) -> Captured {
+    use std::os::unix::process::ExitStatusExt;
+    Captured {
+        status: Some(ExitStatus::from_raw(code << 8)),
+        stdout: stdout.to_string(),
+        stderr: String::new(),
+        timed_out: false,
+    }
+}
+
+const BATCH_OK: &str = "running 2 tests\ntest a ... ok\ntest b ... ok\n\n\
+                        test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
+
+#[test]
+fn a_batch_proves_its_passes_only_when_libtest_ended_it_with_success() {
+    let watched = |ending| Evidence {
+        memory_limit: None,
+        ending,
+    };
+    let names = ["a", "b"];
+    let proven = judge_batch(&names, &captured(BATCH_OK, 0), watched(Ending::MainThread));
+    assert_eq!(proven.len(), 2);
+    assert!(proven.values().all(|outcome| *outcome == Outcome::Passed));
+    // The same lines, but the process ended from a test's thread (an exit inside a test), or
+    // nobody watched: nothing is proven, every test runs alone.
+    for ending in [Ending::OtherThread, Ending::Unrecorded, Ending::Unwatched] {
+        let forged = judge_batch(&names, &captured(BATCH_OK, 0), watched(ending));
+        assert!(forged.is_empty(), "{ending:?}: {forged:?}");
+    }
+    // A run that failed as a whole proves its failures, not its passes.
+    let mixed = judge_batch(
+        &["passes", "fails_with_message"],
+        &captured(OUTPUT, 101),
+        watched(Ending::MainThread),
+    );
+    assert_eq!(mixed.len(), 1, "{mixed:?}");
+    assert!(matches!(
+        mixed["fails_with_message"],
+        Outcome::Failed { .. }
+    ));
+}
