@@ -37,6 +37,7 @@ use super::witness::Witness;
 
 /// The unprivileged user the sandbox runs as when the grader is root: `nobody` on Debian.
 pub const SANDBOX_UID: u32 = 65534;
+const SANDBOX_USER: &str = "nobody";
 
 /// What one sandboxed process may use.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -198,9 +199,15 @@ impl Sandbox {
                 plain.env("TMPDIR", dirs.tmp);
                 plain
             }
-            Kind::Bwrap(bwrap) => bwrap.wrap(command, dirs),
+            Kind::Bwrap(bwrap) if bwrap.drop_root => {
+                let inside = self.witness.as_ref().zip(record);
+                bwrap.wrap(command, dirs, inside)
+            }
+            Kind::Bwrap(bwrap) => bwrap.wrap(command, dirs, None),
         };
-        if let (Some(witness), Some(record)) = (&self.witness, record) {
+        if let (Some(witness), Some(record)) = (&self.witness, record)
+            && !self.seals()
+        {
             wrapped = witness.around(&wrapped, record);
         }
         set_limits(&mut wrapped, limits);
@@ -209,7 +216,9 @@ impl Sandbox {
 }
 
 impl Bwrap {
-    fn wrap(&self, command: &Command, dirs: &Dirs) -> Command {
+    /// bwrap around `command`; with a `witness` (only when dropping root), strace inside
+    /// watches it, writing to the record's folder (root's alone), bound at `/witness`.
+    fn wrap(&self, command: &Command, dirs: &Dirs, witness: Option<(&Witness, &Path)>) -> Command {
         let mut bwrap = Command::new(&self.program);
         // Namespaces: everything but the user namespace when root (bwrap is privileged then,
         // and `setpriv` below drops to an unprivileged user); bwrap makes one otherwise.
@@ -272,6 +281,10 @@ impl Bwrap {
         }
         option(&mut bwrap, "--ro-bind", dirs.workspace, dirs.workspace);
         option(&mut bwrap, "--bind", dirs.target, dirs.target);
+        let record = witness.and_then(|(_, record)| Some((record.parent()?, record.file_name()?)));
+        if let Some((folder, _)) = record {
+            option(&mut bwrap, "--bind", folder, Path::new("/witness"));
+        }
         if let Some(dir) = command.get_current_dir() {
             bwrap.arg("--chdir").arg(dir);
         }
@@ -282,7 +295,10 @@ impl Bwrap {
             bwrap.arg("--setenv").arg(key).arg(value);
         }
         bwrap.arg("--");
-        if self.drop_root {
+        if let (Some((witness, _)), Some((_, name))) = (witness, record) {
+            let inside = Path::new("/witness").join(name);
+            bwrap.args(witness.inside(&inside, SANDBOX_USER));
+        } else if self.drop_root {
             let id = SANDBOX_UID.to_string();
             bwrap.args([
                 "setpriv",
