@@ -242,8 +242,9 @@ pub fn judge_alone(name: &str, run: &Captured, limit: Duration, evidence: Eviden
 /// What a run of several tests in one process proves on its own (the others are to be run
 /// alone): every test libtest reported `ok` (or ignored) when libtest itself ended the process
 /// with success, from its main thread as the witness saw it, since libtest exits with failure
-/// whenever a test failed; and each test libtest reported failed, with its panic. A test that
-/// passed in a run that failed as a whole is undecided: its `ok` line alone is not evidence.
+/// whenever a test failed. Nothing else: a test that passed in a run that failed as a whole
+/// is undecided (its `ok` line alone is not evidence), and so is a failure, which may be the
+/// other tests' doing (two `mpirun`s racing for one session folder): it is judged alone.
 pub fn judge_batch(
     names: &[&str],
     run: &Captured,
@@ -261,7 +262,6 @@ pub fn judge_batch(
         let verdict = match parsed.lines.get(*name) {
             Some(Line::Ok) if succeeded => Some(passed(name, &parsed)),
             Some(Line::Ignored(reason)) if succeeded => Some(Outcome::Ignored(reason.clone())),
-            Some(Line::Failed) if parsed.finished => parsed.failures.get(*name).cloned(),
             _ => None,
         };
         if let Some(verdict) = verdict {

@@ -53,10 +53,10 @@ impl Worker {
 
     /// Runs `tests`, `self.cargo_jobs` processes at a time, none past `deadline`; one result
     /// per test, in the order given. First each test executable runs its planned tests in one
-    /// process (`libtest::judge_batch` keeps only what that run proves: every pass when libtest
-    /// itself ended the process with success, and the failures it reported); every test left
-    /// undecided then runs alone (`libtest::judge_alone`), so a loop or a crash costs only the
-    /// tests that cause it.
+    /// process (`libtest::judge_batch` keeps only what that run proves: every pass, when
+    /// libtest itself ended the process with success); every test left undecided then runs
+    /// alone (`libtest::judge_alone`), so a loop or a crash costs only the tests that cause it,
+    /// and every failure is the test's own.
     pub fn run_tests(
         &self,
         lab: &CourseLab,

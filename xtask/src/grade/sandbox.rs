@@ -251,9 +251,8 @@ impl Bwrap {
         for device in &self.devices {
             option(&mut bwrap, "--dev-bind", device, device);
         }
-        if !self.devices.is_empty() {
-            bwrap.args(["--ro-bind", "/sys", "/sys"]);
-        }
+        // Read-only: hwloc (Open MPI's topology) and CUDA read the machine's description.
+        bwrap.args(["--ro-bind", "/sys", "/sys"]);
         // The private /tmp first: the binds below may lie under the host's /tmp (the default
         // work directory does), and a later mount on /tmp would hide them.
         option(&mut bwrap, "--bind", dirs.tmp, Path::new("/tmp"));

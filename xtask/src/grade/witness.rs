@@ -88,8 +88,7 @@ pub fn ended_from_main_thread(record: &Path, exe: &Path) -> Option<bool> {
     // record of one process only (strace without `-f`) has no PID column.
     let execve = text
         .lines()
-        .filter(|line| line.contains(&started) && line.trim_end().ends_with("= 0"))
-        .next_back()?;
+        .rfind(|line| line.contains(&started) && line.trim_end().ends_with("= 0"))?;
     if execve.starts_with("execve(") {
         return Some(text.lines().any(|line| line.starts_with("exit_group(")));
     }
