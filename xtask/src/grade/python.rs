@@ -29,13 +29,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use super::Options;
 use super::course::{Course, CourseLab};
+use super::grader::Grader;
 use super::input;
 use super::model::{LabStatus, TestInfo};
 use super::run::TestLimits;
 use super::sandbox::{self, Dirs};
 use super::scratch::{Worker, forget_builds};
-use super::{Grader, Options};
 use crate::cargo::{cargo_error, excerpt};
 use crate::check::python::parse_junit;
 use crate::libtest::{self, Outcome};

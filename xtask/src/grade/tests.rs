@@ -518,14 +518,14 @@ fn weights_split_the_points_and_ignored_tests_count_neither_way() {
         })
         .collect();
     let mut grading = crate::workspace::Grading::default();
-    let plain = model::worth(&grading, &tests, &BTreeMap::new());
+    let plain = model::worth(&grading, &tests, &std::collections::BTreeMap::new());
     assert_eq!(
         plain.values().copied().collect::<Vec<_>>(),
         [1.0, 1.0, 0.0, 1.0]
     );
     grading.weights.insert("b::z".into(), 2.0);
     grading.points = Some(10.0);
-    let weighted = model::worth(&grading, &tests, &BTreeMap::new());
+    let weighted = model::worth(&grading, &tests, &std::collections::BTreeMap::new());
     assert_eq!(weighted["a::x"], 2.5);
     assert_eq!(weighted["b::z"], 5.0);
     assert_eq!(weighted["b::gpu"], 0.0);
