@@ -31,15 +31,16 @@ use imports::Imports;
 use lines::Lines;
 use scanner::{Found, Scanner};
 
-/// The findings in a lab's submitted `src/` (paths relative to it) beyond what the
-/// instructor's `stub` of the same lab has, by file, line and pattern.
+/// `scan_dir` on a lab's `src/` (the tests' shorthand).
 #[cfg(test)]
 pub fn scan(lab: &str, submitted: &Files, stub: &Files) -> Vec<Finding> {
     scan_dir(&format!("exercises/{lab}/src"), submitted, stub)
 }
 
-/// [`scan`] for any source directory (`dir`, as the student knows it: a lab's Python crate's
-/// `exercises/06-ffi/python/src`).
+/// The findings in the submitted sources of `dir` (as the student knows it:
+/// `exercises/01-strides/src`, or a lab's Python crate's `exercises/06-ffi/python/src`; paths
+/// relative to it) beyond what the instructor's `stub` of the same folder has, by file, line
+/// and pattern.
 pub fn scan_dir(dir: &str, submitted: &Files, stub: &Files) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (path, bytes) in submitted {
