@@ -24,7 +24,6 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -35,7 +34,7 @@ use super::grader::Grader;
 use super::input;
 use super::model::{LabStatus, TestInfo};
 use super::run::TestLimits;
-use super::sandbox::{self, Dirs};
+use super::sandbox;
 use super::scratch::{Worker, forget_builds};
 use crate::cargo::{cargo_error, excerpt};
 use crate::check::python::parse_junit;
@@ -181,19 +180,8 @@ impl Worker {
             .arg(venv.join("bin").join("python"))
             .env("CARGO_TERM_COLOR", "never")
             .env("CARGO_TERM_PROGRESS_WHEN", "never");
-        let tmp = self.dir.join("tmp").join("python-build");
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).with_context(|| format!("emptying {}", tmp.display()))?;
-        }
-        let dirs = Dirs {
-            workspace: &self.ws,
-            target: &self.target,
-            tmp: &tmp,
-        };
-        self.sandbox.prepare(&dirs)?;
-        let wrapped = self
-            .sandbox
-            .wrap(&maturin, &dirs, sandbox::Limits::build(), None);
+        let tmp = self.fresh_tmp("python-build")?;
+        let wrapped = self.in_sandbox(&maturin, &tmp, sandbox::Limits::build(), None)?;
         let out = process::capture(wrapped, limit)?;
         if out.timed_out {
             return Ok(Built::TimedOut);
@@ -238,21 +226,12 @@ impl Worker {
         wheel: &Path,
         limits: TestLimits,
     ) -> Result<Ran> {
-        let tmp = self.dir.join("tmp").join("python");
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).with_context(|| format!("emptying {}", tmp.display()))?;
-        }
+        let tmp = self.fresh_tmp("python")?;
         let site = tmp.join(SITE);
         fs::create_dir_all(&site)?;
         // Unpacked as an archive from a submission is: files and folders only, within caps.
         input::unpack_zip(wheel, &site, input::Caps::DEFAULT)
             .map_err(|why| anyhow::anyhow!("unpacking {}: {why}", wheel.display()))?;
-        let dirs = Dirs {
-            workspace: &self.ws,
-            target: &self.target,
-            tmp: &tmp,
-        };
-        self.sandbox.prepare(&dirs)?;
         // The sandbox's /tmp is `tmp`; without the sandbox, it is `tmp` itself.
         let inside = |name: &str| match self.sandbox.is_on() {
             true => Path::new("/tmp").join(name),
@@ -269,12 +248,7 @@ impl Worker {
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("RUST_BACKTRACE", "0")
             .env_remove(&part.module_env);
-        let cores = thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-        let resources = sandbox::Limits {
-            cpu: Some(limits.time * cores + Duration::from_secs(1)),
-            ..limits.resources
-        };
-        let wrapped = self.sandbox.wrap(&command, &dirs, resources, None);
+        let wrapped = self.in_sandbox(&command, &tmp, limits.with_cpu_time(), None)?;
         let out = process::capture(wrapped, limits.time)?;
         let output = self.tidy(&format!("{}\n{}", out.stdout, out.stderr));
         let lines: Vec<&str> = output.trim_end().lines().collect();

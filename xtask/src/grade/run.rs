@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::course::CourseLab;
-use super::sandbox::{Dirs, Limits};
+use super::sandbox::Limits;
 use super::scratch::Worker;
 use super::witness;
 use crate::cargo::TestExe;
@@ -34,6 +34,18 @@ pub struct TestLimits {
     /// Memory, file size and process count (`sandbox::Limits`; its CPU time is derived from
     /// `time`).
     pub resources: Limits,
+}
+
+impl TestLimits {
+    /// The resources, with a CPU-time limit of the wall-clock limit on every core (a backstop:
+    /// the wall clock kills first).
+    pub fn with_cpu_time(&self) -> Limits {
+        let cores = thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+        Limits {
+            cpu: Some(self.time * cores + Duration::from_secs(1)),
+            ..self.resources
+        }
+    }
 }
 
 impl Worker {
@@ -239,8 +251,8 @@ impl Worker {
         Ok((run, ending))
     }
 
-    /// `command` wrapped in the sandbox, with the private temporary directory of `slot`
-    /// (emptied) and `limits` (CPU time: the wall-clock limit on every core).
+    /// `command` in the sandbox, with the private temporary directory of `slot` (emptied) and
+    /// `limits`.
     fn sandboxed(
         &self,
         command: &std::process::Command,
@@ -248,22 +260,8 @@ impl Worker {
         limits: TestLimits,
         record: Option<&Path>,
     ) -> Result<std::process::Command> {
-        let tmp = self.dir.join("tmp").join(format!("slot-{slot}"));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).with_context(|| format!("emptying {}", tmp.display()))?;
-        }
-        let dirs = Dirs {
-            workspace: &self.ws,
-            target: &self.target,
-            tmp: &tmp,
-        };
-        self.sandbox.prepare(&dirs)?;
-        let cores = thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-        let resources = Limits {
-            cpu: Some(limits.time * cores + Duration::from_secs(1)),
-            ..limits.resources
-        };
-        Ok(self.sandbox.wrap(command, &dirs, resources, record))
+        let tmp = self.fresh_tmp(&format!("slot-{slot}"))?;
+        self.in_sandbox(command, &tmp, limits.with_cpu_time(), record)
     }
 }
 

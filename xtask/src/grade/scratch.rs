@@ -194,17 +194,8 @@ impl Worker {
             head: 4 << 20,
             tail: 4 << 20,
         };
-        let tmp = self.dir.join("tmp").join("build");
-        let _ = fs::remove_dir_all(&tmp);
-        let dirs = Dirs {
-            workspace: &self.ws,
-            target: &self.target,
-            tmp: &tmp,
-        };
-        self.sandbox.prepare(&dirs)?;
-        let cargo = self
-            .sandbox
-            .wrap(&self.cargo(&args), &dirs, sandbox::Limits::build(), None);
+        let tmp = self.fresh_tmp("build")?;
+        let cargo = self.in_sandbox(&self.cargo(&args), &tmp, sandbox::Limits::build(), None)?;
         let out = process::capture_with(cargo, limit, limits)?;
         if out.timed_out {
             return Ok(Build::TimedOut);
@@ -222,6 +213,35 @@ impl Worker {
             .filter(TestExe::is_integration_test)
             .collect();
         Ok(Build::Built(exes))
+    }
+
+    /// The worker's temporary folder `tmp/<name>`, emptied: a sandboxed run's private `/tmp`.
+    pub fn fresh_tmp(&self, name: &str) -> Result<PathBuf> {
+        let tmp = self.dir.join("tmp").join(name);
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).with_context(|| format!("emptying {}", tmp.display()))?;
+        }
+        fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(tmp)
+    }
+
+    /// `command` wrapped in the sandbox over this worker's workspace and target directory,
+    /// with `tmp` as its `/tmp` (see `fresh_tmp`), `limits`, and the witness writing to
+    /// `record` when given.
+    pub fn in_sandbox(
+        &self,
+        command: &Command,
+        tmp: &Path,
+        limits: sandbox::Limits,
+        record: Option<&Path>,
+    ) -> Result<Command> {
+        let dirs = Dirs {
+            workspace: &self.ws,
+            target: &self.target,
+            tmp,
+        };
+        self.sandbox.prepare(&dirs)?;
+        Ok(self.sandbox.wrap(command, &dirs, limits, record))
     }
 
     pub fn lab_dir(&self, lab: &CourseLab) -> PathBuf {
