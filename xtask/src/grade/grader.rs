@@ -169,6 +169,25 @@ impl Grader<'_> {
         Ok(grade)
     }
 
+    /// Makes the scratch workspace hold the instructor's files and, at `rel` (a source
+    /// directory, relative to the workspace), the submission's `src`; else the lab's status
+    /// (`refused` for what the copy refuses, a grader error otherwise) and why.
+    pub(super) fn sync(&self, rel: PathBuf, src: &Path) -> Result<(), (LabStatus, String)> {
+        let shown = rel.display().to_string();
+        let sources = BTreeMap::from([(rel, src)]);
+        let synced = self
+            .worker
+            .sync(self.course, self.prepared.lock.as_bytes(), &sources);
+        synced.map_err(|error| {
+            let error = format!("{error:#}");
+            let status = match error.starts_with("refused:") {
+                true => LabStatus::Refused,
+                false => LabStatus::Error,
+            };
+            (status, format!("could not take {shown}: {error}"))
+        })
+    }
+
     /// The submission's source directory `rel` (relative to `exercises/`: `<lab>/src`), if it
     /// may be taken: no link at, above or inside it in an archive, no link for it or for a
     /// folder above it up to `exercises/`, and a folder. Else the lab's status and why.
@@ -237,17 +256,7 @@ impl Grader<'_> {
             return Ok(RustPart::NotBuilt(LabStatus::DoesNotCompile, why));
         }
         let rel = Path::new("exercises").join(&lab.name).join("src");
-        let sources = BTreeMap::from([(rel, src.as_path())]);
-        if let Err(error) = self
-            .worker
-            .sync(self.course, self.prepared.lock.as_bytes(), &sources)
-        {
-            let error = format!("{error:#}");
-            let status = match error.starts_with("refused:") {
-                true => LabStatus::Refused,
-                false => LabStatus::Error,
-            };
-            let why = format!("could not take exercises/{}/src: {error}", lab.name);
+        if let Err((status, why)) = self.sync(rel, &src) {
             return Ok(RustPart::NotBuilt(status, why));
         }
         let left = deadline.saturating_duration_since(Instant::now());

@@ -485,17 +485,7 @@ impl Grader<'_> {
             return Ok(Err(Failure::not_run(LabStatus::DoesNotCompile, why)));
         }
         let venv = venv(self.course, lab)?;
-        let sources = BTreeMap::from([(part.src(&lab.name), src.as_path())]);
-        if let Err(error) = self
-            .worker
-            .sync(self.course, self.prepared.lock.as_bytes(), &sources)
-        {
-            let error = format!("{error:#}");
-            let status = match error.starts_with("refused:") {
-                true => LabStatus::Refused,
-                false => LabStatus::Error,
-            };
-            let why = format!("could not take {}/src: {error}", crate_dir.display());
+        if let Err((status, why)) = self.sync(part.src(&lab.name), &src) {
             return Ok(Err(Failure::not_run(status, why)));
         }
         let left = deadline.saturating_duration_since(Instant::now());
