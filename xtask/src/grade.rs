@@ -246,12 +246,8 @@ pub struct Args {
 /// dependencies stay compiled), one per course and user.
 fn default_work(course: &Path) -> PathBuf {
     let course = fs::canonicalize(course).unwrap_or_else(|_| course.to_path_buf());
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in course.as_os_str().as_encoded_bytes() {
-        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    // SAFETY: geteuid(2) takes nothing and cannot fail.
-    let user = unsafe { libc::geteuid() };
+    let hash = input::fnv1a(course.as_os_str().as_encoded_bytes().iter().copied());
+    let user = sandbox::user_id();
     std::env::temp_dir().join(format!("xtask-grade-{user}-{hash:016x}"))
 }
 

@@ -40,6 +40,20 @@ pub struct Captured {
     pub timed_out: bool,
 }
 
+/// Gives `to` the working directory and the environment changes set on `from`: the same run
+/// of another program (a wrapper around it).
+pub fn copy_settings(from: &Command, to: &mut Command) {
+    if let Some(dir) = from.get_current_dir() {
+        to.current_dir(dir);
+    }
+    for (key, value) in from.get_envs() {
+        match value {
+            Some(value) => to.env(key, value),
+            None => to.env_remove(key),
+        };
+    }
+}
+
 /// Runs `command`, capturing its output (bounded by [`Limits::DEFAULT`]), and kills its whole
 /// process group once `timeout` has passed.
 pub fn capture(command: Command, timeout: Duration) -> Result<Captured> {

@@ -70,13 +70,19 @@ impl ToolFeature {
 
 /// Whether `program` is an executable file in one of PATH's directories.
 pub fn on_path(program: &str) -> bool {
+    find_on_path(program).is_some()
+}
+
+/// The first executable file named `program` in PATH's directories.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|dir| {
-            fs::metadata(dir.join(program))
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| {
+            fs::metadata(candidate)
                 .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
         })
-    })
 }
 
 /// `[python]` in lab.toml: the lab's Python extension crate, on both sides.

@@ -20,7 +20,7 @@ mod archive;
 mod names;
 
 pub use archive::{Caps, Link, unpack_zip};
-pub use names::{Named, names};
+pub use names::{Named, fnv1a, names};
 
 /// How long cloning one submission may take.
 const OPEN_LIMIT: Duration = Duration::from_secs(300);

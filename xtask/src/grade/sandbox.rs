@@ -34,6 +34,7 @@ use anyhow::{Context, Result, bail};
 
 use super::seal;
 use super::witness::Witness;
+use crate::{process, workspace};
 
 /// The unprivileged user the sandbox runs as when the grader is root: `nobody` on Debian.
 pub const SANDBOX_UID: u32 = 65534;
@@ -123,7 +124,7 @@ impl Sandbox {
                  apt install strace)"
             );
         }
-        let Some(program) = find_in_path("bwrap") else {
+        let Some(program) = workspace::find_on_path("bwrap") else {
             bail!(
                 "the sandbox for student code is bubblewrap, and `bwrap` is not installed: \
                  install it (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install \
@@ -187,15 +188,7 @@ impl Sandbox {
             Kind::Off => {
                 let mut plain = Command::new(command.get_program());
                 plain.args(command.get_args());
-                if let Some(dir) = command.get_current_dir() {
-                    plain.current_dir(dir);
-                }
-                for (key, value) in command.get_envs() {
-                    match value {
-                        Some(value) => plain.env(key, value),
-                        None => plain.env_remove(key),
-                    };
-                }
+                process::copy_settings(command, &mut plain);
                 plain.env("TMPDIR", dirs.tmp);
                 plain
             }
@@ -469,16 +462,14 @@ fn gpu_devices() -> Vec<PathBuf> {
     devices
 }
 
-fn find_in_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
+fn is_root() -> bool {
+    user_id() == 0
 }
 
-fn is_root() -> bool {
+/// The grader's effective user id.
+pub fn user_id() -> u32 {
     // SAFETY: geteuid(2) takes nothing and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    unsafe { libc::geteuid() }
 }
 
 /// Makes `dir` and everything under it the sandbox user's (a target directory that a

@@ -26,11 +26,8 @@ pub struct Witness {
 
 impl Witness {
     pub fn detect() -> Option<Witness> {
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("strace"))
-            .find(|candidate| candidate.is_file())
-            .map(|strace| Witness { strace })
+        let strace = crate::workspace::find_on_path("strace")?;
+        Some(Witness { strace })
     }
 
     /// The arguments that make strace trace what it starts, into `record`.
@@ -66,15 +63,7 @@ impl Witness {
             .arg("--")
             .arg(command.get_program())
             .args(command.get_args());
-        if let Some(dir) = command.get_current_dir() {
-            traced.current_dir(dir);
-        }
-        for (key, value) in command.get_envs() {
-            match value {
-                Some(value) => traced.env(key, value),
-                None => traced.env_remove(key),
-            };
-        }
+        crate::process::copy_settings(command, &mut traced);
         traced
     }
 }

@@ -192,12 +192,19 @@ fn ascii_letters(c: char) -> Option<&'static str> {
 fn hash8(bytes: &[u8], again: u32) -> String {
     let counter = again.to_le_bytes();
     let more: &[u8] = if again == 0 { &[] } else { &counter };
+    let hash = fnv1a(bytes.iter().chain(more).copied());
+    format!("{:08x}", (hash >> 32) as u32 ^ hash as u32)
+}
+
+/// The 64-bit FNV-1a hash of `bytes`: stable across Rust versions and machines, for names
+/// that must not change (ids, the default work directory).
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in bytes.iter().chain(more) {
+    for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{:08x}", (hash >> 32) as u32 ^ hash as u32)
+    hash
 }
 
 #[cfg(test)]
