@@ -91,15 +91,9 @@ pub fn run_tests_within(
                 location: None,
             },
             None => {
-                let args = [
-                    "--exact",
-                    name.as_str(),
-                    "--test-threads=1",
-                    "--color=never",
-                    "--show-output",
-                ];
                 let alone_limit = limit();
-                let alone = capture(test_command(exe, package_dir, &args), alone_limit)?;
+                let command = test_command(exe, package_dir, &alone_args(&name));
+                let alone = capture(command, alone_limit)?;
                 judge_alone(&name, &alone, alone_limit, Evidence::default())
             }
         };
@@ -312,7 +306,7 @@ pub fn test_command(exe: &TestExe, package_dir: &Path, args: &[&str]) -> Command
 }
 
 /// `name: test` lines of `--list`.
-fn listed_test(line: &str) -> Option<String> {
+pub fn listed_test(line: &str) -> Option<String> {
     line.strip_suffix(": test").map(str::to_owned)
 }
 

@@ -58,8 +58,7 @@ impl Worker {
         Ok(captured
             .stdout
             .lines()
-            .filter_map(|line| line.strip_suffix(": test"))
-            .map(str::to_owned)
+            .filter_map(libtest::listed_test)
             .collect())
     }
 
