@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::{env, fs};
 
-use super::tests::{course, find, lab, message, options, run_ok, scratch, submission, test};
+use super::tests::{
+    course, find, lab, message, options, run_ok, scratch, submission, summary, test,
+};
 use super::*;
 
 /// A secret only the course's solution holds: no submission may ever see it.
@@ -397,14 +399,9 @@ fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
     };
     let paths = [accented, quoted, raw, bomb, linked_tar];
     let gradebook = grade(&course(), &paths, &options).unwrap();
-    let summary: Vec<(&str, f64, SubmissionStatus)> = gradebook
-        .submissions
-        .iter()
-        .map(|s| (s.name.as_str(), s.points, s.status))
-        .collect();
     use SubmissionStatus::{Graded, Unreadable};
     assert_eq!(
-        summary,
+        summary(&gradebook),
         [
             ("Jérôme Lefèvre", 12.0, Graded),
             ("O'Brien \"Bob\"", 12.0, Graded),

@@ -80,6 +80,15 @@ fn reason(lab: &LabGrade) -> &str {
     lab.reason.as_deref().unwrap_or_default()
 }
 
+/// Each submission's name as given, points and status, in order.
+pub(super) fn summary(gradebook: &Gradebook) -> Vec<(&str, f64, SubmissionStatus)> {
+    gradebook
+        .submissions
+        .iter()
+        .map(|s| (s.name.as_str(), s.points, s.status))
+        .collect()
+}
+
 pub(super) fn message(test: &TestGrade) -> &str {
     test.message.as_deref().unwrap_or_default()
 }
@@ -419,14 +428,9 @@ fn archives_repositories_and_unreadable_submissions() {
         carol.clone(),
     ];
     let gradebook = grade(&course(), &paths, &options(&work.join("work"))).unwrap();
-    let summary: Vec<(&str, f64, SubmissionStatus)> = gradebook
-        .submissions
-        .iter()
-        .map(|s| (s.name.as_str(), s.points, s.status))
-        .collect();
     use SubmissionStatus::{Graded, Unreadable};
     assert_eq!(
-        summary,
+        summary(&gradebook),
         [
             ("alice", 12.0, Graded),
             ("bob", 11.0, Graded),
