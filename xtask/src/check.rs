@@ -13,6 +13,7 @@ use crate::ui::Ui;
 use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
+mod handout;
 pub(crate) mod python;
 mod staging;
 mod tools;
@@ -134,7 +135,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             // With --lab, only those labs' features: the build is the workspace's either way.
             Step::Build => tools::build_warnings(root, &labs),
             Step::Clippy => tools::clippy(root, &labs),
-            Step::Handout => crate::handout::verify::check(root, &labs, options.timeout),
+            Step::Handout => handout::check(root, &labs, options.timeout),
             Step::Staging => staging::check(root, &labs, options.timeout),
             Step::Fmt => tools::fmt(root),
             Step::Doc => tools::doc(root, &labs, filtered),

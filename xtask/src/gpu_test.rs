@@ -145,7 +145,7 @@ struct Artifact {
 }
 
 fn executables(stdout: &str) -> Vec<Artifact> {
-    crate::cargo::executables(stdout)
+    crate::artifacts::executables(stdout)
         .into_iter()
         .filter_map(|exe| {
             let kind = exe

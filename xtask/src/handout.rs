@@ -1,18 +1,19 @@
 //! `cargo xtask handout OUTDIR`: the tree a student receives.
 //!
-//! - the labs (`exercises/`, with their tests, benches and hints) and `xtask/` (its test
-//!   fixtures excepted), whose student commands (`progress`, `hint`) work there, while the
-//!   instructor commands say that they need the instructor's tree;
-//! - the workspace files: Cargo.toml with members `exercises/*` and `xtask` (default members:
-//!   the labs, so that `cargo test` runs the student's labs), Cargo.lock without the solution
-//!   packages, `.cargo/config.toml` (the `xtask` alias), and a README written for students;
+//! - the labs (`exercises/`, with their tests, benches and hints), `course/` (the students'
+//!   commands: `progress`, `hint`, `watch`) and `support/` when the course has it (the labs'
+//!   shared crate); never `xtask/` (grading, benchmarks, the book: the instructor's);
+//! - the workspace files: Cargo.toml with the members in those directories (default members:
+//!   the labs, so that `cargo test` runs the student's labs), Cargo.lock without the packages
+//!   of the solutions and of xtask, `.cargo/config.toml` whose `xtask` alias runs `course`
+//!   (students type `cargo xtask progress` as in the book), and a README written for students;
 //! - the book's student edition, built (no solution code: `check` proves it), and with
 //!   `--reference` the reference edition too, as `book/reference/`.
 //!
 //! Never in it: `solutions/`, `book/` sources, `.ci/`, `.git/`, build output. The top-level
 //! entries are an allow-list, so a new directory stays out until someone decides otherwise.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -21,16 +22,15 @@ use anyhow::{Context, Result, bail};
 use crate::workspace;
 
 mod manifest;
-pub mod verify;
 
-pub use manifest::{prune_lock, student_manifest};
+pub use manifest::{STUDENT_ALIAS, prune_lock, student_cargo_config, student_manifest};
 
-/// Directories copied whole (minus build output, hidden entries and `SKIPPED`).
-const DIRS: [&str; 2] = ["exercises", "xtask"];
+/// Directories copied whole (minus build output and hidden entries), those the tree has:
+/// `support/` is the labs' shared crate, where the course has one.
+const DIRS: [&str; 3] = ["exercises", "course", "support"];
 /// Top-level files copied as they are, when the tree has them.
-const ROOT_FILES: [&str; 9] = [
+const ROOT_FILES: [&str; 8] = [
     ".gitignore",
-    ".cargo/config.toml",
     "rust-toolchain",
     "rust-toolchain.toml",
     "rustfmt.toml",
@@ -39,9 +39,6 @@ const ROOT_FILES: [&str; 9] = [
     "LICENSE-MIT",
     "LICENSE-APACHE",
 ];
-/// Inside `DIRS`: instructor-only material. The grader's fixtures are toy labs with their
-/// solutions and submissions; students have no use for them.
-const SKIPPED: [&str; 2] = ["xtask/fixtures", "xtask/tests"];
 /// Names never copied, at any depth: build output and caches.
 const JUNK: [&str; 4] = ["target", "__pycache__", ".pytest_cache", "node_modules"];
 
@@ -68,8 +65,8 @@ pub fn require_instructor_tree(root: &Path, command: &str) -> Result<()> {
         bail!(
             "`cargo xtask {command}` needs the instructor's tree, with the solved labs in \
              solutions/; this is the student handout, which has none. Here, run \
-             `cargo xtask progress` (where you stand) and `cargo xtask hint <lab>` (a hint for \
-             your next exercise)"
+             `cargo xtask progress` (where you stand), `cargo xtask hint <lab>` (a hint for \
+             your next exercise) and `cargo xtask watch` (your exercise's tests on each save)"
         );
     }
     Ok(())
@@ -99,11 +96,19 @@ pub enum Content {
 /// Every file of the handout, by its path relative to the handout's root.
 pub type Plan = BTreeMap<PathBuf, Content>;
 
+/// The top-level directories of `DIRS` that the tree at `root` has.
+pub fn shipped_dirs(root: &Path) -> Vec<&'static str> {
+    DIRS.into_iter()
+        .filter(|dir| root.join(dir).is_dir())
+        .collect()
+}
+
 /// The handout's files, except the book (see `add_book`).
 pub fn plan(root: &Path) -> Result<Plan> {
     let mut plan = Plan::new();
-    for dir in DIRS {
-        for file in all_files(root, &root.join(dir)) {
+    let shipped = shipped_dirs(root);
+    for dir in &shipped {
+        for file in all_files(&root.join(dir))? {
             let relative = file.strip_prefix(root).expect("walked under root");
             plan.insert(relative.to_path_buf(), Content::Copy(file.clone()));
         }
@@ -116,27 +121,25 @@ pub fn plan(root: &Path) -> Result<Plan> {
     }
     let read =
         |name: &str| fs::read_to_string(root.join(name)).with_context(|| format!("reading {name}"));
+    let is_crate = |dir: &str| root.join(dir).join("Cargo.toml").is_file();
     plan.insert(
         "Cargo.toml".into(),
-        Content::Text(student_manifest(&read("Cargo.toml")?)?),
+        Content::Text(student_manifest(&read("Cargo.toml")?, &shipped, is_crate)?),
+    );
+    let config = root.join(".cargo/config.toml");
+    let config = match config.is_file() {
+        true => Some(read(".cargo/config.toml")?),
+        false => None,
+    };
+    plan.insert(
+        ".cargo/config.toml".into(),
+        Content::Text(student_cargo_config(config.as_deref())?),
     );
     if root.join("Cargo.lock").is_file() {
-        // Each lab's solution crate, and its nested ones (lab 6's Python extension).
-        let solutions: Vec<String> = workspace::lab_dirs(root, "solutions")
-            .iter()
-            .flat_map(|name| {
-                let dir = root.join("solutions").join(name);
-                [
-                    workspace::read_crate(&dir),
-                    workspace::read_crate(&dir.join("python")),
-                ]
-            })
-            .filter_map(Result::ok)
-            .map(|krate| krate.package)
-            .collect();
+        let kept = shipped_packages(&plan)?;
         plan.insert(
             "Cargo.lock".into(),
-            Content::Text(prune_lock(&read("Cargo.lock")?, &solutions)),
+            Content::Text(prune_lock(&read("Cargo.lock")?, &kept)?),
         );
     }
     plan.insert(
@@ -146,12 +149,32 @@ pub fn plan(root: &Path) -> Result<Plan> {
     Ok(plan)
 }
 
+/// The packages of the crates the plan ships (every Cargo.toml copied into it): the local
+/// packages of the handout's Cargo.lock.
+fn shipped_packages(plan: &Plan) -> Result<BTreeSet<String>> {
+    let mut packages = BTreeSet::new();
+    for (relative, content) in plan {
+        let Content::Copy(source) = content else {
+            continue;
+        };
+        if relative
+            .file_name()
+            .is_some_and(|name| name == "Cargo.toml")
+        {
+            let dir = source.parent().expect("a file has a directory");
+            packages.insert(workspace::read_crate(dir)?.package);
+        }
+    }
+    Ok(packages)
+}
+
 /// Adds a built edition of the book (`book/build/<edition>/**`) under `under` in the handout.
-pub fn add_book(plan: &mut Plan, build: &Path, under: &Path) {
-    for file in all_files(build, build) {
+pub fn add_book(plan: &mut Plan, build: &Path, under: &Path) -> Result<()> {
+    for file in all_files(build)? {
         let relative = file.strip_prefix(build).expect("walked under build");
         plan.insert(under.join(relative), Content::Copy(file.clone()));
     }
+    Ok(())
 }
 
 /// The student README: the note under the title, the introduction of `readme` (up to its
@@ -170,32 +193,27 @@ pub fn readme(readme: &str) -> String {
     )
 }
 
-/// The paths of the files under `dir`, sorted, without build output, hidden entries or the
-/// instructor-only `SKIPPED` directories (named relative to `root`).
-fn all_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
+/// The paths of the files under `dir`, sorted, without build output or hidden entries. Any
+/// entry that cannot be read is an error: a handout missing files must not look complete.
+fn all_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            if name.starts_with('.')
-                || JUNK.contains(&name.as_str())
-                || name.ends_with(".profraw")
-                || SKIPPED.iter().any(|s| relative == Path::new(s))
-            {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.is_file() {
-                found.push(path);
-            }
+    let walk = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0
+                || !(name.starts_with('.')
+                    || JUNK.contains(&name.as_ref())
+                    || name.ends_with(".profraw"))
+        });
+    for entry in walk {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            found.push(entry.into_path());
         }
     }
     found.sort();
-    found
+    Ok(found)
 }
 
 /// What `sync` did.
@@ -235,40 +253,45 @@ pub fn sync(plan: &Plan, out: &Path) -> Result<Synced> {
         }
         synced.written += 1;
     }
-    let mut stack = vec![out.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let relative = path.strip_prefix(out).unwrap_or(&path).to_path_buf();
-            if relative == Path::new("target") || relative == Path::new(".git") {
-                continue;
-            }
-            // Never through a symbolic link: a link to a directory is removed, not emptied.
-            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
-                stack.push(path);
-            } else if !plan.contains_key(&relative) {
-                fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-                synced.removed += 1;
-            }
+    // Never through a symbolic link (walkdir does not follow them): a link to a directory is
+    // removed, not emptied.
+    let kept = |entry: &walkdir::DirEntry| {
+        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        relative != Path::new("target") && relative != Path::new(".git")
+    };
+    for entry in walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(kept)
+    {
+        let entry = entry.with_context(|| format!("reading {}", out.display()))?;
+        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        if !entry.file_type().is_dir() && !plan.contains_key(relative) {
+            fs::remove_file(entry.path())
+                .with_context(|| format!("removing {}", entry.path().display()))?;
+            synced.removed += 1;
         }
     }
-    remove_empty_dirs(out, out);
+    remove_empty_dirs(out)?;
     Ok(synced)
 }
 
-/// Removes the empty directories under `dir` (a lab or the book that went away), deepest
+/// Removes the empty directories under `out` (a lab or the book that went away), deepest
 /// first; `out` itself, `target/` and `.git/` stay.
-fn remove_empty_dirs(out: &Path, dir: &Path) {
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let relative = path.strip_prefix(out).unwrap_or(&path);
-        let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
-        if is_dir && relative != Path::new("target") && relative != Path::new(".git") {
-            remove_empty_dirs(out, &path);
+fn remove_empty_dirs(out: &Path) -> Result<()> {
+    let kept = |entry: &walkdir::DirEntry| {
+        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        relative != Path::new("target") && relative != Path::new(".git")
+    };
+    let walk = walkdir::WalkDir::new(out).min_depth(1).contents_first(true);
+    for entry in walk.into_iter().filter_entry(kept) {
+        let entry = entry.with_context(|| format!("reading {}", out.display()))?;
+        if entry.file_type().is_dir() {
             // Fails, as it should, when the directory is not empty.
-            let _ = fs::remove_dir(&path);
+            let _ = fs::remove_dir(entry.path());
         }
     }
+    Ok(())
 }
 
 /// `cargo xtask handout OUTDIR`.
@@ -277,8 +300,8 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
     let out = absolute(out)?;
     if root.starts_with(&out) || DIRS.iter().any(|dir| out.starts_with(root.join(dir))) {
         bail!(
-            "{} would overwrite the course itself: pick a directory outside exercises/ and \
-             xtask/, e.g. dist/handout (ignored by git) or /tmp/handout",
+            "{} would overwrite the course itself: pick a directory outside exercises/, course/ \
+             and support/, e.g. dist/handout (ignored by git) or /tmp/handout",
             out.display()
         );
     }
@@ -310,14 +333,14 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
             &mut plan,
             student.parent().unwrap_or(root),
             Path::new("book"),
-        );
+        )?;
         if options.reference {
             let reference = build_edition(root, Edition::Reference)?;
             add_book(
                 &mut plan,
                 reference.parent().unwrap_or(root),
                 Path::new("book/reference"),
-            );
+            )?;
         }
     }
     let book_files = plan.len() - before;
@@ -329,7 +352,7 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
         );
     }
     let synced = sync(&plan, &out)?;
-    let labs: Vec<String> = workspace::lab_dirs(root, "exercises");
+    let labs: Vec<String> = workspace::lab_dirs(root, "exercises")?;
     println!(
         "The student handout is in {}: {} files ({} written, {} unchanged, {} removed).",
         out.display(),

@@ -9,15 +9,17 @@ use crate::report::Tally;
 use crate::workspace::{self, rust_files};
 
 mod exercise_files;
+mod hints;
 mod includes;
 mod pages;
+pub use course::workspace::rel;
 pub use includes::check_includes;
 
 /// Lints the labs named in `only` (all when empty) plus the workspace-wide rules.
 pub fn lint(root: &Path, only: &[String]) -> Tally {
     let mut tally = Tally::default();
-    let exercises = workspace::lab_dirs(root, "exercises");
-    let solutions = workspace::lab_dirs(root, "solutions");
+    let exercises = listed(&mut tally, workspace::lab_dirs(root, "exercises"));
+    let solutions = listed(&mut tally, workspace::lab_dirs(root, "solutions"));
     let wanted = |name: &String| only.is_empty() || only.contains(name);
     for name in exercises.iter().filter(|name| wanted(name)) {
         tally.check(solutions.contains(name), || {
@@ -39,7 +41,7 @@ pub fn lint(root: &Path, only: &[String]) -> Tally {
         }
     }
     for side in ["exercises", "solutions"] {
-        for name in workspace::lab_dirs(root, side)
+        for name in listed(&mut tally, workspace::lab_dirs(root, side))
             .iter()
             .filter(|name| wanted(name))
         {
@@ -67,7 +69,7 @@ fn lint_lab(root: &Path, name: &str, tally: &mut Tally) {
         line_1: format!("extern crate {} as {};", solution.lib, stub.lib),
     };
     for kind in [Kind::Tests, Kind::Benches] {
-        for test in rust_files(&stub_dir.join(kind.dir())) {
+        for test in listed(tally, rust_files(&stub_dir.join(kind.dir()))) {
             let shim = solution.dir.join(kind.dir()).join(file_name(&test));
             tally.check(shim.is_file(), || {
                 format!(
@@ -78,12 +80,12 @@ fn lint_lab(root: &Path, name: &str, tally: &mut Tally) {
                 )
             });
         }
-        for shim in rust_files(&solution.dir.join(kind.dir())) {
+        for shim in listed(tally, rust_files(&solution.dir.join(kind.dir()))) {
             shims.check(kind, &shim, tally);
         }
     }
     check_lab_toml(root, name, tally);
-    crate::hint::lint::check(root, name, tally);
+    hints::check(root, name, tally);
 }
 
 fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
@@ -114,7 +116,8 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
     pages::check(root, name, &meta, tally);
     exercise_files::check(root, name, &meta, tally);
     if !meta.exercises.is_empty() {
-        let files: Vec<String> = rust_files(&root.join("exercises").join(name).join("tests"))
+        let tests = rust_files(&root.join("exercises").join(name).join("tests"));
+        let files: Vec<String> = listed(tally, tests)
             .iter()
             .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
             .collect();
@@ -286,12 +289,12 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-/// `path` relative to the workspace root, for messages.
-pub fn rel(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+/// A listing of files or directories, or none and a failure saying why it could not be read.
+fn listed<T>(tally: &mut Tally, listing: anyhow::Result<Vec<T>>) -> Vec<T> {
+    listing.unwrap_or_else(|error| {
+        tally.fail(format!("{error:#}"));
+        Vec::new()
+    })
 }
 
 #[cfg(test)]

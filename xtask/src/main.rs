@@ -1,7 +1,7 @@
 //! Instructor and maintainer commands for the labs. Run `cargo xtask --help`.
 //!
-//! - `cargo xtask progress`: the student's view: which exercises pass, and what to do next.
-//! - `cargo xtask hint <lab> [exercise] [n]`: a hint for the next exercise, one at a time.
+//! - `cargo xtask progress`, `hint`, `watch`: the students' commands, forwarded to the `course`
+//!   crate (which is all the handout ships: there, `cargo xtask` runs it directly).
 //! - `cargo xtask check`: everything CI checks (listed in book/src/instructors.md).
 //! - `cargo xtask book`: build the book with the pinned mdbook tools.
 //! - `cargo xtask handout OUTDIR`: the tree a student receives (no solutions).
@@ -10,6 +10,7 @@
 //! - `cargo xtask bench --scaling`: lab 3's kernels at 1, 2, … threads, as the ULHPC table.
 //! - `cargo xtask gpu-test`: lab 5 on a machine with an NVIDIA GPU: GPU tests, benches, CuPy.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -17,23 +18,20 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod artifacts;
 mod bench;
 mod book;
-mod cargo;
 mod check;
 mod gpu_test;
 mod grade;
 mod handout;
-mod hint;
 mod html;
-mod libtest;
 mod lint;
-mod process;
-mod progress;
 mod report;
-mod testrun;
-mod ui;
-mod workspace;
+
+// The modules the students' commands share with the instructor's, from the `course` crate,
+// under the names the rest of xtask uses (`crate::workspace`, `crate::cargo`, ...).
+use course::{cargo, hint, libtest, process, testrun, ui, workspace};
 
 /// `cargo xtask grade`'s subcommands.
 #[derive(Subcommand)]
@@ -63,27 +61,26 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every lab's tests against your exercises and show what to do next.
+    /// Run every lab's tests against your exercises and show what to do next
+    /// (the students' command: `cargo xtask progress --help`).
+    #[command(disable_help_flag = true)]
     Progress {
-        /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
-        #[arg(long = "lab")]
-        labs: Vec<String>,
-        /// Seconds one test executable may run before it is killed.
-        #[arg(long, default_value_t = 120)]
-        timeout: u64,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
     },
-    /// Show a hint: for the first exercise you have not finished, or for the one you name.
+    /// Show a hint for the first exercise you have not finished, or for the one you name
+    /// (the students' command: `cargo xtask hint --help`).
+    #[command(disable_help_flag = true)]
     Hint {
-        /// The lab: a number (`1`), directory (`01-strides`) or package (`strides`).
-        lab: String,
-        /// The exercise (a test file's name: `views` for tests/views.rs); default: the first
-        /// one whose tests do not all pass yet.
-        exercise: Option<String>,
-        /// Which hint, from 1 (a nudge) to the last (nearly the answer); default: 1.
-        n: Option<usize>,
-        /// Seconds one test executable may run before it is killed.
-        #[arg(long, default_value_t = 120)]
-        timeout: u64,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Rerun your current exercise's tests each time you save a file of its lab
+    /// (the students' command: `cargo xtask watch --help`).
+    #[command(disable_help_flag = true)]
+    Watch {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
     },
     /// The full check CI runs: solutions pass, stubs compile and fail, lints, docs, book.
     Check {
@@ -170,7 +167,8 @@ enum Command {
         #[arg(long, value_name = "K/N")]
         shard: Option<grade::shard::Shard>,
     },
-    /// Write the student handout to OUTDIR: the labs, hints, xtask and the built book; no solutions.
+    /// Write the student handout to OUTDIR: the labs, hints, the students' commands (course/)
+    /// and the built book; no solutions, no xtask.
     Handout {
         /// Where to write it (e.g. dist/handout, which git ignores).
         outdir: PathBuf,
@@ -267,26 +265,17 @@ fn main() -> ExitCode {
     })
 }
 
+/// Runs one of the students' commands, as `cargo xtask` does in the handout.
+fn forward(command: &str, args: Vec<OsString>) -> ExitCode {
+    course::cli::run(std::iter::once(OsString::from(command)).chain(args))
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = workspace::root();
     match cli.command {
-        Command::Progress { labs, timeout } => {
-            progress::run(&root, &labs, Duration::from_secs(timeout))?;
-        }
-        Command::Hint {
-            lab,
-            exercise,
-            n,
-            timeout,
-        } => {
-            let args = hint::Args {
-                lab,
-                exercise,
-                number: n,
-                timeout: Duration::from_secs(timeout),
-            };
-            hint::run(&root, &args)?;
-        }
+        Command::Progress { args } => return Ok(forward("progress", args)),
+        Command::Hint { args } => return Ok(forward("hint", args)),
+        Command::Watch { args } => return Ok(forward("watch", args)),
         Command::Check {
             labs,
             skip_book,

@@ -48,7 +48,7 @@ pub fn build_example(root: &Path, package: &str, example: &str, side: Side) -> R
 
 /// The executable of example `name`, from cargo's `--message-format=json` lines.
 pub fn example_executable(stdout: &str, name: &str) -> Option<PathBuf> {
-    cargo::executables(stdout)
+    crate::artifacts::executables(stdout)
         .into_iter()
         .find(|exe| exe.name == name && exe.kind.iter().any(|kind| kind == "example"))
         .map(|exe| exe.path)

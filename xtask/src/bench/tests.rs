@@ -223,11 +223,22 @@ fn requirements_must_pin_and_missing_names_what_to_install() {
 
 #[test]
 fn finds_the_example_in_cargos_json_lines() {
-    let stdout = r#"
-{"reason":"compiler-artifact","target":{"name":"vectorization_solution","kind":["lib"]},"executable":null}
-{"reason":"compiler-artifact","target":{"name":"compare","kind":["example"]},"executable":"/w/target/release/examples/compare"}
-{"reason":"build-finished","success":true}
-"#;
+    // cargo's lines as it writes them (cargo_metadata reads the fields cargo always sets).
+    let artifact = |name: &str, kind: &str, executable: &str| {
+        format!(
+            r#"{{"reason":"compiler-artifact","package_id":"path+file:///w/lab#0.1.0","manifest_path":"/w/lab/Cargo.toml","target":{{"name":"{name}","kind":["{kind}"],"crate_types":["bin"],"src_path":"/w/lab/src/lib.rs","edition":"2024"}},"profile":{{"opt_level":"3","debuginfo":0,"debug_assertions":false,"overflow_checks":false,"test":false}},"features":[],"filenames":[],"executable":{executable},"fresh":false}}"#
+        )
+    };
+    let stdout = &[
+        artifact("vectorization_solution", "lib", "null"),
+        artifact(
+            "compare",
+            "example",
+            r#""/w/target/release/examples/compare""#,
+        ),
+        r#"{"reason":"build-finished","success":true}"#.to_string(),
+    ]
+    .join("\n");
     let exe = binaries::example_executable(stdout, "compare").unwrap();
     assert_eq!(exe.to_str(), Some("/w/target/release/examples/compare"));
     assert!(binaries::example_executable(stdout, "other").is_none());

@@ -63,7 +63,7 @@ const MARKERS: [&str; 2] = ["reference", "student"];
 
 /// Where an edition's staged sources go.
 pub fn staging_dir(root: &Path, edition: Edition) -> PathBuf {
-    crate::handout::verify::target_dir(root)
+    crate::workspace::target_dir(root)
         .join("xtask/book")
         .join(edition.name())
 }

@@ -20,12 +20,12 @@ const MIN_WORDS: usize = 3;
 
 /// The solution-only lines of every lab (in no exercise crate), each with where it comes from
 /// (`solutions/x/src/f.rs:12`).
-pub fn solution_only_lines(root: &Path) -> BTreeMap<String, String> {
+pub fn solution_only_lines(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let mut secret = BTreeMap::new();
     // Everything in the exercise crates is handed out anyway: tests, benches, stubs, given code
     // (lab 6's given C kernel has a line that lab 5's CUDA solution has too).
     let known = trimmed_lines(&text_files(&root.join("exercises")));
-    for lab in workspace::lab_dirs(root, "solutions") {
+    for lab in workspace::lab_dirs(root, "solutions")? {
         for file in text_files(&root.join("solutions").join(&lab).join("src")) {
             let text = fs::read_to_string(&file).unwrap_or_default();
             for (index, line) in text.lines().enumerate() {
@@ -38,7 +38,7 @@ pub fn solution_only_lines(root: &Path) -> BTreeMap<String, String> {
             }
         }
     }
-    secret
+    Ok(secret)
 }
 
 /// A line long and specific enough that finding it in the book means the solution is there.
@@ -55,8 +55,16 @@ pub fn is_evidence(line: &str) -> bool {
 
 /// Scans the student edition built in `build`: one check per page.
 pub fn scan_student(root: &Path, build: &Path) -> Tally {
-    let secret = solution_only_lines(root);
     let mut tally = Tally::default();
+    let secret = match solution_only_lines(root) {
+        Ok(secret) => secret,
+        Err(error) => {
+            tally.fail(format!(
+                "{error:#}: the solutions cannot be read to scan the book"
+            ));
+            return tally;
+        }
+    };
     // A problem found on many pages (the print page repeats every chapter) is reported once.
     let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for page in files_under(build, "html") {

@@ -15,9 +15,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cargo;
-use crate::handout::{self, verify};
+use crate::handout;
 use crate::libtest::{self, Outcome};
 use crate::report::Tally;
+use crate::workspace::target_dir;
 use crate::workspace::{self, Lab};
 
 /// Where the staged trees are built: `ws/` and its own `target/`. Not the instructor's target
@@ -25,7 +26,7 @@ use crate::workspace::{self, Lab};
 /// fresh by the mtimes of the files it was built from, so a staged `exercises/01-strides`
 /// would reuse the instructor's stub build instead of compiling the solution's files.
 pub fn dir(root: &Path) -> PathBuf {
-    verify::target_dir(root).join("xtask/staging")
+    target_dir(root).join("xtask/staging")
 }
 
 /// Runs the step for `labs` (the instructor's labs `check` was asked about).

@@ -82,7 +82,7 @@ impl Course {
     /// Reads the course at `root`, keeping the labs that `filters` name (all when empty).
     pub fn load(root: &Path, filters: &[String]) -> Result<Course> {
         let mut labs = Vec::new();
-        for name in workspace::lab_dirs(root, "exercises") {
+        for name in workspace::lab_dirs(root, "exercises")? {
             let dir = root.join("exercises").join(&name);
             let krate = workspace::read_crate(&dir)?;
             let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;

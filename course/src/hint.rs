@@ -17,10 +17,10 @@ use crate::ui::Ui;
 use crate::workspace::{self, Lab, rust_files};
 
 pub mod file;
-pub mod lint;
 
 pub use file::Hint;
 
+#[derive(Debug, PartialEq)]
 pub struct Args {
     /// A number (`1`), directory (`01-strides`), topic or package (`strides`).
     pub lab: String,
@@ -47,12 +47,12 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             "exercise `{exercise}` of lab {} has no hints yet ({} is missing); its tests and \
              the lab's chapter in the book say what to do",
             lab.name,
-            crate::lint::rel(root, &path)
+            workspace::rel(root, &path)
         );
     }
     let hints = file::read(&path)
         .map_err(anyhow::Error::msg)
-        .with_context(|| format!("reading {}", crate::lint::rel(root, &path)))?;
+        .with_context(|| format!("reading {}", workspace::rel(root, &path)))?;
     let number = args.number.unwrap_or(1);
     let Some(hint) = number.checked_sub(1).and_then(|i| hints.get(i)) else {
         bail!(
@@ -72,7 +72,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
 }
 
 /// The lab named by `filter`, as `--lab` elsewhere accepts it.
-fn one_lab(root: &Path, filter: &str) -> Result<Lab> {
+pub fn one_lab(root: &Path, filter: &str) -> Result<Lab> {
     let mut labs = workspace::select(workspace::discover(root)?, &[filter.to_string()])?;
     if labs.len() > 1 {
         let names: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
@@ -85,18 +85,18 @@ fn one_lab(root: &Path, filter: &str) -> Result<Lab> {
 }
 
 /// The lab's exercises in order: `lab.toml`'s list, else the test files' stems.
-pub fn exercises(lab: &Lab) -> Vec<String> {
+pub fn exercises(lab: &Lab) -> Result<Vec<String>> {
     if !lab.meta.exercises.is_empty() {
-        return lab.meta.exercises.clone();
+        return Ok(lab.meta.exercises.clone());
     }
-    rust_files(&lab.stub.dir.join("tests"))
+    Ok(rust_files(&lab.stub.dir.join("tests"))?
         .iter()
         .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
-        .collect()
+        .collect())
 }
 
 fn known_exercise(lab: &Lab, exercise: &str, command: &str) -> Result<String> {
-    let known = exercises(lab);
+    let known = exercises(lab)?;
     // `views.rs` or `tests/views.rs`, pasted from a test path, mean `views`.
     let stem = Path::new(exercise)
         .file_stem()
@@ -125,9 +125,9 @@ fn first_unfinished(
         "testing lab {} to find your next exercise",
         lab.label()
     ));
-    let tests = testrun::build_and_run(root, &lab.stub, true, timeout);
+    let tests = testrun::student_build_and_run(root, &lab.stub, timeout);
     ui.done();
-    let known = exercises(lab).join(", ");
+    let known = exercises(lab)?.join(", ");
     let targets = match tests? {
         Tests::DoesNotCompile(error) => bail!(
             "lab {} does not compile, so which exercise you are on cannot be told; the first \

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::{Message, PackageId};
 
 /// A cargo command in the workspace root. `CARGO` is the cargo that runs xtask, so a
 /// toolchain picked with `cargo +1.88 xtask` is used all the way down.
@@ -28,7 +29,7 @@ pub fn output(command: &mut Command) -> Result<Output> {
 #[derive(Debug)]
 pub struct Diagnostic {
     pub manifest_path: PathBuf,
-    pub level: String,
+    pub level: DiagnosticLevel,
     pub rendered: String,
 }
 
@@ -65,7 +66,7 @@ impl Build {
         let mut seen = BTreeSet::new();
         self.diagnostics
             .iter()
-            .filter(|d| d.level == "warning" && d.manifest_path == manifest)
+            .filter(|d| d.level == DiagnosticLevel::Warning && d.manifest_path == manifest)
             .filter(|d| seen.insert(d.rendered.clone()))
             .map(|d| d.rendered.trim_end().to_string())
             .collect()
@@ -73,7 +74,11 @@ impl Build {
 
     /// The first compiler error, preferring one in `manifest`'s package; else cargo's message.
     pub fn first_error(&self, manifest: &Path) -> String {
-        let errors = || self.diagnostics.iter().filter(|d| d.level == "error");
+        let errors = || {
+            self.diagnostics
+                .iter()
+                .filter(|d| d.level == DiagnosticLevel::Error)
+        };
         errors()
             .find(|d| d.manifest_path == manifest)
             .or_else(|| errors().next())
@@ -97,73 +102,41 @@ impl Build {
 /// Runs `cargo ARGS --message-format=json` in `root` and collects what it reports.
 pub fn build_json(root: &Path, args: &[&str]) -> Result<Build> {
     let out = output(command(root).args(args).arg("--message-format=json"))?;
-    let mut build = parse_messages(&String::from_utf8_lossy(&out.stdout));
+    let mut build = parse_messages(&out.stdout);
     build.success = out.status.success();
     build.stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     Ok(build)
 }
 
-/// Parses cargo's JSON lines. Lines that are not JSON (a build script's output) are skipped.
-pub fn parse_messages(stdout: &str) -> Build {
-    #[derive(Deserialize)]
-    struct Line {
-        reason: String,
-        manifest_path: Option<PathBuf>,
-        message: Option<Message>,
-        target: Option<Target>,
-        profile: Option<Profile>,
-        executable: Option<PathBuf>,
-    }
-    #[derive(Deserialize)]
-    struct Message {
-        level: String,
-        message: String,
-        rendered: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-        kind: Vec<String>,
-    }
-    #[derive(Deserialize)]
-    struct Profile {
-        test: bool,
-    }
-
+/// Reads cargo's JSON lines (cargo_metadata's types, the format cargo documents). Lines that
+/// are not cargo messages (a build script's output) are skipped.
+pub fn parse_messages(stdout: impl AsRef<[u8]>) -> Build {
     let mut build = Build::default();
-    for line in stdout.lines() {
-        let Ok(line) = serde_json::from_str::<Line>(line) else {
-            continue;
-        };
-        let manifest_path = line.manifest_path.unwrap_or_default();
-        match line.reason.as_str() {
-            "compiler-message" => {
-                let Some(message) = line.message else {
-                    continue;
-                };
-                if is_summary(&message.message) {
+    // Lossy first: a build script's output need not be UTF-8, and cargo's lines after it count.
+    let text = String::from_utf8_lossy(stdout.as_ref());
+    for message in Message::parse_stream(text.as_bytes()).flatten() {
+        match message {
+            Message::CompilerMessage(message) => {
+                let diagnostic = message.message;
+                if is_summary(&diagnostic.message) {
                     continue;
                 }
                 build.diagnostics.push(Diagnostic {
-                    manifest_path,
-                    level: message.level,
-                    rendered: message.rendered.unwrap_or(message.message),
+                    manifest_path: manifest_of(&message.package_id),
+                    level: diagnostic.level,
+                    rendered: diagnostic.rendered.unwrap_or(diagnostic.message),
                 });
             }
-            "compiler-artifact" => {
-                let (Some(target), Some(profile), Some(path)) =
-                    (line.target, line.profile, line.executable)
-                else {
+            Message::CompilerArtifact(artifact) if artifact.profile.test => {
+                let Some(path) = artifact.executable else {
                     continue;
                 };
-                if profile.test {
-                    build.executables.push(TestExe {
-                        manifest_path,
-                        target: target.name,
-                        kind: target.kind,
-                        path,
-                    });
-                }
+                build.executables.push(TestExe {
+                    manifest_path: artifact.manifest_path.into(),
+                    target: artifact.target.name,
+                    kind: artifact.target.kind.iter().map(|k| k.to_string()).collect(),
+                    path: path.into(),
+                });
             }
             _ => {}
         }
@@ -171,42 +144,38 @@ pub fn parse_messages(stdout: &str) -> Build {
     build
 }
 
-/// An executable cargo built: a test, bench, example or binary target.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Executable {
-    /// The target's name (a test file's stem, an example's name, ...).
-    pub name: String,
-    /// Its kinds: `test`, `bench`, `example`, `bin`.
-    pub kind: Vec<String>,
-    pub path: PathBuf,
+/// The Cargo.toml of a local package, from its id (`path+file:///w/ex#0.1.0`, the form cargo
+/// writes since 1.77); empty for a package from a registry or git, which has none here.
+fn manifest_of(id: &PackageId) -> PathBuf {
+    let Some(url) = id.repr.strip_prefix("path+file://") else {
+        return PathBuf::new();
+    };
+    let dir = url.split('#').next().unwrap_or(url);
+    PathBuf::from(percent_decode(dir)).join("Cargo.toml")
 }
 
-/// Every executable in cargo's `--message-format=json` lines, whatever its profile.
-pub fn executables(stdout: &str) -> Vec<Executable> {
-    #[derive(Deserialize)]
-    struct Artifact {
-        reason: String,
-        target: Option<Target>,
-        executable: Option<PathBuf>,
+/// `%20` and the like back to bytes, as file URLs escape them.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
     }
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-        kind: Vec<String>,
-    }
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Artifact>(line).ok())
-        .filter(|artifact| artifact.reason == "compiler-artifact")
-        .filter_map(|artifact| {
-            let (target, path) = (artifact.target?, artifact.executable?);
-            Some(Executable {
-                name: target.name,
-                kind: target.kind,
-                path,
-            })
-        })
-        .collect()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// rustc's closing lines ("2 warnings emitted", "aborting due to 1 previous error") are not
@@ -242,16 +211,48 @@ mod tests {
 
     #[test]
     fn reads_warnings_errors_and_test_executables() {
-        let stdout = r#"
-{"reason":"compiler-message","manifest_path":"/w/ex/Cargo.toml","message":{"level":"warning","message":"unused variable: `x`","rendered":"warning: unused variable: `x`\n"}}
-{"reason":"compiler-message","manifest_path":"/w/ex/Cargo.toml","message":{"level":"warning","message":"unused variable: `x`","rendered":"warning: unused variable: `x`\n"}}
-{"reason":"compiler-message","manifest_path":"/w/ex/Cargo.toml","message":{"level":"warning","message":"1 warning emitted","rendered":"warning: 1 warning emitted\n"}}
-{"reason":"compiler-message","manifest_path":"/w/other/Cargo.toml","message":{"level":"error","message":"mismatched types","rendered":"error[E0308]: mismatched types\n"}}
-{"reason":"compiler-artifact","manifest_path":"/w/ex/Cargo.toml","target":{"name":"views","kind":["test"]},"profile":{"test":true},"executable":"/w/target/debug/deps/views-abc"}
-{"reason":"compiler-artifact","manifest_path":"/w/ex/Cargo.toml","target":{"name":"ex","kind":["lib"]},"profile":{"test":false},"executable":null}
-not json: a build script said hello
-{"reason":"build-finished","success":false}
-"#;
+        let target = |name: &str, kind: &str, src: &str| {
+            format!(
+                r#""target":{{"name":"{name}","kind":["{kind}"],"crate_types":["bin"],"src_path":"{src}","edition":"2024"}}"#
+            )
+        };
+        let lib = target("ex", "lib", "/w/ex/src/lib.rs");
+        let message = |package: &str, level: &str, text: &str, rendered: &str| {
+            format!(
+                r#"{{"reason":"compiler-message","package_id":"path+file://{package}#0.1.0","manifest_path":"{package}/Cargo.toml",{lib},"message":{{"message":"{text}","code":null,"level":"{level}","spans":[],"children":[],"rendered":"{rendered}"}}}}"#
+            )
+        };
+        let artifact = |target: &str, test: bool, executable: &str| {
+            format!(
+                r#"{{"reason":"compiler-artifact","package_id":"path+file:///w/ex#0.1.0","manifest_path":"/w/ex/Cargo.toml",{target},"profile":{{"opt_level":"0","debuginfo":2,"debug_assertions":true,"overflow_checks":true,"test":{test}}},"features":[],"filenames":[],"executable":{executable},"fresh":false}}"#
+            )
+        };
+        let unused = "unused variable: `x`";
+        let stdout = [
+            message("/w/ex", "warning", unused, &format!("warning: {unused}\\n")),
+            message("/w/ex", "warning", unused, &format!("warning: {unused}\\n")),
+            message(
+                "/w/ex",
+                "warning",
+                "1 warning emitted",
+                "warning: 1 warning emitted\\n",
+            ),
+            message(
+                "/w/other",
+                "error",
+                "mismatched types",
+                "error[E0308]: mismatched types\\n",
+            ),
+            artifact(
+                &target("views", "test", "/w/ex/tests/views.rs"),
+                true,
+                r#""/w/target/debug/deps/views-abc""#,
+            ),
+            artifact(&lib, false, "null"),
+            "not json: a build script said hello".to_string(),
+            r#"{"reason":"build-finished","success":false}"#.to_string(),
+        ]
+        .join("\n");
         let build = parse_messages(stdout);
         let ex = Path::new("/w/ex/Cargo.toml");
         assert_eq!(build.warnings_in(ex), vec!["warning: unused variable: `x`"]);
@@ -260,6 +261,21 @@ not json: a build script said hello
         assert_eq!(tests.len(), 1);
         assert_eq!(tests[0].target, "views");
         assert!(tests[0].is_integration_test());
+    }
+
+    #[test]
+    fn a_local_package_id_names_its_manifest() {
+        let id = |repr: &str| PackageId { repr: repr.into() };
+        assert_eq!(
+            manifest_of(&id("path+file:///home/a%20b/ex#strides@0.1.0")),
+            Path::new("/home/a b/ex/Cargo.toml")
+        );
+        assert_eq!(
+            manifest_of(&id(
+                "registry+https://github.com/rust-lang/crates.io-index#libc@0.2.1"
+            )),
+            PathBuf::new()
+        );
     }
 
     #[test]

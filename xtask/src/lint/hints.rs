@@ -8,11 +8,11 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
-use super::file;
 use crate::book::leaks::trimmed_lines;
+use crate::hint::file;
 use crate::lint::{files_with_extensions, rel};
 use crate::report::Tally;
-use crate::workspace::{self, rust_files};
+use crate::workspace::{self, files_in, rust_files};
 
 /// A hint may quote the stub, name APIs and spell out a step in words; a run this long of the
 /// solution's own tokens (identifiers, numbers, punctuation; whitespace and backticks aside) is
@@ -29,7 +29,7 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
         .map(|meta| meta.exercises.clone())
         .unwrap_or_default();
     if exercises.is_empty() {
-        exercises = rust_files(&stub_dir.join("tests"))
+        exercises = super::listed(tally, rust_files(&stub_dir.join("tests")))
             .iter()
             .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
             .collect();
@@ -95,7 +95,7 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
         }
     }
 
-    for path in files_with_extension(&stub_dir.join("hints"), "md") {
+    for path in super::listed(tally, files_in(&stub_dir.join("hints"), "md")) {
         let stem = path
             .file_stem()
             .unwrap_or_default()
@@ -185,15 +185,15 @@ fn source_files(dir: &Path) -> Vec<std::path::PathBuf> {
     files_with_extensions(dir, &["rs", "cu", "c", "h", "f90"])
 }
 
-/// The files directly in `dir` with extension `ext`, sorted; none when `dir` is missing.
-fn files_with_extension(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == ext))
-        .collect();
-    files.sort();
-    files
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_words_and_punctuation_without_backticks() {
+        assert_eq!(
+            tokens("`offset + s*(n - 1)`"),
+            ["offset", "+", "s", "*", "(", "n", "-", "1", ")"]
+        );
+    }
 }

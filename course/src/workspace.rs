@@ -8,13 +8,25 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-/// The workspace root: xtask lives in `<root>/xtask`.
+/// The workspace root: this crate lives in `<root>/course` (as xtask in `<root>/xtask`).
 pub fn root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest_dir
         .parent()
-        .expect("xtask is a member directory of the workspace")
+        .expect("course is a member directory of the workspace")
         .to_path_buf()
+}
+
+/// Where cargo builds for the workspace at `root`: `CARGO_TARGET_DIR` (relative to `root`
+/// when relative), else `root/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| match dir.is_absolute() {
+            true => dir,
+            false => root.join(dir),
+        })
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// `exercises/NN-x/lab.toml`. Unknown keys are ignored so that later issues can add fields.
@@ -187,31 +199,89 @@ impl Lab {
 }
 
 /// The `*.rs` files directly inside `dir` (not in subdirectories: those are helper modules,
-/// not test targets), sorted. A missing directory has none.
-pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    files.sort();
-    files
+/// not test targets), sorted. A missing directory has none; any other error is returned.
+pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    files_in(dir, "rs")
 }
 
-/// Names of the lab directories (those with a Cargo.toml) under `root/side`, sorted.
-pub fn lab_dirs(root: &Path, side: &str) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(root.join(side))
+/// The files directly inside `dir` whose extension is `ext`, sorted. A missing directory has
+/// none; an unreadable one, or an entry that cannot be read, is an error (never a shorter list).
+pub fn files_in(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = entries(dir)?
         .into_iter()
-        .flatten()
-        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Names of the lab directories (those with a Cargo.toml) under `root/side`, sorted; none when
+/// `side` is missing (the handout has no `solutions/`). Errors reading it are returned.
+pub fn lab_dirs(root: &Path, side: &str) -> Result<Vec<String>> {
+    let mut names: Vec<String> = entries(&root.join(side))?
+        .into_iter()
         .filter(|entry| entry.path().join("Cargo.toml").is_file())
         .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
         .collect();
     names.sort();
-    names
+    Ok(names)
 }
+
+/// The entries directly inside `dir` (links followed); none when `dir` does not exist.
+fn entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .follow_links(true)
+        .into_iter()
+        .map(|entry| entry.with_context(|| format!("reading the directory {}", dir.display())))
+        .collect()
+}
+
+/// `path` relative to the workspace root, for messages.
+pub fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The cargo arguments of the students' test runs: `--no-default-features`, so that the lab's
+/// `bench` feature (criterion, for `cargo bench`) is off, with every other default feature of
+/// the crate turned back on by name.
+pub fn student_feature_args(krate: &Crate) -> Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        #[serde(default)]
+        features: BTreeMap<String, Vec<String>>,
+    }
+    let path = krate.manifest();
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let kept: Vec<String> = manifest
+        .features
+        .get("default")
+        .into_iter()
+        .flatten()
+        .filter(|feature| *feature != BENCH_FEATURE)
+        .map(|feature| format!("{}/{feature}", krate.package))
+        .collect();
+    let mut args = vec!["--no-default-features".to_string()];
+    if !kept.is_empty() {
+        args.extend(["--features".to_string(), kept.join(",")]);
+    }
+    Ok(args)
+}
+
+/// The lab feature that brings criterion in for the benches (`required-features` of each
+/// `[[bench]]`), on by default so that `cargo bench -p LAB` works as it is.
+pub const BENCH_FEATURE: &str = "bench";
 
 /// Reads the package and library names from a crate's Cargo.toml.
 pub fn read_crate(dir: &Path) -> Result<Crate> {
@@ -253,9 +323,9 @@ pub fn read_lab_toml(path: &Path) -> Result<LabToml> {
 /// Every lab of `exercises/`, in order, with its solution when `solutions/` has it. A lab
 /// missing a side is the lint's business; the student handout has no `solutions/` at all.
 pub fn discover(root: &Path) -> Result<Vec<Lab>> {
-    let solutions = lab_dirs(root, "solutions");
+    let solutions = lab_dirs(root, "solutions")?;
     let mut labs = Vec::new();
-    for name in lab_dirs(root, "exercises") {
+    for name in lab_dirs(root, "exercises")? {
         let stub_dir = root.join("exercises").join(&name);
         let meta = read_lab_toml(&stub_dir.join("lab.toml"))?;
         let features = meta.installed_features();

@@ -1,8 +1,12 @@
 //! The `check` step "the handout builds, its stubs fail test by test": make the handout (without
 //! the book, which has its own step) in `target/xtask/handout/`, then prove in it that the
-//! workspace and its Cargo.lock hold without `solutions/`, that every lab's stub compiles
-//! warning-free with each shared test failing (the stub check of the instructor's tree, rerun
-//! there), and that xtask compiles, so `progress` and `hint` work for the students.
+//! workspace and its Cargo.lock hold without `solutions/` and `xtask/`, that every lab's stub
+//! compiles warning-free with each shared test failing (the stub check of the instructor's
+//! tree, rerun there), and that `cargo xtask` there runs the students' commands (`course`):
+//! `progress`, `hint` and `watch` work for the students, and nothing else is shipped.
+//!
+//! It lives under `check` (not `handout`): it uses the stub check, and `handout` stays a plain
+//! writer of files that `check` depends on, never the other way round.
 //!
 //! The copy builds into the instructor's `target/` (a `.cargo/config.toml` beside it sets
 //! `build.target-dir`, so the handout itself stays byte for byte what students get): the
@@ -16,27 +20,14 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use super::{leaks, plan, sync};
 use crate::cargo::{self, cargo_error};
+use crate::handout::{STUDENT_ALIAS, leaks, plan, sync};
 use crate::report::Tally;
-use crate::workspace::{self, Lab};
+use crate::workspace::{self, Lab, target_dir};
 
 /// Where the check keeps its handout: under target/, so `cargo clean` removes it.
 pub fn dir(root: &Path) -> PathBuf {
     target_dir(root).join("xtask/handout")
-}
-
-pub(crate) fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Runs the step for `labs` (the labs `check` was asked about).
@@ -75,7 +66,7 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
         .iter()
         .filter(|lab| wanted.contains(&lab.name.as_str()))
     {
-        let stub = crate::check::stub(&out, lab, timeout)?;
+        let stub = super::stub(&out, lab, timeout)?;
         tally.passed += stub.passed;
         tally.notes.extend(stub.notes);
         for failure in stub.failures {
@@ -83,22 +74,7 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
         }
     }
 
-    let xtask = cargo::output(cargo::command(&out).args([
-        "check",
-        "--package",
-        "xtask",
-        "--locked",
-        "--quiet",
-    ]))?;
-    tally.check(xtask.status.success(), || {
-        format!(
-            "xtask does not compile in the handout (`cargo check -p xtask` in {}): it must \
-             build without solutions/ and xtask/tests/, or `progress` and `hint` break for the \
-             students\n{}",
-            out.display(),
-            cargo_error(&String::from_utf8_lossy(&xtask.stderr))
-        )
-    });
+    tally.absorb(students_commands(&out));
     Ok(tally)
 }
 
@@ -119,4 +95,50 @@ pub(crate) fn share_target_dir(root: &Path, out: &Path) -> Result<()> {
         fs::write(&config, text).with_context(|| format!("writing {}", config.display()))?;
     }
     Ok(())
+}
+
+/// The handout ships no xtask, and `cargo xtask` there runs the students' commands: the alias
+/// names `course`, which compiles, and whose binary answers `--help` with `progress`.
+fn students_commands(out: &Path) -> Tally {
+    let mut tally = Tally::default();
+    tally.check(!out.join("xtask").exists(), || {
+        format!(
+            "the handout in {} has an xtask/ directory: the grader, the benchmarks and the \
+             book's tools are the instructor's (fix DIRS in xtask/src/handout.rs)",
+            out.display()
+        )
+    });
+    let config = fs::read_to_string(out.join(".cargo/config.toml")).unwrap_or_default();
+    let alias = config.parse::<toml::Table>().ok().and_then(|config| {
+        config
+            .get("alias")?
+            .get("xtask")?
+            .as_str()
+            .map(str::to_owned)
+    });
+    tally.check(alias.as_deref() == Some(STUDENT_ALIAS), || {
+        format!(
+            "the handout's .cargo/config.toml must alias `xtask = \"{STUDENT_ALIAS}\"` (got \
+             {alias:?}): students type `cargo xtask progress`"
+        )
+    });
+    let help = cargo::command(out)
+        .args(["xtask", "--help"])
+        .output()
+        .map_err(|error| error.to_string());
+    let (ok, said) = match &help {
+        Ok(run) => (
+            run.status.success() && String::from_utf8_lossy(&run.stdout).contains("progress"),
+            cargo_error(&String::from_utf8_lossy(&run.stderr)),
+        ),
+        Err(error) => (false, error.clone()),
+    };
+    tally.check(ok, || {
+        format!(
+            "`cargo xtask --help` does not run the students' commands in the handout ({}): \
+             `course` must build there, without solutions/ and xtask/\n{said}",
+            out.display()
+        )
+    });
+    tally
 }

@@ -104,11 +104,3 @@ fn a_hint_ends_with_the_command_for_the_next_one() {
         "{last}"
     );
 }
-
-#[test]
-fn tokens_are_words_and_punctuation_without_backticks() {
-    assert_eq!(
-        lint::tokens("`offset + s*(n - 1)`"),
-        ["offset", "+", "s", "*", "(", "n", "-", "1", ")"]
-    );
-}

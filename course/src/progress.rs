@@ -22,7 +22,7 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
     for lab in &labs {
         ui.start(&format!("testing lab {}", lab.label()));
         // A lab that cannot be built or run is reported as such; the others still are.
-        let tests = testrun::build_and_run(root, &lab.stub, true, timeout)
+        let tests = testrun::student_build_and_run(root, &lab.stub, timeout)
             .unwrap_or_else(|error| Tests::DoesNotCompile(format!("{error:#}")));
         runs.push((lab, tests));
     }
@@ -146,7 +146,7 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
 
 /// The first failing test in the order the file declares them (the order to read and solve
 /// them in), its message, and the command to iterate with.
-fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
+pub fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
     let file = lab
         .stub
         .dir
