@@ -23,7 +23,9 @@ use crate::workspace;
 
 mod manifest;
 
-pub use manifest::{STUDENT_ALIAS, prune_lock, student_cargo_config, student_manifest};
+pub use manifest::{
+    STUDENT_ALIAS, locked_packages, prune_lock, student_cargo_config, student_manifest,
+};
 
 /// Directories copied whole (minus build output and hidden entries), those the tree has:
 /// `support/` is the labs' shared crate, where the course has one.
@@ -166,6 +168,29 @@ fn shipped_packages(plan: &Plan) -> Result<BTreeSet<String>> {
         }
     }
     Ok(packages)
+}
+
+/// Lets cargo finish the handout's Cargo.lock (written by `prune_lock`): resolving the workspace
+/// offline, it drops the dependency edges only the instructor's packages' features needed, and
+/// changes no version (the lock pins them, and offline nothing newer can be found).
+pub fn settle_lock(out: &Path) -> Result<()> {
+    if !out.join("Cargo.lock").is_file() {
+        return Ok(());
+    }
+    let metadata = crate::cargo::output(
+        crate::cargo::command(out)
+            .args(["metadata", "--format-version", "1", "--offline"])
+            .stdout(std::process::Stdio::null()),
+    )?;
+    if !metadata.status.success() {
+        bail!(
+            "cargo could not settle the handout's Cargo.lock in {} (`cargo metadata --offline`; \
+             build the instructor's tree once, so that every locked crate is in cargo's cache):\n{}",
+            out.display(),
+            crate::cargo::cargo_error(&String::from_utf8_lossy(&metadata.stderr))
+        );
+    }
+    Ok(())
 }
 
 /// Adds a built edition of the book (`book/build/<edition>/**`) under `under` in the handout.
@@ -352,6 +377,7 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
         );
     }
     let synced = sync(&plan, &out)?;
+    settle_lock(&out)?;
     let labs: Vec<String> = workspace::lab_dirs(root, "exercises")?;
     println!(
         "The student handout is in {}: {} files ({} written, {} unchanged, {} removed).",

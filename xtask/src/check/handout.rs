@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cargo::{self, cargo_error};
-use crate::handout::{STUDENT_ALIAS, leaks, plan, sync};
+use crate::handout::{STUDENT_ALIAS, leaks, locked_packages, plan, settle_lock, sync};
 use crate::report::Tally;
 use crate::workspace::{self, Lab, target_dir};
 
@@ -44,6 +44,8 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
     });
     sync(&plan, &out)?;
     share_target_dir(root, &out)?;
+    settle_lock(&out)?;
+    tally.absorb(same_versions(root, &out)?);
 
     // The manifest and the pruned lock file resolve as they are.
     let metadata = cargo::output(cargo::command(&out).args([
@@ -95,6 +97,27 @@ pub(crate) fn share_target_dir(root: &Path, out: &Path) -> Result<()> {
         fs::write(&config, text).with_context(|| format!("writing {}", config.display()))?;
     }
     Ok(())
+}
+
+/// Every package of the handout's settled Cargo.lock is locked in the instructor's, at the same
+/// version from the same source: students build exactly what the course was checked with.
+fn same_versions(root: &Path, out: &Path) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let read = |dir: &Path| -> Result<std::collections::BTreeSet<String>> {
+        let path = dir.join("Cargo.lock");
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        locked_packages(&text)
+    };
+    let (course, handout) = (read(root)?, read(out)?);
+    let strays: Vec<&String> = handout.difference(&course).collect();
+    tally.check(strays.is_empty(), || {
+        format!(
+            "the handout's Cargo.lock locks what the instructor's does not: {strays:?} (see \
+             xtask/src/handout/manifest.rs)"
+        )
+    });
+    Ok(tally)
 }
 
 /// The handout ships no xtask, and `cargo xtask` there runs the students' commands: the alias

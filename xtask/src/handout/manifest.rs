@@ -90,6 +90,26 @@ pub fn student_cargo_config(text: Option<&str>) -> Result<String> {
     Ok(doc.to_string())
 }
 
+/// Every package of a Cargo.lock as `name version source` (source empty for a local one).
+pub fn locked_packages(text: &str) -> Result<BTreeSet<String>> {
+    let doc: DocumentMut = text.parse().context("parsing Cargo.lock")?;
+    let Some(packages) = doc.get("package").and_then(Item::as_array_of_tables) else {
+        return Ok(BTreeSet::new());
+    };
+    packages
+        .iter()
+        .map(|table| {
+            let p = read_locked(table)?;
+            Ok(format!(
+                "{} {} {}",
+                p.name,
+                p.version,
+                p.source.unwrap_or_default()
+            ))
+        })
+        .collect()
+}
+
 /// One `[[package]]` of Cargo.lock.
 struct Locked {
     name: String,
@@ -101,7 +121,9 @@ struct Locked {
 /// Cargo.lock for a workspace whose local packages are `kept`: the other local packages go, and
 /// with them every registry package that nothing kept depends on any more; a dependency line
 /// names its package as briefly as cargo would (`name`, or `name version` while two versions
-/// are locked). The rest is left byte for byte.
+/// are locked). The rest is left byte for byte. A package's dependency list also depends on
+/// the features the dropped packages turned on (xtask's clap derive), which only cargo knows:
+/// `settle_lock` lets it finish the file in the written handout.
 pub fn prune_lock(text: &str, kept: &BTreeSet<String>) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("parsing Cargo.lock")?;
     let packages = doc
