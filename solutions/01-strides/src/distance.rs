@@ -11,6 +11,24 @@ use crate::error::DimensionMismatch;
 
 // ANCHOR: sq_euclidean_broadcast
 /// Squared Euclidean distances between the rows of `x` and the rows of `y`.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use strides_solution::distance::sq_euclidean_broadcast;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [1.0, 1.0]];
+/// let y = array![[3.0, 4.0]];
+/// assert_eq!(sq_euclidean_broadcast(x.view(), y.view())?, array![[25.0], [13.0]]);
+///
+/// let y3 = array![[1.0, 2.0, 3.0]];
+/// let error = sq_euclidean_broadcast(x.view(), y3.view()).unwrap_err();
+/// assert_eq!((error.x, error.y), ((2, 2), (1, 3)));
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_broadcast(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -31,6 +49,15 @@ pub fn sq_euclidean_broadcast(
 // ANCHOR: temporary_bytes
 /// Bytes taken by the (n, m, d) f64 temporary of [`sq_euclidean_broadcast`],
 /// or `None` when it would not even fit in the address space.
+///
+/// # Examples
+///
+/// ```
+/// use strides_solution::distance::temporary_bytes;
+///
+/// assert_eq!(temporary_bytes(2, 3, 4), Some(2 * 3 * 4 * 8));
+/// assert_eq!(temporary_bytes(usize::MAX, 2, 1), None);
+/// ```
 pub fn temporary_bytes(n: usize, m: usize, d: usize) -> Option<usize> {
     n.checked_mul(m)?
         .checked_mul(d)?

@@ -30,6 +30,25 @@ impl<'a, T> StridedView<'a, T> {
     /// address up by `stride * (len - 1)` and a negative one pushes the lowest
     /// address down. A view with a zero-length axis reaches nothing and is
     /// always valid.
+    ///
+    /// # Examples
+    ///
+    /// A 2 × 3 row-major view of six elements, and one whose offset would make it
+    /// read past the end of the buffer:
+    ///
+    /// ```
+    /// use strides_solution::{LayoutError, StridedView};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// let view = StridedView::new(&data, &[2, 3], &[3, 1], 0)?;
+    /// assert_eq!(view.get(&[1, 2])?, &5);
+    ///
+    /// let shifted = StridedView::new(&data, &[2, 3], &[3, 1], 1);
+    /// assert!(matches!(shifted, Err(LayoutError::OutOfBuffer { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(
         data: &'a [T],
         shape: &[usize],
@@ -113,6 +132,21 @@ impl<'a, T> StridedView<'a, T> {
 
     // ANCHOR: strided_address
     /// The buffer position of element `index`: `offset + Σ strides[k] * index[k]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use strides_solution::{IndexError, StridedView};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// let view = StridedView::new(&data, &[2, 3], &[3, 1], 0)?;
+    /// assert_eq!(view.address(&[1, 2])?, 5); // 1 * 3 + 2 * 1
+    /// assert!(matches!(view.address(&[2, 0]), Err(IndexError::OutOfBounds { axis: 0, .. })));
+    /// assert!(matches!(view.address(&[1]), Err(IndexError::WrongRank { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn address(&self, index: &[usize]) -> Result<usize, IndexError> {
         if index.len() != self.shape.len() {
             return Err(IndexError::WrongRank {
@@ -147,6 +181,23 @@ impl<'a, T> StridedView<'a, T> {
     // ANCHOR: strided_transpose
     /// Reverses the order of the axes. Only metadata changes: same buffer,
     /// same offset, shape and strides reversed. O(ndim), whatever the size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use strides_solution::StridedView;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// let view = StridedView::new(&data, &[2, 3], &[3, 1], 0)?;
+    /// let t = view.transpose();
+    /// assert_eq!(t.shape(), &[3, 2]);
+    /// assert_eq!(t.strides(), &[1, 3]);
+    /// assert_eq!(t.to_vec(), [0, 3, 1, 4, 2, 5]);
+    /// assert!(std::ptr::eq(t.buffer(), view.buffer())); // nothing copied
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transpose(&self) -> StridedView<'a, T> {
         let mut shape = self.shape.clone();
         let mut strides = self.strides.clone();
@@ -164,6 +215,23 @@ impl<'a, T> StridedView<'a, T> {
     // ANCHOR: strided_flip
     /// Reverses one axis (NumPy's `x[::-1]` along `axis`): the stride changes
     /// sign and the offset moves to what used to be the last element.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use strides_solution::StridedView;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// let view = StridedView::new(&data, &[2, 3], &[3, 1], 0)?;
+    /// let rows_reversed = view.flip(0)?;
+    /// assert_eq!(rows_reversed.strides(), &[-3, 1]);
+    /// assert_eq!(rows_reversed.offset(), 3); // the first element of the last row
+    /// assert_eq!(rows_reversed.to_vec(), [3, 4, 5, 0, 1, 2]);
+    /// assert!(view.flip(2).is_err()); // there is no axis 2
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn flip(&self, axis: usize) -> Result<StridedView<'a, T>, AxisError> {
         let Some(&len) = self.shape.get(axis) else {
             return Err(AxisError {
@@ -190,6 +258,20 @@ impl<'a, T> StridedView<'a, T> {
     /// Copies the elements in logical C order (last index fastest) into a new
     /// contiguous vector: what NumPy's `flatten` does. The index is advanced
     /// like an odometer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use strides_solution::StridedView;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// // Every other element, as a (3,) view with stride 2.
+    /// let view = StridedView::new(&data, &[3], &[2], 0)?;
+    /// assert_eq!(view.to_vec(), [0, 2, 4]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn to_vec(&self) -> Vec<T>
     where
         T: Clone,

@@ -43,6 +43,21 @@ impl PairKernel for Euclidean {
 
 // ANCHOR: sq_euclidean_direct
 /// Squared Euclidean distances with the register-blocked direct kernel.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::direct::sq_euclidean_direct;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(sq_euclidean_direct(x.view(), y.view())?, array![[0.0, 9.0], [25.0, 16.0]]);
+/// assert!(sq_euclidean_direct(x.view(), array![[1.0]].view()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_direct(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -52,6 +67,20 @@ pub fn sq_euclidean_direct(
 }
 
 /// Euclidean distances (with the square root), register-blocked.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::direct::euclidean_direct;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(euclidean_direct(x.view(), y.view())?, array![[0.0, 3.0], [5.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn euclidean_direct(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -65,6 +94,27 @@ pub fn euclidean_direct(
 /// Squared Euclidean distances written into `out`, of shape (n, m): NumPy's
 /// `out=` argument. Calling it again with the same `out` reuses memory that
 /// is already mapped, instead of paying the first touch of a fresh result.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::{Array2, array};
+/// use vectorization_solution::IntoError;
+/// use vectorization_solution::direct::sq_euclidean_direct_into;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let mut out = Array2::zeros((2, 2));
+/// sq_euclidean_direct_into(x.view(), y.view(), out.view_mut())?;
+/// assert_eq!(out, array![[0.0, 9.0], [25.0, 16.0]]);
+///
+/// let mut wrong = Array2::zeros((3, 2));
+/// let result = sq_euclidean_direct_into(x.view(), y.view(), wrong.view_mut());
+/// assert!(matches!(result, Err(IntoError::Output(_))));
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_direct_into(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

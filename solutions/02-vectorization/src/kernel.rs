@@ -70,6 +70,22 @@ pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
 /// One MR × NR tile: `xp` holds MR values per coordinate, `yp` NR values per
 /// coordinate. The fixed-size arrays let the compiler keep `acc` in
 /// registers and turn the `c` loop into vector instructions.
+///
+/// # Examples
+///
+/// One coordinate (d = 1): the tile holds the squared difference of every
+/// x value with every y value.
+///
+/// ```
+/// use vectorization_solution::direct::SqEuclidean;
+/// use vectorization_solution::kernel::{MR, NR, tile};
+///
+/// let xp: Vec<f64> = (0..MR).map(|r| r as f64).collect();
+/// let yp: Vec<f64> = (0..NR).map(|c| c as f64).collect();
+/// let acc = tile::<SqEuclidean>(&xp, &yp);
+/// assert_eq!(acc[1][3], 4.0); // (1 - 3)²
+/// assert_eq!(acc[MR - 1][0], ((MR - 1) * (MR - 1)) as f64);
+/// ```
 #[inline(always)]
 pub fn tile<K: PairKernel>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
     let mut acc = [[0.0; NR]; MR];

@@ -23,6 +23,24 @@ fn check(a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>) -> Result<(), MatmulMis
 
 // ANCHOR: matmul_loops
 /// Three loops: i, j, and the inner product over k.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::matmul::matmul_3_loops;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![[5.0, 6.0], [7.0, 8.0]];
+/// assert_eq!(matmul_3_loops(a.view(), b.view())?, array![[19.0, 22.0], [43.0, 50.0]]);
+///
+/// let b3 = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let error = matmul_3_loops(a.view(), b3.view()).unwrap_err();
+/// assert_eq!((error.a, error.b), ((2, 2), (3, 2)));
+/// # Ok(())
+/// # }
+/// ```
 pub fn matmul_3_loops(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
@@ -40,6 +58,20 @@ pub fn matmul_3_loops(
 }
 
 /// Two loops: each entry is the dot product of a row of a and a column of b.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::matmul::matmul_2_loops;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![[5.0, 6.0], [7.0, 8.0]];
+/// assert_eq!(matmul_2_loops(a.view(), b.view())?, array![[19.0, 22.0], [43.0, 50.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn matmul_2_loops(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
@@ -51,6 +83,20 @@ pub fn matmul_2_loops(
 }
 
 /// One loop: each row of c is a row of a (a vector) times the matrix b.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::matmul::matmul_1_loop;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![[5.0, 6.0], [7.0, 8.0]];
+/// assert_eq!(matmul_1_loop(a.view(), b.view())?, array![[19.0, 22.0], [43.0, 50.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn matmul_1_loop(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
@@ -65,6 +111,20 @@ pub fn matmul_1_loop(
 
 /// No loop, by broadcasting: (n, k, 1) * (1, k, m) summed over k. Correct,
 /// but it materialises an (n, k, m) temporary: k times the result's memory.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::matmul::matmul_0_loops;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![[5.0, 6.0], [7.0, 8.0]];
+/// assert_eq!(matmul_0_loops(a.view(), b.view())?, array![[19.0, 22.0], [43.0, 50.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn matmul_0_loops(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
@@ -75,6 +135,20 @@ pub fn matmul_0_loops(
 }
 
 /// No loop, the right way: the library's blocked, vectorised product.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::matmul::matmul_library;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![[5.0, 6.0], [7.0, 8.0]];
+/// assert_eq!(matmul_library(a.view(), b.view())?, array![[19.0, 22.0], [43.0, 50.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn matmul_library(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,

@@ -17,6 +17,15 @@ use crate::pages::zeroed_matrix;
 // ANCHOR: row_sq_norms
 /// `‖x_i‖²` for every row: NumPy's `(x * x).sum(axis=1)` or
 /// `np.einsum('ij,ij->i', x, x)`, without the temporary.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::trick::row_sq_norms;
+///
+/// assert_eq!(row_sq_norms(array![[3.0, 4.0], [1.0, 0.0]].view()), array![25.0, 1.0]);
+/// ```
 pub fn row_sq_norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
     x.map_axis(Axis(1), |row| row.dot(&row))
 }
@@ -29,6 +38,21 @@ pub fn row_sq_norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
 /// also allocates a new array for each, while ndarray reuses the buffer of
 /// an operand it owns (here two (n, m) arrays are allocated: the product
 /// and the sum of the norms).
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::trick::sq_euclidean_trick;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(sq_euclidean_trick(x.view(), y.view())?, array![[0.0, 9.0], [25.0, 16.0]]);
+/// assert!(sq_euclidean_trick(x.view(), array![[1.0]].view()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_trick(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -47,6 +71,21 @@ pub fn sq_euclidean_trick(
 /// array does the whole elementwise tail in place, instead of one pass and
 /// one temporary per operator. (The product is written into an array on huge
 /// pages, as NumPy's would be: see [`crate::pages`].)
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::trick::sq_euclidean_trick_fused_tail;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = sq_euclidean_trick_fused_tail(x.view(), y.view())?;
+/// assert_eq!(r, array![[0.0, 9.0], [25.0, 16.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_trick_fused_tail(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -84,6 +123,21 @@ impl PairKernel for GramTrick {
 }
 
 /// The trick with its elementwise tail fused into the product's output.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::trick::sq_euclidean_trick_fused_kernel;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = sq_euclidean_trick_fused_kernel(x.view(), y.view())?;
+/// assert_eq!(r, array![[0.0, 9.0], [25.0, 16.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_trick_fused_kernel(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -95,6 +149,27 @@ pub fn sq_euclidean_trick_fused_kernel(
 }
 
 /// The same, written into `out` of shape (n, m), reused from call to call.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::{Array2, array};
+/// use vectorization_solution::IntoError;
+/// use vectorization_solution::trick::sq_euclidean_trick_fused_kernel_into;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let mut out = Array2::zeros((2, 2));
+/// sq_euclidean_trick_fused_kernel_into(x.view(), y.view(), out.view_mut())?;
+/// assert_eq!(out, array![[0.0, 9.0], [25.0, 16.0]]);
+///
+/// let mut wrong = Array2::zeros((2, 3));
+/// let result = sq_euclidean_trick_fused_kernel_into(x.view(), y.view(), wrong.view_mut());
+/// assert!(matches!(result, Err(IntoError::Output(_))));
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_trick_fused_kernel_into(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -117,6 +192,15 @@ pub fn sq_euclidean_trick_fused_kernel_into(
 /// the magnitudes; and |x·y| ≤ (‖x‖² + ‖y‖²) / 2. Adding the pieces (with a
 /// little slack for the final additions) gives (d + 2)·ε·2·(‖x‖² + ‖y‖²).
 /// The exact distance can be far smaller than this when the points are close.
+///
+/// # Examples
+///
+/// ```
+/// use vectorization_solution::trick::trick_error_bound;
+///
+/// // Two unit vectors in 2-D: 2 · (2 + 2) · ε · (1 + 1).
+/// assert_eq!(trick_error_bound(1.0, 1.0, 2), 16.0 * f64::EPSILON);
+/// ```
 pub fn trick_error_bound(x_norm: f64, y_norm: f64, d: usize) -> f64 {
     2.0 * (d as f64 + 2.0) * f64::EPSILON * (x_norm + y_norm)
 }
@@ -134,6 +218,25 @@ pub const RECOMPUTE_FACTOR: f64 = 1e6;
 /// points that are not near-duplicates this touches no entry (the check is
 /// one comparison per entry); for clustered data it costs one direct
 /// evaluation per flagged pair.
+///
+/// # Examples
+///
+/// Two points at distance 1, far from the origin: the trick's large terms
+/// cancel and leave only rounding error, the checked version recomputes the
+/// entry:
+///
+/// ```
+/// use ndarray::array;
+/// use vectorization_solution::trick::{sq_euclidean_trick, sq_euclidean_trick_checked};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[1e8, 0.0]];
+/// let y = array![[1e8 + 1.0, 0.0]];
+/// assert_ne!(sq_euclidean_trick(x.view(), y.view())?[[0, 0]], 1.0);
+/// assert_eq!(sq_euclidean_trick_checked(x.view(), y.view())?[[0, 0]], 1.0);
+/// # Ok(())
+/// # }
+/// ```
 pub fn sq_euclidean_trick_checked(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

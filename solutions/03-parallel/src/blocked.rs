@@ -114,6 +114,21 @@ impl<M: avx512::SimdMetric> SimdTile for M {
 /// coordinate (packed panels). The fixed-size accumulator array stays in
 /// registers, and the innermost loop over NR values becomes NR / LANES
 /// vector instructions.
+///
+/// # Examples
+///
+/// One coordinate (d = 1): the tile holds the distance of every x value to
+/// every y value.
+///
+/// ```
+/// use parallel_solution::blocked::{Cityblock, MR, NR, tile};
+///
+/// let xp: Vec<f64> = (0..MR).map(|r| r as f64).collect();
+/// let yp: Vec<f64> = (0..NR).map(|c| c as f64).collect();
+/// let sums = tile::<Cityblock>(&xp, &yp);
+/// assert_eq!(sums[3][1], 2.0); // |3 - 1|
+/// assert_eq!(sums[0][NR - 1], (NR - 1) as f64);
+/// ```
 #[inline(always)]
 pub fn tile<M: Metric>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
     let mut sums = [[0.0; NR]; MR];
@@ -132,6 +147,19 @@ pub fn tile<M: Metric>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
 /// Packs the rows of `a` (len, d) into panels of W rows: panel p holds, for
 /// each coordinate k, the W values `a[p * W + w, k]` side by side. The last
 /// panel is padded with zeros (their results are computed and dropped).
+///
+/// # Examples
+///
+/// Three points with two coordinates, in panels of two points: the second
+/// panel is padded with a zero point.
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::blocked::pack_panels;
+///
+/// let a = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// assert_eq!(pack_panels::<2>(a.view()), [1.0, 3.0, 2.0, 4.0, 5.0, 0.0, 6.0, 0.0]);
+/// ```
 pub fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
     let mut packed = vec![0.0; a.nrows().div_ceil(W) * W * a.ncols()];
     pack_into::<W>(a, &mut packed);
@@ -268,6 +296,21 @@ fn drive<const TR: usize, const TC: usize>(
 
 // ANCHOR: cityblock_blocked
 /// Cityblock distances with the blocked kernel.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::blocked::cityblock_blocked;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_blocked(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// assert!(cityblock_blocked(x.view(), array![[1.0]].view()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_blocked(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -278,6 +321,20 @@ pub fn cityblock_blocked(
 // ANCHOR_END: cityblock_blocked
 
 /// Euclidean distances (with the root) with the blocked kernel.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::blocked::euclidean_blocked;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(euclidean_blocked(x.view(), y.view())?, array![[0.0, 3.0], [5.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn euclidean_blocked(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

@@ -20,6 +20,21 @@ use crate::serial::{cityblock_pair, euclidean_pair};
 // ANCHOR: cityblock_par_rows
 /// Parallel over the rows of the output: each task owns one row of `out`
 /// (a disjoint `&mut`), so no two threads ever write the same element.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::placement::cityblock_par_rows;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_par_rows(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// assert!(cityblock_par_rows(x.view(), array![[1.0]].view()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_par_rows(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -41,6 +56,20 @@ pub fn cityblock_par_rows(
 // ANCHOR: cityblock_par_columns
 /// A serial loop over rows, and a parallel loop over the columns of each:
 /// the threads meet and wait for each other n times.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::placement::cityblock_par_columns;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_par_columns(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_par_columns(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -62,6 +91,24 @@ pub fn cityblock_par_columns(
 /// A parallel sum over the coordinates of every pair. Rayon splits each sum
 /// into pieces and adds the partial sums in a tree, so the additions happen
 /// in a different order than in the serial loop: close, but not identical.
+///
+/// # Examples
+///
+/// Small integers add up exactly in any order, so here the result equals the
+/// serial one:
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::placement::cityblock_par_reduction;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = cityblock_par_reduction(x.view(), y.view())?;
+/// assert_eq!(r, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_par_reduction(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -80,6 +127,21 @@ pub fn cityblock_par_reduction(
 // ANCHOR: cityblock_alloc_per_pair
 /// Parallel over rows, but written like the notebook's
 /// `np.linalg.norm(x[i] - y[j], 1)`: a fresh d-vector for every pair.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::placement::cityblock_alloc_per_pair;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = cityblock_alloc_per_pair(x.view(), y.view())?;
+/// assert_eq!(r, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_alloc_per_pair(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -101,6 +163,20 @@ pub fn cityblock_alloc_per_pair(
 
 /// The ULHPC notebook's numba version: Euclidean distances (with the root),
 /// parallel over rows.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::placement::euclidean_par_rows;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(euclidean_par_rows(x.view(), y.view())?, array![[0.0, 3.0], [5.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn euclidean_par_rows(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

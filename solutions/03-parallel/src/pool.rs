@@ -17,6 +17,20 @@ use crate::serial::cityblock_pair;
 /// Runs `work` on a new pool of `threads` threads: every rayon parallel
 /// iterator inside it uses that pool, and `rayon::current_num_threads()`
 /// returns `threads`.
+///
+/// # Examples
+///
+/// ```
+/// use std::num::NonZeroUsize;
+///
+/// use parallel_solution::pool::in_pool;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let two = NonZeroUsize::new(2).ok_or("zero threads")?;
+/// assert_eq!(in_pool(two, rayon::current_num_threads)?, 2);
+/// # Ok(())
+/// # }
+/// ```
 pub fn in_pool<T: Send>(
     threads: NonZeroUsize,
     work: impl FnOnce() -> T + Send,
@@ -35,6 +49,21 @@ pub fn in_pool<T: Send>(
 // ANCHOR: cityblock_azip
 /// Parallel over every element of the output with `Zip`: ndarray splits the
 /// (n, m) index space into pieces for rayon.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::pool::cityblock_azip;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_azip(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// assert!(cityblock_azip(x.view(), array![[1.0]].view()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_azip(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -53,6 +82,20 @@ pub const JOIN_GRAIN_ROWS: usize = 16;
 // ANCHOR: cityblock_join
 /// Divide and conquer with `rayon::join`: split the rows in two halves, let
 /// rayon run both (in parallel when a thread is free), recurse.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::pool::cityblock_join;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_join(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_join(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

@@ -19,6 +19,21 @@ use crate::serial::cityblock_pair;
 /// Splits the rows `0..n` among at most `threads` workers: contiguous,
 /// disjoint, non-empty ranges in order, whose lengths differ by at most one
 /// (OpenMP's `schedule(static)`).
+///
+/// # Examples
+///
+/// ```
+/// use std::num::NonZeroUsize;
+///
+/// use parallel_solution::scoped::row_ranges;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let (two, four) = (NonZeroUsize::new(2).ok_or("0")?, NonZeroUsize::new(4).ok_or("0")?);
+/// assert_eq!(row_ranges(5, two), [0..3, 3..5]);
+/// assert_eq!(row_ranges(2, four), [0..1, 1..2]); // never an empty range
+/// # Ok(())
+/// # }
+/// ```
 pub fn row_ranges(n: usize, threads: NonZeroUsize) -> Vec<Range<usize>> {
     let workers = threads.get().min(n);
     let mut ranges = Vec::with_capacity(workers);
@@ -35,6 +50,23 @@ pub fn row_ranges(n: usize, threads: NonZeroUsize) -> Vec<Range<usize>> {
 
 // ANCHOR: cityblock_scoped
 /// One scoped thread per range of rows, each writing only its own rows.
+///
+/// # Examples
+///
+/// ```
+/// use std::num::NonZeroUsize;
+///
+/// use ndarray::array;
+/// use parallel_solution::scoped::cityblock_scoped;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let two = NonZeroUsize::new(2).ok_or("zero threads")?;
+/// assert_eq!(cityblock_scoped(x.view(), y.view(), two)?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_scoped(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

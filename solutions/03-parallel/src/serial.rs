@@ -18,6 +18,15 @@ use crate::error::{DimensionMismatch, check_dims};
 /// for contiguous rows its loop is as plain as one over two slices.
 /// (`a.iter().zip(b)` gives the same bits, 1.7 times slower: each step of
 /// each ndarray iterator handles any strides.)
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::serial::cityblock_pair;
+///
+/// assert_eq!(cityblock_pair(array![1.0, 2.0].view(), array![4.0, 0.0].view()), 5.0);
+/// ```
 pub fn cityblock_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
     Zip::from(a)
         .and(b)
@@ -26,6 +35,15 @@ pub fn cityblock_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
 // ANCHOR_END: cityblock_pair
 
 /// The Euclidean distance between two points.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::serial::euclidean_pair;
+///
+/// assert_eq!(euclidean_pair(array![0.0, 0.0].view(), array![3.0, 4.0].view()), 5.0);
+/// ```
 pub fn euclidean_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
     Zip::from(a)
         .and(b)
@@ -36,6 +54,24 @@ pub fn euclidean_pair(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
 // ANCHOR: cityblock_loops
 /// Three loops and indexing, as in the notebooks: `x[[i, k]]` checks its
 /// bounds on every access.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::serial::cityblock_loops;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_loops(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+///
+/// let y3 = array![[1.0, 2.0, 3.0]];
+/// let error = cityblock_loops(x.view(), y3.view()).unwrap_err();
+/// assert_eq!((error.x, error.y), ((2, 2), (1, 3)));
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_loops(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -59,6 +95,20 @@ pub fn cityblock_loops(
 // ANCHOR: cityblock_iter
 /// The same loops with iterators: rows of x against rows of y, no index and
 /// no bounds check in the inner loop.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::serial::cityblock_iter;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_iter(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_iter(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -75,6 +125,20 @@ pub fn cityblock_iter(
 // ANCHOR_END: cityblock_iter
 
 /// The ULHPC notebook's baseline: Euclidean distances (with the root) by loops.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use parallel_solution::serial::euclidean_loops;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(euclidean_loops(x.view(), y.view())?, array![[0.0, 3.0], [5.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn euclidean_loops(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

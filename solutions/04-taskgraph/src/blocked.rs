@@ -25,6 +25,20 @@ pub struct ChunkGrid {
 impl ChunkGrid {
     /// A grid of `chunk`-shaped chunks over an array of `shape`; a chunk with
     /// 0 rows or columns is `Err(ZeroChunks)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use taskgraph_solution::GraphError;
+    /// use taskgraph_solution::blocked::ChunkGrid;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let grid = ChunkGrid::new((5, 4), (2, 3))?;
+    /// assert_eq!(grid.chunk, (2, 3));
+    /// assert!(matches!(ChunkGrid::new((5, 4), (0, 3)), Err(GraphError::ZeroChunks)));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(shape: (usize, usize), chunk: (usize, usize)) -> Result<ChunkGrid, GraphError> {
         if chunk.0 == 0 || chunk.1 == 0 {
             return Err(GraphError::ZeroChunks);
@@ -34,6 +48,17 @@ impl ChunkGrid {
 
     /// The number of chunks along each axis: ⌈rows / chunk rows⌉ and
     /// ⌈columns / chunk columns⌉ (dask's `numblocks`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use taskgraph_solution::blocked::ChunkGrid;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// assert_eq!(ChunkGrid::new((5, 4), (2, 3))?.grid(), (3, 2));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn grid(&self) -> (usize, usize) {
         (
             self.shape.0.div_ceil(self.chunk.0),
@@ -42,6 +67,19 @@ impl ChunkGrid {
     }
 
     /// The rows and columns of block (bi, bj) in the whole array.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use taskgraph_solution::blocked::ChunkGrid;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let grid = ChunkGrid::new((5, 4), (2, 3))?;
+    /// assert_eq!(grid.block(0, 0), (0..2, 0..3));
+    /// assert_eq!(grid.block(2, 1), (4..5, 3..4)); // the ragged corner
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn block(&self, bi: usize, bj: usize) -> (Range<usize>, Range<usize>) {
         let rows = bi * self.chunk.0..((bi + 1) * self.chunk.0).min(self.shape.0);
         let cols = bj * self.chunk.1..((bj + 1) * self.chunk.1).min(self.shape.1);
@@ -64,6 +102,23 @@ pub struct Blocked {
 /// The array whose element (i, j) is `f(i, j)`, one task per chunk that
 /// makes its chunk (dask's `da.random.random(shape, chunks)` makes its chunks
 /// the same way, inside the tasks).
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::blocked::{ChunkGrid, from_fn, materialize};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// let a = from_fn(&mut graph, ChunkGrid::new((3, 2), (2, 2))?, |i, j| (10 * i + j) as f64);
+/// assert_eq!(a.blocks.len(), 2); // one task per chunk, nothing computed yet
+/// let whole = materialize(&mut graph, &a);
+/// assert_eq!(*graph.compute(whole)?, array![[0.0, 1.0], [10.0, 11.0], [20.0, 21.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn from_fn(
     graph: &mut Graph,
     grid: ChunkGrid,
@@ -90,6 +145,22 @@ pub fn from_fn(
 // ANCHOR: mean
 /// The mean of all elements: a (sum, count) task per chunk, then one task
 /// that adds them up. An empty array's mean is NaN, as NumPy's.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::blocked::{ChunkGrid, from_fn, mean};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// // [[0, 1], [2, 3]] in four 1 × 1 chunks.
+/// let a = from_fn(&mut graph, ChunkGrid::new((2, 2), (1, 1))?, |i, j| (2 * i + j) as f64);
+/// let m = mean(&mut graph, &a);
+/// assert_eq!(*graph.compute(m)?, 1.5);
+/// # Ok(())
+/// # }
+/// ```
 pub fn mean(graph: &mut Graph, array: &Blocked) -> Delayed<f64> {
     let partials: Vec<Delayed<(f64, usize)>> = array
         .blocks
@@ -109,6 +180,23 @@ pub fn mean(graph: &mut Graph, array: &Blocked) -> Delayed<f64> {
 /// The mean of each column (NumPy's `mean(axis=0)`): per chunk, its column
 /// sums; per column of blocks, their sum over the block rows; then the
 /// column sums side by side, divided by the number of rows.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::blocked::{ChunkGrid, from_fn, mean_axis0};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// // [[0, 1], [2, 3]] in four 1 × 1 chunks.
+/// let a = from_fn(&mut graph, ChunkGrid::new((2, 2), (1, 1))?, |i, j| (2 * i + j) as f64);
+/// let m = mean_axis0(&mut graph, &a);
+/// assert_eq!(*graph.compute(m)?, array![1.0, 2.0]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn mean_axis0(graph: &mut Graph, array: &Blocked) -> Delayed<Array1<f64>> {
     let (grid_rows, grid_cols) = array.grid.grid();
     let (rows, cols) = array.grid.shape;

@@ -15,6 +15,20 @@ use crate::kernel::cityblock_serial;
 /// `n` rows in `chunks` consecutive ranges whose lengths differ by at most
 /// one, the longer first (NumPy's `array_split`). Fewer rows than chunks
 /// gives empty ranges at the end.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::GraphError;
+/// use taskgraph_solution::chunked::split_rows;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(split_rows(5, 2)?, [0..3, 3..5]);
+/// assert_eq!(split_rows(1, 3)?, [0..1, 1..1, 1..1]);
+/// assert!(matches!(split_rows(5, 0), Err(GraphError::ZeroChunks)));
+/// # Ok(())
+/// # }
+/// ```
 pub fn split_rows(n: usize, chunks: usize) -> Result<Vec<Range<usize>>, GraphError> {
     if chunks == 0 {
         return Err(GraphError::ZeroChunks);
@@ -36,6 +50,26 @@ pub fn split_rows(n: usize, chunks: usize) -> Result<Vec<Range<usize>>, GraphErr
 /// The graph: one task per chunk of x's rows, `cityblock_serial(x[chunk], y)`,
 /// and a last task that stacks the pieces, n × m. The tasks share x and y
 /// through `Arc`s: nothing is copied to build the graph.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use ndarray::array;
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::chunked::cityblock_graph;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = Arc::new(array![[0.0, 0.0], [3.0, 4.0]]);
+/// let y = Arc::new(array![[0.0, 0.0], [3.0, 0.0]]);
+/// let mut graph = Graph::new();
+/// let r = cityblock_graph(&mut graph, x, y, 2)?;
+/// assert_eq!(graph.len(), 3); // two chunks and the concatenation
+/// assert_eq!(*graph.compute(r)?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_graph(
     graph: &mut Graph,
     x: Arc<Array2<f64>>,

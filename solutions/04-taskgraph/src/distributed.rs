@@ -27,6 +27,22 @@ pub type Count = i32;
 /// For row blocks of a row-major buffer with `width` values per row: how many
 /// elements each block has and where it starts, the two lists MPI's
 /// variable-count collectives (`MPI_Scatterv`, `MPI_Gatherv`) take.
+///
+/// # Examples
+///
+/// Two blocks of rows, 3 values per row:
+///
+/// ```
+/// use taskgraph_solution::distributed::partition;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let (counts, displacements) = partition(&[0..2, 2..3], 3)?;
+/// assert_eq!(counts, [6, 3]);
+/// assert_eq!(displacements, [0, 6]);
+/// assert!(partition(&[0..usize::MAX], 2).is_err()); // too many for a C int
+/// # Ok(())
+/// # }
+/// ```
 pub fn partition(
     blocks: &[Range<usize>],
     width: usize,
@@ -55,6 +71,27 @@ pub fn partition(
 /// is not read) and get `None`. Every rank decides from the same broadcast
 /// shapes, so a shape mismatch is the same error on all of them and none is
 /// left waiting in a collective the others skipped.
+///
+/// # Examples
+///
+/// Run under `mpirun -n 2`, not alone (so compiled, not run, here):
+///
+/// ```no_run
+/// use ndarray::array;
+/// use taskgraph_solution::distributed::cityblock_mpi;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let universe = mpi::initialize().ok_or("MPI is already initialised")?;
+/// let world = universe.world();
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// // Every rank calls it; only rank 0's input is read, and only rank 0 gets r.
+/// if let Some(r) = cityblock_mpi(&world, Some((x.view(), y.view())))? {
+///     assert_eq!(r, array![[0.0, 3.0], [7.0, 4.0]]);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "mpi")]
 pub fn cityblock_mpi<C: Communicator>(
     world: &C,

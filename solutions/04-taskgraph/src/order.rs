@@ -11,6 +11,20 @@ use crate::error::GraphError;
 // ANCHOR: check_deps
 /// Checks that every dependency is the id of a task: `Err(UnknownDependency)`
 /// for the first that is not.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::GraphError;
+/// use taskgraph_solution::order::check_deps;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// check_deps(&["load", "sum"], &[vec![], vec![0]])?;
+/// let unknown = check_deps(&["load", "sum"], &[vec![], vec![2]]);
+/// assert!(matches!(unknown, Err(GraphError::UnknownDependency { dependency: 2, .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn check_deps(names: &[&str], deps: &[Vec<usize>]) -> Result<(), GraphError> {
     for (task, needs) in deps.iter().enumerate() {
         if let Some(&dependency) = needs.iter().find(|&&d| d >= deps.len()) {
@@ -30,6 +44,23 @@ pub fn check_deps(names: &[&str], deps: &[Vec<usize>]) -> Result<(), GraphError>
 /// the tasks ready at a time, the smallest id goes first, so the order is
 /// the same on every run. A cycle is `Err(GraphError::Cycle)`, with the
 /// names of the tasks on one cycle.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::GraphError;
+/// use taskgraph_solution::order::topological_order;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // "plot" needs "clean" and "load"; "clean" needs "load".
+/// let names = ["clean", "load", "plot"];
+/// assert_eq!(topological_order(&names, &[vec![1], vec![], vec![0, 1]])?, [1, 0, 2]);
+///
+/// let cycle = topological_order(&["a", "b"], &[vec![1], vec![0]]);
+/// assert!(matches!(cycle, Err(GraphError::Cycle { .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn topological_order(names: &[&str], deps: &[Vec<usize>]) -> Result<Vec<usize>, GraphError> {
     check_deps(names, deps)?;
     let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
@@ -94,6 +125,20 @@ fn cycle_from(start: usize, deps: &[Vec<usize>], waiting: &[usize]) -> Vec<usize
 /// levels below k (and one of level k - 1). With enough workers each level
 /// runs at once, so the number of levels is the shortest possible run, in
 /// task durations: the critical path.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::order::levels;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // Two independent squares, their sum, and a last task on the sum.
+/// let names = ["square(1)", "square(2)", "add", "print"];
+/// let deps = [vec![], vec![], vec![0, 1], vec![2]];
+/// assert_eq!(levels(&names, &deps)?, [vec![0, 1], vec![2], vec![3]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn levels(names: &[&str], deps: &[Vec<usize>]) -> Result<Vec<Vec<usize>>, GraphError> {
     let order = topological_order(names, deps)?;
     let mut level = vec![0; deps.len()];
@@ -116,6 +161,17 @@ pub fn levels(names: &[&str], deps: &[Vec<usize>]) -> Result<Vec<Vec<usize>>, Gr
 /// The graph in Graphviz's DOT language, drawn left to right: one node
 /// `tN` per task, labelled with its name, and an edge from each dependency
 /// to the task that needs it (data flows along the arrows).
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::order::to_dot;
+///
+/// let dot = to_dot(&["x", "y"], &[vec![], vec![0]]);
+/// assert!(dot.starts_with("digraph {"));
+/// assert!(dot.contains("t1 [label=\"y\"];"));
+/// assert!(dot.contains("t0 -> t1;"));
+/// ```
 pub fn to_dot(names: &[&str], deps: &[Vec<usize>]) -> String {
     let mut dot = String::from("digraph {\n  rankdir=LR;\n  node [shape=box];\n");
     for (task, name) in names.iter().enumerate() {

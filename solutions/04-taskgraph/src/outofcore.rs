@@ -27,6 +27,29 @@ pub struct StackMean {
 
 // ANCHOR: open_stack
 /// Opens every field and checks that they all have the first one's shape.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use taskgraph_solution::GraphError;
+/// use taskgraph_solution::npy::write_array;
+/// use taskgraph_solution::outofcore::open_stack;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = std::env::temp_dir().join(format!("open-stack-example-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let (a, b) = (dir.join("a.npy"), dir.join("b.npy"));
+/// write_array(&a, array![[1.0, 2.0]].view())?;
+/// write_array(&b, array![[1.0], [2.0]].view())?;
+///
+/// assert_eq!(open_stack(&[a.clone()])?[0].shape, (1, 2));
+/// assert!(matches!(open_stack(&[a, b]), Err(GraphError::BadField { .. }))); // two shapes
+/// assert!(open_stack(&[]).is_err());
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub fn open_stack(paths: &[PathBuf]) -> Result<Vec<NpyField>, GraphError> {
     let fields = paths
         .iter()
@@ -58,6 +81,29 @@ pub fn open_stack(paths: &[PathBuf]) -> Result<Vec<NpyField>, GraphError> {
 /// `rows_per_block` rows per task, on `threads` threads. At most `threads`
 /// blocks are in memory at once (three buffers each: the bytes read, the
 /// values, the sum).
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use taskgraph_solution::npy::{read_array, write_array};
+/// use taskgraph_solution::outofcore::stack_mean;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = std::env::temp_dir().join(format!("stack-mean-example-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let days = [dir.join("day-0.npy"), dir.join("day-1.npy")];
+/// write_array(&days[0], array![[1.0, 2.0], [3.0, 4.0]].view())?;
+/// write_array(&days[1], array![[3.0, 4.0], [5.0, 6.0]].view())?;
+///
+/// let out = dir.join("mean.npy");
+/// let run = stack_mean(&days, &out, 1, 2)?;
+/// assert_eq!((run.days, run.blocks), (2, 2)); // one task per row
+/// assert_eq!(read_array(&out)?, array![[2.0, 3.0], [4.0, 5.0]]);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub fn stack_mean(
     paths: &[PathBuf],
     out: &Path,

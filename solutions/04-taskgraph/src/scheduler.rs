@@ -37,6 +37,31 @@ struct Run<'g> {
 // ANCHOR: execute
 /// Computes `targets` and the tasks they need, on `pool`; returns their
 /// values (in the order of `targets`) and the run's trace.
+///
+/// # Examples
+///
+/// ```
+/// use taskgraph_solution::{Graph, GraphError};
+/// use taskgraph_solution::scheduler::execute;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// let two = graph.delayed("two", || 2_u64);
+/// let three = graph.delayed("three", || 3_u64);
+/// let product = graph.delayed2("product", two, three, |a, b| a * b);
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+///
+/// let (values, trace) = execute(&graph, &[product.id], &pool)?;
+/// assert_eq!(values[0].downcast_ref::<u64>(), Some(&6));
+/// assert!(trace.spans.iter().all(Option::is_some)); // each task ran
+///
+/// // A panic in a task is an error, not a crash.
+/// let boom = graph.delayed("boom", || -> u64 { panic!("boom") });
+/// let result = execute(&graph, &[boom.id], &pool);
+/// assert!(matches!(result, Err(GraphError::TaskPanicked { .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn execute(
     graph: &Graph,
     targets: &[usize],

@@ -23,6 +23,23 @@ pub fn add(m: u64, n: u64, pause: Duration) -> u64 {
 // ANCHOR: square_square_add
 /// `add(square(1), square(2))` as a graph: two independent squares, then
 /// their sum, 5. Run one after the other it takes 3 pauses; as a graph, 2.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::sleepy::square_square_add;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// let total = square_square_add(&mut graph, Duration::ZERO);
+/// assert_eq!(graph.len(), 3); // nothing ran yet
+/// assert_eq!(*graph.compute(total)?, 5);
+/// # Ok(())
+/// # }
+/// ```
 pub fn square_square_add(graph: &mut Graph, pause: Duration) -> Delayed<u64> {
     let x = graph.delayed("square(1)", move || square(1, pause));
     let y = graph.delayed("square(2)", move || square(2, pause));
@@ -34,6 +51,22 @@ pub fn square_square_add(graph: &mut Graph, pause: Duration) -> Delayed<u64> {
 /// Σ i² for i < n, lazily: the squares are tasks, and so is the sum, which
 /// must wait for all of them (285 for n = 10). `sum` does no sleeping: it is
 /// a task only because its inputs are.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::sleepy::sum_of_squares;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// let total = sum_of_squares(&mut graph, 10, Duration::ZERO);
+/// assert_eq!(*graph.compute(total)?, 285);
+/// # Ok(())
+/// # }
+/// ```
 pub fn sum_of_squares(graph: &mut Graph, n: u64, pause: Duration) -> Delayed<u64> {
     let squares: Vec<Delayed<u64>> = (0..n)
         .map(|i| graph.delayed(&format!("square({i})"), move || square(i, pause)))
@@ -47,6 +80,22 @@ pub fn sum_of_squares(graph: &mut Graph, n: u64, pause: Duration) -> Delayed<u64
 /// `add(i, i)` for odd i, then the sum (170 for n = 10). The branch is on
 /// the loop's `i`, known while the graph is built, so it picks which task to
 /// add; a branch on a task's *value* would have to go inside a task.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use taskgraph_solution::Graph;
+/// use taskgraph_solution::sleepy::branchy_sum;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut graph = Graph::new();
+/// let total = branchy_sum(&mut graph, 10, Duration::ZERO);
+/// assert_eq!(*graph.compute(total)?, 170);
+/// # Ok(())
+/// # }
+/// ```
 pub fn branchy_sum(graph: &mut Graph, n: u64, pause: Duration) -> Delayed<u64> {
     let terms: Vec<Delayed<u64>> = (0..n)
         .map(|i| {

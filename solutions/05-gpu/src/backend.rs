@@ -13,6 +13,23 @@ pub use crate::backend_api::Backend;
 // ANCHOR: euclidean_trick
 /// Squared Euclidean distances (Euclidean if `sqrt`), |x|² + |y|² - 2 x·yᵀ,
 /// on any backend: the one place the algorithm is written.
+///
+/// # Examples
+///
+/// On the CPU backend (the GPU one, [`Gpu`](crate::Gpu), takes the same call):
+///
+/// ```
+/// use gpu_solution::backend::{Backend, Cpu, euclidean_trick};
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = Cpu.upload(array![[0.0, 0.0], [3.0, 4.0]].view())?;
+/// let y = Cpu.upload(array![[0.0, 0.0], [3.0, 0.0]].view())?;
+/// let r = euclidean_trick(&Cpu, &x, &y, true)?;
+/// assert_eq!(Cpu.download(&r)?, array![[0.0, 3.0], [5.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn euclidean_trick<B: Backend>(
     backend: &B,
     x: &B::Matrix,

@@ -55,6 +55,24 @@ fn int(what: &str, value: usize) -> Result<i32, GpuError> {
 /// Read column-major, r's buffer is rᵀ (m × n, columns m apart), x's is xᵀ
 /// (d × n) and y's is yᵀ (d × m). So compute rᵀ = y · xᵀ = op(A) · op(B)
 /// with op(A) = (yᵀ)ᵀ, transposed, and op(B) = xᵀ as stored.
+///
+/// # Examples
+///
+/// No GPU needed: the arguments for x (2 × 4) and y (3 × 4).
+///
+/// ```
+/// use gpu_solution::GpuError;
+/// use gpu_solution::blas::{Op, xyt_gemm};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let args = xyt_gemm(2, 3, 4)?;
+/// assert_eq!((args.transa, args.transb), (Op::T, Op::N));
+/// assert_eq!((args.m, args.n, args.k), (3, 2, 4)); // rᵀ = y · xᵀ, m × n
+/// assert_eq!((args.lda, args.ldb, args.ldc), (4, 4, 3));
+/// assert!(matches!(xyt_gemm(usize::MAX, 3, 4), Err(GpuError::TooLarge { .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn xyt_gemm(n: usize, m: usize, d: usize) -> Result<GemmArgs, GpuError> {
     let (n, m, d) = (int("x's rows, n", n)?, int("y's rows, m", m)?, int("d", d)?);
     Ok(GemmArgs {
@@ -74,6 +92,24 @@ impl Gpu {
     // ANCHOR: euclidean_trick
     /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick: two
     /// norm kernels, one DGEMM with alpha = -2, one fused epilogue.
+    ///
+    /// # Examples
+    ///
+    /// Needs a GPU (so compiled, not run, here):
+    ///
+    /// ```no_run
+    /// use gpu_solution::Gpu;
+    /// use ndarray::array;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gpu = Gpu::new()?;
+    /// let x = gpu.upload(array![[0.0, 0.0], [3.0, 4.0]].view())?;
+    /// let y = gpu.upload(array![[0.0, 0.0], [3.0, 0.0]].view())?;
+    /// let r = gpu.euclidean_trick(&x, &y, false)?;
+    /// assert_eq!(gpu.download(&r)?, array![[0.0, 9.0], [25.0, 16.0]]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn euclidean_trick(
         &self,
         x: &DeviceMatrix,

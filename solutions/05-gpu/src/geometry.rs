@@ -8,6 +8,17 @@ use crate::error::GpuError;
 /// `blockIdx.x * blockDim.x + threadIdx.x` in CUDA C.
 ///
 /// Computed in `usize`: in `u32` the product overflows past 2³² threads.
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::geometry::global_index;
+///
+/// // Thread 5 of block 2, blocks of 128 threads.
+/// assert_eq!(global_index(2, 128, 5), 261);
+/// // Past 2³² threads: no overflow.
+/// assert_eq!(global_index(u32::MAX, 2, 1), 2 * u32::MAX as usize + 1);
+/// ```
 pub fn global_index(block_idx: u32, block_dim: u32, thread_idx: u32) -> usize {
     block_idx as usize * block_dim as usize + thread_idx as usize
 }
@@ -17,6 +28,20 @@ pub fn global_index(block_idx: u32, block_dim: u32, thread_idx: u32) -> usize {
 /// The blocks of `block` threads needed to cover `n` elements along `axis`:
 /// ⌈n / block⌉, which is `(n + block - 1) / block`. `n = 0` needs 0 blocks
 /// (and no launch: CUDA refuses a grid with 0 blocks).
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::{Axis, GpuError};
+/// use gpu_solution::geometry::blocks_for;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(blocks_for(1000, 256, Axis::X)?, 4); // 1024 threads, 24 idle
+/// assert_eq!(blocks_for(0, 256, Axis::X)?, 0);
+/// assert!(matches!(blocks_for(10, 0, Axis::Y), Err(GpuError::ZeroBlock { axis: Axis::Y })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn blocks_for(n: usize, block: u32, axis: Axis) -> Result<u32, GpuError> {
     if block == 0 {
         return Err(GpuError::ZeroBlock { axis });
@@ -52,6 +77,24 @@ pub struct Grid2d {
 impl Grid2d {
     // ANCHOR: grid2d_new
     /// The smallest grid of `block`-shaped blocks that covers an n × m output.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gpu_solution::{Dim2, GpuError};
+    /// use gpu_solution::geometry::Grid2d;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // 5 rows and 100 columns, blocks of 32 × 8 threads.
+    /// let grid = Grid2d::new(5, 100, Dim2::new(32, 8))?;
+    /// assert_eq!(grid.grid, Dim2::new(4, 1)); // x along the columns
+    /// assert_eq!(grid.threads(), (8, 128));
+    ///
+    /// let too_big = Grid2d::new(5, 100, Dim2::new(64, 32)); // 2048 threads per block
+    /// assert!(matches!(too_big, Err(GpuError::BlockTooLarge { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(n: usize, m: usize, block: Dim2) -> Result<Grid2d, GpuError> {
         if block.x == 0 {
             return Err(GpuError::ZeroBlock { axis: Axis::X });
@@ -88,6 +131,21 @@ impl Grid2d {
     /// The guard: whether the thread at row `i`, column `j` has an output
     /// element. The last blocks stick out past the edges; their extra
     /// threads must do nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gpu_solution::Dim2;
+    /// use gpu_solution::geometry::Grid2d;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let grid = Grid2d::new(5, 100, Dim2::new(32, 8))?;
+    /// assert!(grid.in_bounds(4, 99));
+    /// assert!(!grid.in_bounds(5, 0)); // row 5 of the 8 launched
+    /// assert!(!grid.in_bounds(0, 100));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn in_bounds(&self, i: usize, j: usize) -> bool {
         i < self.n && j < self.m
     }
@@ -122,6 +180,17 @@ impl Thread {
 /// Runs `body` once for every thread of a launch of `grid` blocks of `block`
 /// threads, one after the other: what the GPU runs in parallel, emulated on
 /// the CPU. Within a block, `thread_idx.x` varies fastest, as in a warp.
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::Dim2;
+/// use gpu_solution::geometry::for_each_thread;
+///
+/// let mut columns = Vec::new();
+/// for_each_thread(Dim2::new(2, 1), Dim2::new(3, 1), |thread| columns.push(thread.col()));
+/// assert_eq!(columns, [0, 1, 2, 3, 4, 5]);
+/// ```
 pub fn for_each_thread(grid: Dim2, block: Dim2, mut body: impl FnMut(Thread)) {
     for by in 0..grid.y {
         for bx in 0..grid.x {

@@ -14,6 +14,24 @@ impl Gpu {
     // ANCHOR: upload
     /// Copies a matrix to the GPU (from pageable memory: see [`crate::transfers`]
     /// for pinned). Any layout: a non-contiguous view is copied to row-major first.
+    ///
+    /// # Examples
+    ///
+    /// Needs a GPU (so compiled, not run, here):
+    ///
+    /// ```no_run
+    /// use gpu_solution::Gpu;
+    /// use ndarray::array;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gpu = Gpu::new()?;
+    /// let a = array![[1.0, 2.0], [3.0, 4.0]];
+    /// let on_gpu = gpu.upload(a.t())?; // a transposed view: copied to row-major first
+    /// assert_eq!(on_gpu.shape(), (2, 2));
+    /// assert_eq!(gpu.download(&on_gpu)?, array![[1.0, 3.0], [2.0, 4.0]]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(&self, a: ArrayView2<f64>) -> Result<DeviceMatrix, GpuError> {
         let (rows, cols) = a.dim();
         let host = a.as_standard_layout();
@@ -49,6 +67,25 @@ impl Gpu {
     // ANCHOR: pairwise_into
     /// r = dist(x, y) into an existing n × m matrix: no allocation, so this
     /// is what the benchmarks time.
+    ///
+    /// # Examples
+    ///
+    /// Needs a GPU (so compiled, not run, here):
+    ///
+    /// ```no_run
+    /// use gpu_solution::{Gpu, Pairwise};
+    /// use ndarray::array;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gpu = Gpu::new()?;
+    /// let x = gpu.upload(array![[0.0, 0.0], [3.0, 4.0]].view())?;
+    /// let y = gpu.upload(array![[0.0, 0.0], [3.0, 0.0]].view())?;
+    /// let mut r = gpu.pairwise(Pairwise::CityblockNaive, &x, &y)?;
+    /// gpu.pairwise_into(Pairwise::CityblockTiled, &x, &y, &mut r)?; // reuses r
+    /// assert_eq!(gpu.download(&r)?, array![[0.0, 3.0], [7.0, 4.0]]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pairwise_into(
         &self,
         kernel: Pairwise,
@@ -95,6 +132,20 @@ impl Gpu {
 // ANCHOR: check_pair_shapes
 /// Checks that x (n × d) and y (m × d) have the same d: the GPU would not
 /// notice, it would read past the end of the shorter rows.
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::GpuError;
+/// use gpu_solution::host::check_pair_shapes;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// check_pair_shapes((2, 3), (4, 3))?;
+/// let error = check_pair_shapes((2, 3), (4, 2));
+/// assert_eq!(error, Err(GpuError::ShapeMismatch { x: (2, 3), y: (4, 2) }));
+/// # Ok(())
+/// # }
+/// ```
 pub fn check_pair_shapes(x: (usize, usize), y: (usize, usize)) -> Result<(), GpuError> {
     if x.1 == y.1 {
         Ok(())

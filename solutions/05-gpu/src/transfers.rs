@@ -15,6 +15,15 @@ pub use crate::copies::{HostMemory, TransferTiming};
 // ANCHOR: gb_per_s
 /// A bandwidth in GB/s (10⁹ bytes per second): `bytes` moved in `ms`
 /// milliseconds. 0 when no time passed (nothing measurable was moved).
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::transfers::gb_per_s;
+///
+/// assert_eq!(gb_per_s(2_000_000_000, 1000.0), 2.0); // 2 GB in a second
+/// assert_eq!(gb_per_s(8, 0.0), 0.0);
+/// ```
 pub fn gb_per_s(bytes: usize, ms: f64) -> f64 {
     if ms > 0.0 {
         bytes as f64 / (ms * 1e-3) / 1e9
@@ -27,6 +36,15 @@ pub fn gb_per_s(bytes: usize, ms: f64) -> f64 {
 // ANCHOR: transfer_share
 /// The share of a call's time spent copying: transfer / (transfer + compute),
 /// between 0 and 1 (0 when both are 0).
+///
+/// # Examples
+///
+/// ```
+/// use gpu_solution::transfers::transfer_share;
+///
+/// assert_eq!(transfer_share(1.0, 3.0), 0.25);
+/// assert_eq!(transfer_share(0.0, 0.0), 0.0);
+/// ```
 pub fn transfer_share(transfer_ms: f64, compute_ms: f64) -> f64 {
     let total = transfer_ms + compute_ms;
     if total > 0.0 {
@@ -42,6 +60,24 @@ impl Gpu {
     /// Runs `work` (which queues work on this GPU's stream) and returns its
     /// result with the GPU's time for it, in milliseconds, from two CUDA
     /// events recorded before and after it in the stream.
+    ///
+    /// # Examples
+    ///
+    /// Needs a GPU (so compiled, not run, here):
+    ///
+    /// ```no_run
+    /// use gpu_solution::{Gpu, Pairwise};
+    /// use ndarray::Array2;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gpu = Gpu::new()?;
+    /// let x = gpu.upload(Array2::zeros((256, 3)).view())?;
+    /// let (r, ms) = gpu.time_ms(|gpu| gpu.pairwise(Pairwise::CityblockNaive, &x, &x))?;
+    /// assert_eq!(r.shape(), (256, 256));
+    /// assert!(ms >= 0.0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn time_ms<T>(
         &self,
         work: impl FnOnce(&Gpu) -> Result<T, GpuError>,

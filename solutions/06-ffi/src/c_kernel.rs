@@ -26,6 +26,19 @@ unsafe extern "C" {
 /// The sizes n, m and d as the C `int`s the kernels take, or
 /// [`FfiError::TooLarge`] naming the first one that does not fit (`as c_int`
 /// would wrap it around silently: 2³¹ points become −2³¹).
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::FfiError;
+/// use ffi_solution::c_kernel::c_dims;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(c_dims(2, 3, 4)?, (2, 3, 4));
+/// assert!(matches!(c_dims(1 << 31, 3, 4), Err(FfiError::TooLarge { which: "n", .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn c_dims(n: usize, m: usize, d: usize) -> Result<(c_int, c_int, c_int), FfiError> {
     let fit = |which, value: usize| {
         c_int::try_from(value).map_err(|_| FfiError::TooLarge { which, value })
@@ -41,6 +54,26 @@ pub fn c_dims(n: usize, m: usize, d: usize) -> Result<(c_int, c_int, c_int), Ffi
 /// is not row-major and contiguous (a transposed or strided view; see
 /// [`cityblock_c_copying`]), a size beyond C's `int`. Empty inputs give an
 /// empty (or all-zero) result without calling C.
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::FfiError;
+/// use ffi_solution::c_kernel::cityblock_c;
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_c(x.view(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+///
+/// // C would read a transposed view's buffer in the wrong order: refused.
+/// assert!(matches!(cityblock_c(x.t(), y.view()), Err(FfiError::NotContiguous { .. })));
+/// let y3 = array![[1.0, 2.0, 3.0]];
+/// assert!(matches!(cityblock_c(x.view(), y3.view()), Err(FfiError::DimensionMismatch { .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_c(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -73,6 +106,20 @@ pub fn cityblock_c(
 /// [`cityblock_c`] for inputs in any layout: a standard-layout input is
 /// passed as it is, any other is first copied into one, explicitly
 /// (`as_standard_layout` borrows when it can and copies when it must).
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::c_kernel::cityblock_c_copying;
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x_t = array![[0.0, 3.0], [0.0, 4.0]]; // the points are its columns
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// assert_eq!(cityblock_c_copying(x_t.t(), y.view())?, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_c_copying(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

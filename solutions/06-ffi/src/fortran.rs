@@ -98,6 +98,23 @@ pub fn fortran_available() -> Result<(), FfiError> {
 /// input `a`: its transpose, the same buffer (no copy). Refuses an input that
 /// is not in standard layout (its transpose would not be column-major).
 /// `which` names the input in the error.
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::fortran::fortran_view;
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]; // 2 points, d = 3
+/// let seen = fortran_view("x", x.view())?;
+/// assert_eq!(seen.shape(), &[3, 2]); // (d, n)
+/// assert!(seen.t().is_standard_layout()); // column-major
+/// assert_eq!(seen.as_ptr(), x.as_ptr()); // no copy
+/// assert!(fortran_view("x", x.t()).is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub fn fortran_view<'a, T>(
     which: &'static str,
     a: ArrayView2<'a, T>,
@@ -113,6 +130,22 @@ pub fn fortran_view<'a, T>(
 /// The Cityblock distance matrix of x (n, d) and y (m, d), row-major, by the
 /// Fortran kernel of `T`'s precision. The result is (n, m) in Fortran
 /// (column-major) order, as Fortran wrote it: `r.t()` is in standard layout.
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::fortran::cityblock_fortran;
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = cityblock_fortran(x.view(), y.view())?;
+/// assert_eq!(r, array![[0.0, 3.0], [7.0, 4.0]]);
+/// assert!(r.t().is_standard_layout()); // Fortran order, as Fortran wrote it
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_fortran<T: FortranReal>(
     x: ArrayView2<'_, T>,
     y: ArrayView2<'_, T>,
@@ -148,6 +181,26 @@ fn call_fortran<T: FortranReal>(
 /// `fortran/racy_cityblock.f90`: right on one OpenMP thread, and not to be
 /// trusted on more. `cargo run --release -p ffi-solution --example race`
 /// counts how often it goes wrong.
+///
+/// # Examples
+///
+/// Right on one OpenMP thread (on more, it may not be):
+///
+/// ```
+/// use std::num::NonZeroUsize;
+///
+/// use ffi_solution::fortran::cityblock_fortran_racy;
+/// use ffi_solution::openmp::with_threads;
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0, 0.0], [3.0, 0.0]];
+/// let r = with_threads(NonZeroUsize::MIN, || cityblock_fortran_racy(x.view(), y.view()))?;
+/// assert_eq!(r, array![[0.0, 3.0], [7.0, 4.0]]);
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_fortran_racy(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,

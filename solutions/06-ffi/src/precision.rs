@@ -73,6 +73,26 @@ impl Points<'_> {
 /// precision. Points of two different precisions are an error,
 /// [`FfiError::MixedPrecision`], naming both: converting one silently would
 /// either lose digits or double the memory traffic behind the caller's back.
+///
+/// # Examples
+///
+/// ```
+/// use ffi_solution::FfiError;
+/// use ffi_solution::precision::{Distances, Points, cityblock_dispatch};
+/// use ndarray::array;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = array![[0.0_f32, 0.0], [3.0, 4.0]];
+/// let y = array![[0.0_f32, 0.0], [3.0, 0.0]];
+/// let r = cityblock_dispatch(Points::F32(x.view()), Points::F32(y.view()))?;
+/// assert_eq!(r, Distances::F32(array![[0.0, 3.0], [7.0, 4.0]]));
+///
+/// let y64 = array![[0.0_f64, 0.0]];
+/// let mixed = cityblock_dispatch(Points::F32(x.view()), Points::F64(y64.view()));
+/// assert!(matches!(mixed, Err(FfiError::MixedPrecision { .. })));
+/// # Ok(())
+/// # }
+/// ```
 pub fn cityblock_dispatch(x: Points<'_>, y: Points<'_>) -> Result<Distances, FfiError> {
     match (x, y) {
         (Points::F32(x), Points::F32(y)) => cityblock_fortran(x, y).map(Distances::F32),

@@ -36,20 +36,47 @@ fn solution_packages(labs: &[Lab]) -> Vec<String> {
 }
 
 /// The solutions' doctests (the per-test runner skips them: cargo compiles them at run time).
+/// Every lab's solution crate must run some: the public functions of its exercise files show
+/// a runnable `# Examples` section, and a step that ran none would pass checking nothing.
 pub fn doctests(root: &Path, labs: &[Lab]) -> Result<Tally> {
-    let mut tally = Tally::default();
     let packages = solution_packages(labs);
     if packages.is_empty() {
-        return Ok(tally);
+        return Ok(Tally::default());
     }
+    // --no-fail-fast: every package's doctests run, so one failure does not hide the others.
     let out = cargo::output(
         cargo::command(root)
-            .args(["test", "--doc"])
+            .args(["test", "--doc", "--no-fail-fast"])
             .args(packages)
             .env("RUST_BACKTRACE", "0"),
     )?;
-    let parsed = libtest::parse(&String::from_utf8_lossy(&out.stdout));
-    for (name, line) in &parsed.lines {
+    let solutions: Vec<(String, String)> = labs
+        .iter()
+        .filter_map(|lab| lab.solution.as_ref())
+        .map(|krate| (krate.package.clone(), crate::lint::rel(root, &krate.dir)))
+        .collect();
+    Ok(judge_doctests(
+        &String::from_utf8_lossy(&out.stdout),
+        &String::from_utf8_lossy(&out.stderr),
+        out.status.success(),
+        &solutions,
+    ))
+}
+
+/// The tally of a `cargo test --doc` run: a pass per doctest that passed, a failure per one
+/// that failed, and a failure per solution crate, given as (package, directory from the
+/// root), that ran none (when the run succeeded: after a failure the count proves nothing).
+/// A note gives each crate's count.
+fn judge_doctests(
+    stdout: &str,
+    stderr: &str,
+    succeeded: bool,
+    solutions: &[(String, String)],
+) -> Tally {
+    let mut tally = Tally::default();
+    let parsed = libtest::parse(stdout);
+    let results = doctest_results(stdout);
+    for (name, line) in &results {
         match line {
             Line::Ok => tally.pass(),
             Line::Ignored(_) => {}
@@ -62,16 +89,58 @@ pub fn doctests(root: &Path, labs: &[Lab]) -> Result<Tally> {
             }
         }
     }
-    if !out.status.success() && tally.failures.is_empty() {
+    if !succeeded && tally.failures.is_empty() {
         tally.fail(format!(
             "`cargo test --doc` failed:\n{}",
-            cargo_error(&String::from_utf8_lossy(&out.stderr))
+            cargo_error(stderr)
         ));
     }
-    if parsed.lines.is_empty() && out.status.success() {
-        tally.note("no doctests");
+    let mut counts = Vec::new();
+    for (package, dir) in solutions {
+        // Doctest names start with the file's path from the workspace root; `src/` keeps a
+        // crate nested in the lab (lab 6's Python extension) out of the lab's count.
+        let prefix = format!("{dir}/src/");
+        let ran = results
+            .iter()
+            .filter(|(name, line)| name.starts_with(&prefix) && !matches!(line, Line::Ignored(_)))
+            .count();
+        counts.push(format!("{package} {ran}"));
+        if ran == 0 && succeeded {
+            tally.fail(format!(
+                "`{package}` ran no doctest: give the public functions of its exercise files \
+                 ({dir}/src/, lab.toml [exercise_files]) a `# Examples` section with a small \
+                 runnable example"
+            ));
+        }
     }
-    Ok(tally)
+    if !counts.is_empty() {
+        tally.note(format!("doctests run: {}", counts.join(", ")));
+    }
+    tally
+}
+
+/// The `test NAME ... RESULT` lines of a doctest run. [`libtest::parse`] reads names without
+/// spaces only (what it needs to split a test's own output from the line), and a doctest's
+/// name has several: `test solutions/01-strides/src/views.rs - views::transpose (line 12) ...
+/// ok`. Doctests capture their output, so their lines are whole.
+fn doctest_results(stdout: &str) -> Vec<(String, Line)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (name, result) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+            let line = match result {
+                "ok" => Line::Ok,
+                "FAILED" => Line::Failed,
+                _ => Line::Ignored(
+                    result
+                        .strip_prefix("ignored")?
+                        .trim_start_matches(", ")
+                        .into(),
+                ),
+            };
+            Some((name.to_string(), line))
+        })
+        .collect()
 }
 
 /// xtask's own unit tests, per test.
@@ -229,3 +298,6 @@ pub fn build_warnings(root: &Path, labs: &[Lab]) -> Result<Tally> {
     });
     Ok(tally)
 }
+
+#[cfg(test)]
+mod tests;
