@@ -32,7 +32,7 @@ enum Step<'a> {
     Stub(&'a Lab),
     Python(&'a Lab, &'a PythonToml),
     Doctests,
-    XtaskTests,
+    ToolTests,
     Build,
     Clippy,
     Handout,
@@ -60,7 +60,9 @@ impl Step<'_> {
                 lab.name
             ),
             Step::Doctests => "doctests (solutions)".into(),
-            Step::XtaskTests => "xtask tests".into(),
+            Step::ToolTests => {
+                "the course's own crates pass their tests (support, course, xtask)".into()
+            }
             Step::Build => "the whole workspace builds without a warning".into(),
             Step::Clippy => "clippy -D warnings".into(),
             Step::Handout => "handout builds, its stubs fail".into(),
@@ -100,7 +102,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     }
     plan.extend([
         Step::Doctests,
-        Step::XtaskTests,
+        Step::ToolTests,
         Step::Build,
         Step::Clippy,
         // After clippy: `cargo check` of the handout's xtask reuses its dependencies' metadata.
@@ -131,7 +133,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
                 .suspend(|| python::ensure_venv(root, lab, python))
                 .and_then(|()| python::check(root, lab, python, options.timeout)),
             Step::Doctests => tools::doctests(root, &labs),
-            Step::XtaskTests => tools::xtask_tests(root, options.timeout),
+            Step::ToolTests => tools::tool_tests(root, options.timeout),
             // With --lab, only those labs' features: the build is the workspace's either way.
             Step::Build => tools::build_warnings(root, &labs),
             Step::Clippy => tools::clippy(root, &labs),

@@ -143,26 +143,45 @@ fn doctest_results(stdout: &str) -> Vec<(String, Line)> {
         .collect()
 }
 
-/// xtask's own unit tests, per test.
-pub fn xtask_tests(root: &Path, timeout: Duration) -> Result<Tally> {
+/// The crates beside the labs that the course is made of: the labs' shared helpers, the
+/// students' commands and the instructors'. `check` tests and lints them with the solutions.
+pub const TOOL_CRATES: [&str; 3] = ["support", "course", "xtask"];
+
+/// `--package NAME` for each tool crate in this tree.
+fn tool_packages(root: &Path) -> Vec<String> {
+    TOOL_CRATES
+        .iter()
+        .filter(|name| root.join(name).join("Cargo.toml").is_file())
+        .flat_map(|name| ["--package".to_string(), name.to_string()])
+        .collect()
+}
+
+/// The tool crates' own tests, per test (a crate not in this tree is skipped).
+pub fn tool_tests(root: &Path, timeout: Duration) -> Result<Tally> {
     let mut tally = Tally::default();
-    let xtask = workspace::read_crate(&root.join("xtask"))?;
-    match testrun::build_and_run(root, &xtask, false, timeout)? {
-        Tests::DoesNotCompile(error) => {
-            tally.fail(format!("xtask's tests do not compile:\n{error}"))
+    for name in TOOL_CRATES {
+        let dir = root.join(name);
+        if !dir.join("Cargo.toml").is_file() {
+            continue;
         }
-        Tests::Ran(targets) => {
-            for test in targets.iter().flat_map(|target| &target.results) {
-                match &test.outcome {
-                    Outcome::Passed => tally.pass(),
-                    Outcome::Ignored(reason) => {
-                        tally.note(format!("ignored {}: {reason}", test.id))
+        let krate = workspace::read_crate(&dir)?;
+        match testrun::build_and_run(root, &krate, false, timeout)? {
+            Tests::DoesNotCompile(error) => {
+                tally.fail(format!("{name}'s tests do not compile:\n{error}"))
+            }
+            Tests::Ran(targets) => {
+                for test in targets.iter().flat_map(|target| &target.results) {
+                    match &test.outcome {
+                        Outcome::Passed => tally.pass(),
+                        Outcome::Ignored(reason) => {
+                            tally.note(format!("ignored {name} {}: {reason}", test.id))
+                        }
+                        Outcome::Failed { message, location } => tally.fail(format!(
+                            "{name} test `{}` fails: {message}\n  at {}",
+                            test.id,
+                            location.as_deref().unwrap_or("?")
+                        )),
                     }
-                    Outcome::Failed { message, location } => tally.fail(format!(
-                        "xtask test `{}` fails: {message}\n  at {}",
-                        test.id,
-                        location.as_deref().unwrap_or("?")
-                    )),
                 }
             }
         }
@@ -192,17 +211,8 @@ fn tool_check(root: &Path, args: &[String], envs: &[(&str, String)], fix: &str) 
 pub fn clippy(root: &Path, labs: &[Lab]) -> Result<Tally> {
     let mut args = vec!["clippy".to_string()];
     args.extend(solution_packages(labs));
-    args.extend(
-        [
-            "--package",
-            "xtask",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]
-        .map(String::from),
-    );
+    args.extend(tool_packages(root));
+    args.extend(["--all-targets", "--", "-D", "warnings"].map(String::from));
     tool_check(
         root,
         &args,
@@ -243,7 +253,7 @@ pub fn doc(root: &Path, labs: &[Lab], only_labs: bool) -> Result<Tally> {
             args.extend(lab.stub.cargo_args());
         }
         args.extend(solution_packages(labs));
-        args.extend(["--package".into(), "xtask".into()]);
+        args.extend(tool_packages(root));
     } else {
         args.push("--workspace".into());
         let crates = labs
