@@ -137,9 +137,12 @@ fn pytest(
     module: &str,
     timeout: Duration,
 ) -> Result<std::result::Result<Vec<Case>, String>> {
-    let report =
-        std::env::temp_dir().join(format!("xtask-pytest-{}-{module}.xml", std::process::id()));
-    let _ = fs::remove_file(&report);
+    // A folder of its own, removed when dropped: pytest writes the report there.
+    let folder = tempfile::Builder::new()
+        .prefix(&format!("xtask-pytest-{module}-"))
+        .tempdir()
+        .context("creating a folder for pytest's report")?;
+    let report = folder.path().join("report.xml");
     let mut command = Command::new(setup.python());
     command
         .current_dir(root)
@@ -150,7 +153,6 @@ fn pytest(
         .env("RUST_BACKTRACE", "0");
     let out = process::capture(command, timeout)?;
     let xml = fs::read_to_string(&report).unwrap_or_default();
-    let _ = fs::remove_file(&report);
     let cases = parse_junit(&xml);
     if cases.is_empty() {
         return Ok(Err(format!(
@@ -318,11 +320,15 @@ fn wheel(
         return Ok(());
     };
 
-    let fresh = std::env::temp_dir().join(format!("xtask-wheel-venv-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&fresh);
+    // Removed when dropped, whatever the check's outcome.
+    let folder = tempfile::Builder::new()
+        .prefix("xtask-wheel-venv-")
+        .tempdir()
+        .context("creating a folder for a fresh venv")?;
+    let fresh = folder.path();
     let result = (|| -> Result<std::result::Result<String, String>> {
         let mut venv = Command::new("python3");
-        venv.args(["-m", "venv"]).arg(&fresh);
+        venv.args(["-m", "venv"]).arg(fresh);
         let out = process::capture(venv, timeout)?;
         if !out.status.is_some_and(|s| s.success()) {
             return Ok(Err(format!("`python3 -m venv` failed: {}", out.stderr)));
@@ -362,7 +368,7 @@ fn wheel(
         }
         Ok(Ok(out.stdout.trim().to_string()))
     })();
-    let _ = fs::remove_dir_all(&fresh);
+    drop(folder);
     match result.context("checking the wheel")? {
         Ok(said) => {
             tally.pass();

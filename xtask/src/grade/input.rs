@@ -192,9 +192,11 @@ mod tests {
     fn open_unpacks_an_archive_finds_its_labs_and_records_its_links() {
         use std::io::Write;
 
-        let top = std::env::temp_dir().join(format!("xi-open-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&top);
-        fs::create_dir_all(&top).unwrap();
+        let folder = tempfile::Builder::new()
+            .prefix("xi-open-")
+            .tempdir()
+            .unwrap();
+        let top = folder.path();
         let (tar_gz, zip) = (top.join("hand-in.tar.gz"), top.join("hand-in.zip"));
         let source = b"pub fn f() {}";
 
@@ -250,7 +252,6 @@ mod tests {
             let why = open(path, kind, &scratch, &labs, caps).unwrap_err();
             assert!(why.contains("more than 1 entries"), "{why}");
         }
-        let _ = fs::remove_dir_all(&top);
     }
 
     #[test]

@@ -311,11 +311,15 @@ impl Bwrap {
     /// Starts `true` in the sandbox: bwrap may be installed and still refused (no user
     /// namespaces for this user, a container without the privileges).
     fn prove(&self) -> Result<()> {
-        // One folder per probe: several gradings may start at once in one process (tests).
-        static PROBES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-sandbox-{}-{probe}", std::process::id()));
+        // One folder per probe (several gradings may start at once in one process: tests),
+        // removed when dropped. Its mode stays what `create_dir_all` gave the pid-named folder
+        // it replaces (tempfile's default is 0700), so the probe meets the permissions it did.
+        let folder = tempfile::Builder::new()
+            .prefix("xtask-sandbox-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .tempdir()
+            .context("creating a folder for the sandbox's probe")?;
+        let scratch = folder.path();
         let dirs = Dirs {
             workspace: &scratch.join("ws"),
             target: &scratch.join("target"),
@@ -330,7 +334,7 @@ impl Bwrap {
         let mut probe = Command::new("true");
         probe.current_dir(dirs.workspace);
         let out = sandbox.wrap(&probe, &dirs, Limits::build(), None).output();
-        let _ = fs::remove_dir_all(&scratch);
+        drop(folder);
         match out {
             Ok(out) if out.status.success() => Ok(()),
             Ok(out) => bail!(
