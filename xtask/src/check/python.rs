@@ -433,20 +433,19 @@ pub fn parse_junit(xml: &str) -> Vec<Case> {
                     open = Some(case);
                 }
             }
-            (tag @ ("failure" | "error"), Some((_, outcome))) => {
-                if !matches!(outcome, Outcome::Failed { .. }) {
-                    *outcome = Outcome::Failed {
-                        message: attribute(&element, "message").unwrap_or_else(|| tag.into()),
-                        location: None,
-                    };
-                }
+            // The first failure or error decides; a skip counts only on a test still passing.
+            (tag @ ("failure" | "error"), Some((_, outcome)))
+                if !matches!(outcome, Outcome::Failed { .. }) =>
+            {
+                *outcome = Outcome::Failed {
+                    message: attribute(&element, "message").unwrap_or_else(|| tag.into()),
+                    location: None,
+                };
             }
-            ("skipped", Some((_, outcome))) => {
-                if *outcome == Outcome::Passed {
-                    *outcome = Outcome::Ignored(
-                        attribute(&element, "message").unwrap_or_else(|| "skipped".into()),
-                    );
-                }
+            ("skipped", Some((_, outcome))) if *outcome == Outcome::Passed => {
+                *outcome = Outcome::Ignored(
+                    attribute(&element, "message").unwrap_or_else(|| "skipped".into()),
+                );
             }
             _ => {}
         }

@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::listing;
 use super::seal;
 use super::witness::Witness;
 use crate::{process, workspace};
@@ -136,7 +137,7 @@ impl Sandbox {
             program,
             read_only: read_only_binds(course),
             drop_root: is_root(),
-            devices: gpu_devices(),
+            devices: gpu_devices()?,
         };
         bwrap.prove()?;
         Ok(Sandbox {
@@ -453,17 +454,16 @@ fn python_prefix(venv: &Path) -> Option<PathBuf> {
     home.parent().map(Path::to_path_buf)
 }
 
-fn gpu_devices() -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir("/dev") else {
-        return Vec::new();
-    };
-    let mut devices: Vec<PathBuf> = entries
-        .flatten()
+/// The NVIDIA devices the sandbox shows (`/dev/nvidia*`). A `/dev` that cannot be listed is an
+/// error: GPU tests would fail for want of a device, as if the students' code were wrong.
+fn gpu_devices() -> Result<Vec<PathBuf>> {
+    let mut devices: Vec<PathBuf> = listing::entries(Path::new("/dev"))?
+        .iter()
         .filter(|entry| entry.file_name().to_string_lossy().starts_with("nvidia"))
         .map(|entry| entry.path())
         .collect();
     devices.sort();
-    devices
+    Ok(devices)
 }
 
 fn is_root() -> bool {
