@@ -232,7 +232,11 @@ fn environment(venv: Option<&Path>) -> Result<String> {
         .map(|tool| format!("{tool}={}", workspace::on_path(tool)))
         .collect();
     if let Some(venv) = venv {
-        for python in listing::paths(&venv.join("lib"))? {
+        // `lib/python3.X/site-packages`; a stray file in `lib/` lists nothing.
+        for python in listing::paths(&venv.join("lib"))?
+            .iter()
+            .filter(|p| p.is_dir())
+        {
             let packages = listing::names(&python.join("site-packages"))?;
             seen.extend(
                 packages
