@@ -198,7 +198,7 @@ fn scan_css_text(build: &Path, base: &Path, css: &str) -> Vec<String> {
         .collect()
 }
 
-fn base_href<'a>(token: &'a Token) -> Option<&'a str> {
+fn base_href(token: &Token) -> Option<&str> {
     match token {
         Token::Tag { name, .. } if name == "base" => token.attr("href"),
         _ => None,

@@ -123,11 +123,10 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&run, fs::Permissions::from_mode(0o755))?;
     }
-    let bytes: u64 = fs::read_dir(dir.join("bin"))?
-        .flatten()
-        .filter_map(|entry| entry.metadata().ok())
-        .map(|meta| meta.len())
-        .sum();
+    let mut bytes = 0u64;
+    for entry in fs::read_dir(dir.join("bin"))? {
+        bytes += entry?.metadata()?.len();
+    }
     println!(
         "wrote {} ({:.1} MB of executables); on the GPU machine: bash {}/run.sh",
         dir.display(),

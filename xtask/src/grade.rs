@@ -35,6 +35,7 @@ mod honesty;
 #[cfg(test)]
 mod hostile_tests;
 mod input;
+mod listing;
 pub mod merge;
 mod model;
 mod output;

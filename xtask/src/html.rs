@@ -1,177 +1,160 @@
-//! A small HTML tokenizer: just enough to find tags, their attributes, inline `<style>` text
-//! and the text outside `<pre>`/`<code>`. mdbook's output is well-formed, so no parser crate.
+//! The built book's HTML and CSS, read as a browser reads them: HTML by `html5gum` (a WHATWG
+//! tokenizer: character references, unquoted attributes, comments, the raw text of `<script>`
+//! and `<style>`, any case of tag names), CSS by `cssparser` (CSS Syntax Level 3 tokens).
 
+use std::collections::BTreeMap;
+
+use cssparser::{ParseError, Parser};
+use html5gum::{DefaultEmitter, Tokenizer};
+
+/// What the book's checks need of a page, in document order.
 #[derive(Debug, PartialEq)]
-pub enum Token<'a> {
+pub enum Token {
+    /// A start tag: its lowercase name and attributes (names lowercase, values decoded; of a
+    /// repeated attribute the first, as a browser keeps).
     Tag {
         name: String,
-        attrs: Vec<(String, String)>,
+        attrs: BTreeMap<String, String>,
     },
     /// The raw text inside `<style>...</style>`.
-    Style(&'a str),
-    /// Text outside `<pre>`, `<code>` and `<script>` (where `$$` would be un-rendered math).
-    Text(&'a str),
+    Style(String),
+    /// Text outside `<pre>`, `<code>`, `<script>` and `<style>` (where `$$` would be un-rendered
+    /// math), character references decoded.
+    Text(String),
 }
 
-impl Token<'_> {
+impl Token {
+    /// The value of a tag's attribute `wanted` (lowercase).
     pub fn attr(&self, wanted: &str) -> Option<&str> {
         match self {
-            Token::Tag { attrs, .. } => attrs
-                .iter()
-                .find(|(name, _)| name == wanted)
-                .map(|(_, value)| value.as_str()),
+            Token::Tag { attrs, .. } => attrs.get(wanted).map(String::as_str),
             _ => None,
         }
     }
 }
 
-pub fn tokens(html: &str) -> Vec<Token<'_>> {
+/// html5gum's tokens of `html`, parse errors left out (the tokenizer recovers from them as a
+/// browser does). The tokenizer alone does not know that `<script>` and `<style>` hold raw
+/// text (the tree builder decides that): the naive switch by tag name does it for it.
+fn raw_tokens(html: &str) -> impl Iterator<Item = html5gum::Token> + '_ {
+    let mut emitter = DefaultEmitter::default();
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(html, emitter).filter_map(|token| match token {
+        Ok(html5gum::Token::Error(_)) => None,
+        Ok(token) => Some(token),
+        Err(never) => match never {},
+    })
+}
+
+fn string(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The tags, inline styles and prose text of a page (see [`Token`]).
+pub fn tokens(html: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
+    // Inside how many `<pre>`/`<code>`; the raw-text element (`script`, `style`) we are in.
     let mut code_depth = 0usize;
-    let mut at = 0;
-    while at < html.len() {
-        let Some(open) = html[at..].find('<').map(|i| at + i) else {
-            if code_depth == 0 {
-                tokens.push(Token::Text(&html[at..]));
-            }
-            break;
-        };
-        if code_depth == 0 && open > at {
-            tokens.push(Token::Text(&html[at..open]));
-        }
-        let rest = &html[open..];
-        if rest.starts_with("<!--") {
-            at = skip_past(html, open, "-->");
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            at = skip_past(html, open, ">");
-        } else if let Some(closing) = rest.strip_prefix("</") {
-            let name = tag_name(closing);
-            if matches!(name.as_str(), "pre" | "code") {
-                code_depth = code_depth.saturating_sub(1);
-            }
-            at = skip_past(html, open, ">");
-        } else {
-            let (name, attrs, end) = parse_tag(html, open + 1);
-            at = end;
-            if name.is_empty() {
-                // A lone `<` in text.
-                continue;
-            }
-            if matches!(name.as_str(), "pre" | "code") {
-                code_depth += 1;
-            }
-            let raw_text = matches!(name.as_str(), "script" | "style");
-            tokens.push(Token::Tag {
-                name: name.clone(),
-                attrs,
-            });
-            if raw_text {
-                let close = format!("</{name}");
-                let end = find_ignore_case(&html[at..], &close).map_or(html.len(), |i| at + i);
-                if name == "style" {
-                    tokens.push(Token::Style(&html[at..end]));
+    let mut raw_text: Option<String> = None;
+    for token in raw_tokens(html) {
+        match token {
+            html5gum::Token::StartTag(tag) => {
+                let name = string(&tag.name);
+                if matches!(name.as_str(), "pre" | "code") && !tag.self_closing {
+                    code_depth += 1;
                 }
-                at = end;
+                if matches!(name.as_str(), "script" | "style") && !tag.self_closing {
+                    raw_text = Some(name.clone());
+                }
+                let attrs = tag
+                    .attributes
+                    .iter()
+                    .map(|(name, value)| (string(name), string(&value.value)))
+                    .collect();
+                tokens.push(Token::Tag { name, attrs });
             }
+            html5gum::Token::EndTag(tag) => {
+                let name = string(&tag.name);
+                if matches!(name.as_str(), "pre" | "code") {
+                    code_depth = code_depth.saturating_sub(1);
+                }
+                if raw_text.as_deref() == Some(name.as_str()) {
+                    raw_text = None;
+                }
+            }
+            html5gum::Token::String(text) => match raw_text.as_deref() {
+                Some("style") => tokens.push(Token::Style(string(&text.value))),
+                Some(_) => {}
+                None if code_depth == 0 => tokens.push(Token::Text(string(&text.value))),
+                None => {}
+            },
+            html5gum::Token::Comment(_)
+            | html5gum::Token::Doctype(_)
+            | html5gum::Token::Error(_) => {}
         }
     }
     tokens
 }
 
-fn skip_past(html: &str, from: usize, marker: &str) -> usize {
-    html[from..]
-        .find(marker)
-        .map_or(html.len(), |i| from + i + marker.len())
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
-}
-
-fn tag_name(text: &str) -> String {
-    text.chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// Parses `name attr="v" attr2=v attr3>` starting just after `<`; returns the end (past `>`).
-fn parse_tag(html: &str, start: usize) -> (String, Vec<(String, String)>, usize) {
-    let bytes = html.as_bytes();
-    let name = tag_name(&html[start..]);
-    let mut i = start + name.len();
-    let mut attrs = Vec::new();
-    if name.is_empty() {
-        return (name, attrs, start);
+/// All the text of a page, code included, tags removed and character references decoded:
+/// what the reader sees, and the comments too, which anyone sees who views the page's source.
+/// Line breaks are kept.
+pub fn text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    for token in raw_tokens(html) {
+        if let html5gum::Token::String(piece) | html5gum::Token::Comment(piece) = token {
+            text.push_str(&String::from_utf8_lossy(&piece.value));
+        }
     }
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        if i >= bytes.len() || bytes[i] == b'>' {
-            return (name, attrs, (i + 1).min(html.len()));
-        }
-        let name_start = i;
-        while i < bytes.len() && !b" \t\r\n=>/".contains(&bytes[i]) {
-            i += 1;
-        }
-        let attr = html[name_start..i].to_ascii_lowercase();
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            let quote = bytes.get(i).copied().filter(|q| *q == b'"' || *q == b'\'');
-            let value_start = i + usize::from(quote.is_some());
-            let end = match quote {
-                Some(q) => html[value_start..].find(q as char).map(|e| value_start + e),
-                None => html[value_start..]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .map(|e| value_start + e),
-            }
-            .unwrap_or(html.len());
-            value = decode_entities(&html[value_start..end]);
-            i = end + usize::from(quote.is_some());
-        }
-        attrs.push((attr, value));
-    }
+    text
 }
 
-/// The entities that occur in URLs.
-fn decode_entities(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The targets of `url(...)` and `@import "..."` in CSS text.
+/// The targets of `url(...)` and `@import "..."` in CSS text, at any depth of blocks and
+/// functions; comments and other strings are not references.
 pub fn css_urls(css: &str) -> Vec<String> {
     let mut urls = Vec::new();
-    for (at, _) in css.match_indices("url(") {
-        if let Some(end) = css[at + 4..].find(')') {
-            urls.push(unquote(&css[at + 4..at + 4 + end]));
-        }
-    }
-    for (at, _) in css.match_indices("@import") {
-        let rest = css[at + 7..].trim_start();
-        if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-            && let Some(end) = rest[1..].find(quote)
-        {
-            urls.push(rest[1..1 + end].to_string());
-        }
-    }
+    collect_urls(&mut Parser::new(css), &mut urls);
     urls
 }
 
-fn unquote(text: &str) -> String {
-    text.trim().trim_matches(['"', '\'']).trim().to_string()
+fn collect_urls(parser: &mut Parser, urls: &mut Vec<String>) {
+    use cssparser::Token as Css;
+    let mut after_import = false;
+    while let Ok(token) = parser.next() {
+        let token = token.clone();
+        match &token {
+            Css::UnquotedUrl(url) => urls.push(url.to_string()),
+            Css::QuotedString(url) if after_import => urls.push(url.to_string()),
+            Css::Function(name) if name.eq_ignore_ascii_case("url") => {
+                // `url("a.png")`: the quoted form is a function with one string argument.
+                let _ = parser.parse_nested_block(|inner| -> Result<(), ParseError<()>> {
+                    if let Ok(Css::QuotedString(url)) = inner.next() {
+                        urls.push(url.to_string());
+                    }
+                    Ok(())
+                });
+            }
+            Css::Function(_)
+            | Css::ParenthesisBlock
+            | Css::SquareBracketBlock
+            | Css::CurlyBracketBlock => {
+                let _ = parser.parse_nested_block(|inner| -> Result<(), ParseError<()>> {
+                    collect_urls(inner, urls);
+                    Ok(())
+                });
+            }
+            _ => {}
+        }
+        after_import =
+            matches!(&token, Css::AtKeyword(name) if name.eq_ignore_ascii_case("import"));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tag(name: &str, attrs: &[(&str, &str)]) -> Token<'static> {
+    fn tag(name: &str, attrs: &[(&str, &str)]) -> Token {
         Token::Tag {
             name: name.into(),
             attrs: attrs
@@ -190,13 +173,13 @@ mod tests {
             tokens(html),
             vec![
                 tag("a", &[("href", "a.html?q=1&r=2"), ("class", "x")]),
-                Token::Text("t"),
+                Token::Text("t".into()),
                 tag("style", &[]),
-                Token::Style("p{background:url(b.png)}"),
+                Token::Style("p{background:url(b.png)}".into()),
                 tag("script", &[]),
                 tag("pre", &[]),
                 tag("code", &[]),
-                Token::Text("after"),
+                Token::Text("after".into()),
             ]
         );
     }
@@ -205,6 +188,94 @@ mod tests {
     fn finds_css_urls_and_imports() {
         let css =
             "@import \"https://cdn/x.css\";\n@font-face{src:url('fonts/a.woff2') format('woff2')}";
-        assert_eq!(css_urls(css), vec!["fonts/a.woff2", "https://cdn/x.css"]);
+        assert_eq!(css_urls(css), vec!["https://cdn/x.css", "fonts/a.woff2"]);
+    }
+
+    #[test]
+    fn character_references_are_decoded_everywhere() {
+        let html = "<a href=\"a&#x3C;b&#60;c&lt;d&quot;&AMP;e&amp\">&#x3C;T&#62;&nbsp;&eacute;</a>";
+        assert_eq!(
+            tokens(html),
+            vec![
+                tag("a", &[("href", "a<b<c<d\"&e&")]),
+                Token::Text("<T>\u{a0}é".into()),
+            ]
+        );
+        // A bare `&` that starts no reference is kept.
+        assert_eq!(text("a & b &c; &#xZZ;"), "a & b &c; &#xZZ;");
+    }
+
+    #[test]
+    fn unquoted_and_odd_attributes_read_as_a_browser_reads_them() {
+        let html = "<IMG SRC=img/a.png alt=a data-x='1\"2' HIDDEN src=second.png>";
+        assert_eq!(
+            tokens(html),
+            vec![tag(
+                "img",
+                &[
+                    ("src", "img/a.png"),
+                    ("alt", "a"),
+                    ("data-x", "1\"2"),
+                    ("hidden", ""),
+                ]
+            )]
+        );
+        // The first `>` ends the tag, unquoted value or not: the rest is text.
+        assert_eq!(
+            tokens("<p title=a>b c=d>"),
+            vec![tag("p", &[("title", "a")]), Token::Text("b c=d>".into())]
+        );
+    }
+
+    #[test]
+    fn comments_hide_tags_but_not_from_the_source_text() {
+        let html = "<p>a</p><!-- <a href=\"gone.html\"> -- > still the comment -->b";
+        assert_eq!(
+            tokens(html),
+            vec![
+                tag("p", &[]),
+                Token::Text("a".into()),
+                Token::Text("b".into())
+            ]
+        );
+        assert_eq!(
+            text(html),
+            "a <a href=\"gone.html\"> -- > still the comment b"
+        );
+    }
+
+    #[test]
+    fn script_and_style_are_raw_text_whatever_they_hold() {
+        let html = "<SCRIPT>if (a<b && c>d) { x = '<a href=\"no.html\">'; }</SCRIPT>\
+                    <Style>a::after{content:'</b>'} p{background:url(\"c.png\")}</sTyLe>$$";
+        assert_eq!(
+            tokens(html),
+            vec![
+                tag("script", &[]),
+                tag("style", &[]),
+                Token::Style("a::after{content:'</b>'} p{background:url(\"c.png\")}".into()),
+                Token::Text("$$".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_keeps_code_and_line_breaks() {
+        let html = "<pre><code class=\"language-rust\">let v = a &lt; b &amp;&amp; c;\n\
+                    <span class=\"boring\">fn hidden() -&gt; u8 {}</span></code></pre>";
+        assert_eq!(text(html), "let v = a < b && c;\nfn hidden() -> u8 {}");
+    }
+
+    #[test]
+    fn css_comments_strings_and_escapes_are_not_urls() {
+        let css = "/* url(commented.png) @import 'no.css'; */\n\
+                   a::before{content:\"url(not-a-url.png)\"}\n\
+                   @IMPORT url(imported.css);\n\
+                   @media screen{b{background:URL( spaced.png )}}\n\
+                   i{background:url(\"with\\\"quote.png\")}";
+        assert_eq!(
+            css_urls(css),
+            vec!["imported.css", "spaced.png", "with\"quote.png"]
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::html;
 use crate::lint::{files_under, files_with_extensions, rel};
 use crate::report::Tally;
 use crate::workspace;
@@ -146,61 +147,10 @@ fn shorten(line: &str) -> String {
     }
 }
 
-/// The text of an HTML page as the reader sees it, code included: tags removed, the entities
-/// that mdbook writes decoded, line breaks kept.
+/// The text of an HTML page as the reader sees it, code included (see [`html::text`]), with
+/// no-break spaces as plain ones, as the solution's source has them.
 pub fn html_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        text.push_str(&rest[..start]);
-        rest = match rest[start..].find('>') {
-            Some(end) => &rest[start + end + 1..],
-            None => "",
-        };
-    }
-    text.push_str(rest);
-    decode_entities(&text)
-}
-
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let entity = rest
-            .find(';')
-            .filter(|end| *end <= 10)
-            .map(|end| &rest[1..end]);
-        let decoded = entity.and_then(|name| match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => {
-                let number = name.strip_prefix('#')?;
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => number.parse().ok()?,
-                };
-                char::from_u32(code)
-            }
-        });
-        match (decoded, entity) {
-            (Some(c), Some(name)) => {
-                out.push(c);
-                rest = &rest[name.len() + 2..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html::text(html).replace('\u{a0}', " ")
 }
 
 /// The text files of a crate directory (sources in any language, no build output).
@@ -231,6 +181,22 @@ mod tests {
         let html = "<pre><code class=\"language-rust\">let v = a &lt; b &amp;&amp; c;\n\
                     <span class=\"boring\">fn hidden() -&gt; u8 {}</span></code></pre>";
         assert_eq!(html_text(html), "let v = a < b && c;\nfn hidden() -> u8 {}");
+    }
+
+    #[test]
+    fn solution_code_is_found_however_the_page_writes_it() {
+        let line = "let offset = self.offset + stride * (len - 1);";
+        let secret = BTreeMap::from([(line.to_string(), "solutions/a.rs:1".to_string())]);
+        for page in [
+            // Numeric references, a no-break space, a line split by highlighting spans.
+            "<pre><code>let&nbsp;offset = self.offset + stride &#x2A; (len &#45; 1);</code></pre>",
+            "<code><span class=hljs-keyword>let</span> offset = self.offset + stride * (len - 1);</code>",
+            // Hidden in a comment: whoever views the page's source reads it.
+            "<!--\nlet offset = self.offset + stride * (len - 1);\n-->",
+        ] {
+            let found = page_problems(page, &secret);
+            assert_eq!(found.len(), 1, "{page}: {found:#?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
 
 use crate::libtest::Outcome;
 use crate::process;
@@ -134,9 +137,12 @@ fn pytest(
     module: &str,
     timeout: Duration,
 ) -> Result<std::result::Result<Vec<Case>, String>> {
-    let report =
-        std::env::temp_dir().join(format!("xtask-pytest-{}-{module}.xml", std::process::id()));
-    let _ = fs::remove_file(&report);
+    // A folder of its own, removed when dropped: pytest writes the report there.
+    let folder = tempfile::Builder::new()
+        .prefix(&format!("xtask-pytest-{module}-"))
+        .tempdir()
+        .context("creating a folder for pytest's report")?;
+    let report = folder.path().join("report.xml");
     let mut command = Command::new(setup.python());
     command
         .current_dir(root)
@@ -147,7 +153,6 @@ fn pytest(
         .env("RUST_BACKTRACE", "0");
     let out = process::capture(command, timeout)?;
     let xml = fs::read_to_string(&report).unwrap_or_default();
-    let _ = fs::remove_file(&report);
     let cases = parse_junit(&xml);
     if cases.is_empty() {
         return Ok(Err(format!(
@@ -315,11 +320,15 @@ fn wheel(
         return Ok(());
     };
 
-    let fresh = std::env::temp_dir().join(format!("xtask-wheel-venv-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&fresh);
+    // Removed when dropped, whatever the check's outcome.
+    let folder = tempfile::Builder::new()
+        .prefix("xtask-wheel-venv-")
+        .tempdir()
+        .context("creating a folder for a fresh venv")?;
+    let fresh = folder.path();
     let result = (|| -> Result<std::result::Result<String, String>> {
         let mut venv = Command::new("python3");
-        venv.args(["-m", "venv"]).arg(&fresh);
+        venv.args(["-m", "venv"]).arg(fresh);
         let out = process::capture(venv, timeout)?;
         if !out.status.is_some_and(|s| s.success()) {
             return Ok(Err(format!("`python3 -m venv` failed: {}", out.stderr)));
@@ -359,7 +368,7 @@ fn wheel(
         }
         Ok(Ok(out.stdout.trim().to_string()))
     })();
-    let _ = fs::remove_dir_all(&fresh);
+    drop(folder);
     match result.context("checking the wheel")? {
         Ok(said) => {
             tally.pass();
@@ -385,65 +394,72 @@ fn rel(root: &Path, path: &Path) -> String {
     crate::lint::rel(root, path)
 }
 
-/// The test cases of a pytest JUnit XML report. A tiny reader for the one shape pytest
-/// writes: `<testcase classname="a.b.test_file" name="test_x[p]">` with an optional
-/// `<failure message=...>`, `<error message=...>` or `<skipped message=...>` inside.
+/// The test cases of a pytest JUnit XML report: each `<testcase classname="a.b.test_file"
+/// name="test_x[p]">` with its outcome, from an optional `<failure message=...>`,
+/// `<error message=...>` or `<skipped message=...>` inside. A report that stops being XML
+/// (cut short, or written over by the code under test) gives the cases read until then: a test
+/// it does not list is the caller's to count as not run.
 pub fn parse_junit(xml: &str) -> Vec<Case> {
+    let mut reader = Reader::from_str(xml);
     let mut cases = Vec::new();
-    let mut rest = xml;
-    while let Some(start) = rest.find("<testcase ") {
-        rest = &rest[start..];
-        let open_end = rest.find('>').unwrap_or(rest.len());
-        let open = &rest[..open_end];
-        let (body, next) = if open.ends_with('/') {
-            ("", &rest[open_end..])
-        } else {
-            let close = rest.find("</testcase>").unwrap_or(rest.len());
-            (&rest[open_end..close], &rest[close..])
-        };
-        let class = attribute(open, "classname").unwrap_or_default();
-        let file = class.rsplit('.').next().unwrap_or_default();
-        let name = attribute(open, "name").unwrap_or_default();
-        let message = |tag: &str| {
-            body.find(&format!("<{tag}")).map(|at| {
-                let element = &body[at..];
-                let element = &element[..element.find('>').unwrap_or(element.len())];
-                attribute(element, "message").unwrap_or_else(|| tag.to_string())
-            })
-        };
-        let outcome = if let Some(message) = message("failure").or_else(|| message("error")) {
-            Outcome::Failed {
-                message,
-                location: None,
+    // The open `<testcase>`: its id, and the worst outcome found inside it so far.
+    let mut open: Option<(String, Outcome)> = None;
+    loop {
+        let (element, ends) = match reader.read_event() {
+            Ok(Event::Start(element)) => (element, false),
+            Ok(Event::Empty(element)) => (element, true),
+            Ok(Event::End(element)) => {
+                if element.local_name().as_ref() == "testcase"
+                    && let Some((id, outcome)) = open.take()
+                {
+                    cases.push(Case { id, outcome });
+                }
+                continue;
             }
-        } else if let Some(reason) = message("skipped") {
-            Outcome::Ignored(reason)
-        } else {
-            Outcome::Passed
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
         };
-        cases.push(Case {
-            id: format!("{file}::{name}"),
-            outcome,
-        });
-        rest = &next[1.min(next.len())..];
+        let name = element.local_name();
+        match (name.as_ref(), open.as_mut()) {
+            ("testcase", _) => {
+                let class = attribute(&element, "classname").unwrap_or_default();
+                let file = class.rsplit('.').next().unwrap_or_default();
+                let test = attribute(&element, "name").unwrap_or_default();
+                let case = (format!("{file}::{test}"), Outcome::Passed);
+                if ends {
+                    let (id, outcome) = case;
+                    cases.push(Case { id, outcome });
+                } else {
+                    open = Some(case);
+                }
+            }
+            // The first failure or error decides; a skip counts only on a test still passing.
+            (tag @ ("failure" | "error"), Some((_, outcome)))
+                if !matches!(outcome, Outcome::Failed { .. }) =>
+            {
+                *outcome = Outcome::Failed {
+                    message: attribute(&element, "message").unwrap_or_else(|| tag.into()),
+                    location: None,
+                };
+            }
+            ("skipped", Some((_, outcome))) if *outcome == Outcome::Passed => {
+                *outcome = Outcome::Ignored(
+                    attribute(&element, "message").unwrap_or_else(|| "skipped".into()),
+                );
+            }
+            _ => {}
+        }
     }
     cases
 }
 
-/// The unescaped value of `key="..."` in an element's opening tag.
-fn attribute(tag: &str, key: &str) -> Option<String> {
-    let needle = format!(" {key}=\"");
-    let at = tag.find(&needle)? + needle.len();
-    let value = &tag[at..at + tag[at..].find('"')?];
-    Some(
-        value
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&#10;", "\n")
-            .replace("&amp;", "&"),
-    )
+/// The value of an element's attribute `key`, references resolved (`&#10;` is a line break).
+fn attribute(element: &BytesStart, key: &str) -> Option<String> {
+    let found = element.try_get_attribute(key).ok()??;
+    found
+        .normalized_value(XmlVersion::Implicit1_0)
+        .ok()
+        .map(|value| value.into_owned())
 }
 
 #[cfg(test)]
@@ -487,6 +503,51 @@ mod tests {
             ]
         );
         assert!(parse_junit("").is_empty());
+    }
+
+    #[test]
+    fn junit_reports_read_as_xml_whatever_their_layout() {
+        let xml = "<?xml version='1.0'?><testsuites><testsuite name='pytest' tests='4'>\n\
+<testcase time='0.1' name='test_a' classname='tests.test_x'>\n\
+  <properties><property name='note' value='&lt;testcase name=\"forged\"&gt;'/></properties>\n\
+  <system-out><![CDATA[<testcase classname=\"tests.test_x\" name=\"forged\"/>]]></system-out>\n\
+</testcase>\n\
+<testcase name=\"test_b\" classname=\"tests.test_x\"><failure message='a &apos;b&apos;&#10;c'>\
+<![CDATA[assert 1 < 2 & </testcase>]]></failure></testcase>\n\
+<testcase name='test_c' classname='tests.test_x'><failure>no message</failure>\
+<error message='teardown'/></testcase>\n\
+<testcase\tclassname='tests.test_x'\n name='test_d'><skipped/></testcase>\n\
+</testsuite></testsuites>";
+        assert_eq!(
+            parse_junit(xml),
+            [
+                Case {
+                    id: "test_x::test_a".into(),
+                    outcome: Outcome::Passed
+                },
+                Case {
+                    id: "test_x::test_b".into(),
+                    outcome: Outcome::Failed {
+                        message: "a 'b'\nc".into(),
+                        location: None
+                    }
+                },
+                Case {
+                    id: "test_x::test_c".into(),
+                    outcome: Outcome::Failed {
+                        message: "failure".into(),
+                        location: None
+                    }
+                },
+                Case {
+                    id: "test_x::test_d".into(),
+                    outcome: Outcome::Ignored("skipped".into())
+                },
+            ]
+        );
+        // Cut short: the cases before the cut, not the one it is in.
+        let cut = &xml[..xml.find("<testcase name='test_c'").unwrap() + 30];
+        assert_eq!(parse_junit(cut).len(), 2);
     }
 
     #[test]

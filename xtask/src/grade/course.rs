@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use super::listing;
 use super::python::PythonPart;
 use crate::workspace::{self, Grading};
 
@@ -184,7 +185,7 @@ impl Course {
 
     /// Changes whenever the instructor's files or the toolchain do: the cached warm-up (test
     /// lists, pruned lockfile, built dependencies) is valid only for the same key.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> Result<String> {
         let mut hasher = DefaultHasher::new();
         let mut add = |path: &Path, bytes: &[u8]| {
             hasher.write(path.as_os_str().as_encoded_bytes());
@@ -217,36 +218,35 @@ impl Course {
         add(Path::new("rustc -vV"), toolchain().as_bytes());
         add(
             Path::new("tools"),
-            environment(self.venv.as_deref()).as_bytes(),
+            environment(self.venv.as_deref())?.as_bytes(),
         );
-        format!("{:016x}", hasher.finish())
+        Ok(format!("{:016x}", hasher.finish()))
     }
 }
 
 /// What the calibration's verdicts depend on besides the course: the tools on PATH that labs
 /// use, and the packages in the course's .venv. Installing one recalibrates.
-fn environment(venv: Option<&Path>) -> String {
+fn environment(venv: Option<&Path>) -> Result<String> {
     let mut seen: Vec<String> = ["gfortran", "mpicc", "mpirun", "nvcc", "cc", "python3"]
         .iter()
         .map(|tool| format!("{tool}={}", workspace::on_path(tool)))
         .collect();
-    if let Some(venv) = venv
-        && let Ok(lib) = fs::read_dir(venv.join("lib"))
-    {
-        for python in lib.flatten() {
-            let packages = fs::read_dir(python.path().join("site-packages"));
+    if let Some(venv) = venv {
+        // `lib/python3.X/site-packages`; a stray file in `lib/` lists nothing.
+        for python in listing::paths(&venv.join("lib"))?
+            .iter()
+            .filter(|p| p.is_dir())
+        {
+            let packages = listing::names(&python.join("site-packages"))?;
             seen.extend(
                 packages
                     .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
                     .filter(|name| name.ends_with(".dist-info")),
             );
         }
     }
     seen.sort();
-    seen.join("\n")
+    Ok(seen.join("\n"))
 }
 
 /// `rustc -vV`: a new toolchain means new builds and maybe new test names.

@@ -98,7 +98,7 @@ pub fn open(
             (scratch.to_path_buf(), None, links)
         }
     };
-    let exercises = find_exercises(&root, labs, 3).ok_or_else(|| {
+    let exercises = find_exercises(&root, labs, 3)?.ok_or_else(|| {
         format!(
             "no exercises/ directory in it (nor a lab directory such as {})",
             labs.first().map(String::as_str).unwrap_or("01-name")
@@ -157,30 +157,38 @@ fn run(command: Command, what: &str) -> Result<String, String> {
 
 /// The directory with the labs: `dir/exercises`, or `dir` itself when it holds lab
 /// directories, or the same in the only folder inside (archives often wrap everything in one).
-fn find_exercises(dir: &Path, labs: &[String], depth: usize) -> Option<PathBuf> {
+/// A folder that cannot be listed is an error: a folder left out could make another look like
+/// the only one.
+fn find_exercises(dir: &Path, labs: &[String], depth: usize) -> Result<Option<PathBuf>, String> {
     let exercises = dir.join("exercises");
     if exercises.is_dir() {
-        return Some(exercises);
+        return Ok(Some(exercises));
     }
     if labs.iter().any(|lab| dir.join(lab).is_dir()) {
-        return Some(dir.to_path_buf());
+        return Ok(Some(dir.to_path_buf()));
     }
     if depth == 0 {
-        return None;
+        return Ok(None);
     }
-    let folders: Vec<PathBuf> = fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
-        .filter(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            !name.starts_with('.') && name != "__MACOSX"
-        })
-        .map(|entry| entry.path())
-        .collect();
+    let unreadable = |error: std::io::Error| {
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        format!("its folder `{name}` cannot be read: {error}")
+    };
+    let mut folders = Vec::new();
+    for entry in fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // The entry's own type: a link to a folder is not a folder.
+        if entry.file_type().map_err(unreadable)?.is_dir()
+            && !name.starts_with('.')
+            && name != "__MACOSX"
+        {
+            folders.push(entry.path());
+        }
+    }
     match folders.as_slice() {
         [only] => find_exercises(only, labs, depth - 1),
-        _ => None,
+        _ => Ok(None),
     }
 }
 
@@ -192,9 +200,11 @@ mod tests {
     fn open_unpacks_an_archive_finds_its_labs_and_records_its_links() {
         use std::io::Write;
 
-        let top = std::env::temp_dir().join(format!("xi-open-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&top);
-        fs::create_dir_all(&top).unwrap();
+        let folder = tempfile::Builder::new()
+            .prefix("xi-open-")
+            .tempdir()
+            .unwrap();
+        let top = folder.path();
         let (tar_gz, zip) = (top.join("hand-in.tar.gz"), top.join("hand-in.zip"));
         let source = b"pub fn f() {}";
 
@@ -250,7 +260,6 @@ mod tests {
             let why = open(path, kind, &scratch, &labs, caps).unwrap_err();
             assert!(why.contains("more than 1 entries"), "{why}");
         }
-        let _ = fs::remove_dir_all(&top);
     }
 
     #[test]

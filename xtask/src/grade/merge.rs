@@ -296,8 +296,11 @@ mod tests {
 
     #[test]
     fn gradebooks_are_read_from_their_directories() {
-        let dir = std::env::temp_dir().join(format!("xtask-merge-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let folder = tempfile::Builder::new()
+            .prefix("xtask-merge-")
+            .tempdir()
+            .unwrap();
+        let dir = folder.path();
         let (one, two) = (dir.join("shard-1"), dir.join("shard-2"));
         for (path, part) in [&one, &two].iter().zip(parts(&[&["carol"], &["alice"]])) {
             fs::create_dir_all(path).unwrap();
@@ -328,6 +331,5 @@ mod tests {
         run(&[one], &out).unwrap();
         assert!(out.join("feedback/carol.md").is_file());
         assert!(out.join("honesty.md").is_file());
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -32,6 +32,7 @@ use super::Options;
 use super::course::{Course, CourseLab};
 use super::grader::Grader;
 use super::input;
+use super::listing;
 use super::model::{LabStatus, TestInfo};
 use super::run::TestLimits;
 use super::sandbox;
@@ -196,11 +197,8 @@ impl Worker {
             };
             return Ok(Built::DoesNotCompile(excerpt(&error, 30)));
         }
-        let found: Vec<PathBuf> = fs::read_dir(&wheels)
+        let found: Vec<PathBuf> = listing::paths(&wheels)?
             .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
             .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
             .collect();
         match &found[..] {

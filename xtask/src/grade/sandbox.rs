@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::listing;
 use super::seal;
 use super::witness::Witness;
 use crate::{process, workspace};
@@ -136,7 +137,7 @@ impl Sandbox {
             program,
             read_only: read_only_binds(course),
             drop_root: is_root(),
-            devices: gpu_devices(),
+            devices: gpu_devices()?,
         };
         bwrap.prove()?;
         Ok(Sandbox {
@@ -311,11 +312,15 @@ impl Bwrap {
     /// Starts `true` in the sandbox: bwrap may be installed and still refused (no user
     /// namespaces for this user, a container without the privileges).
     fn prove(&self) -> Result<()> {
-        // One folder per probe: several gradings may start at once in one process (tests).
-        static PROBES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-sandbox-{}-{probe}", std::process::id()));
+        // One folder per probe (several gradings may start at once in one process: tests),
+        // removed when dropped. Its mode stays what `create_dir_all` gave the pid-named folder
+        // it replaces (tempfile's default is 0700), so the probe meets the permissions it did.
+        let folder = tempfile::Builder::new()
+            .prefix("xtask-sandbox-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .tempdir()
+            .context("creating a folder for the sandbox's probe")?;
+        let scratch = folder.path();
         let dirs = Dirs {
             workspace: &scratch.join("ws"),
             target: &scratch.join("target"),
@@ -330,7 +335,7 @@ impl Bwrap {
         let mut probe = Command::new("true");
         probe.current_dir(dirs.workspace);
         let out = sandbox.wrap(&probe, &dirs, Limits::build(), None).output();
-        let _ = fs::remove_dir_all(&scratch);
+        drop(folder);
         match out {
             Ok(out) if out.status.success() => Ok(()),
             Ok(out) => bail!(
@@ -449,17 +454,16 @@ fn python_prefix(venv: &Path) -> Option<PathBuf> {
     home.parent().map(Path::to_path_buf)
 }
 
-fn gpu_devices() -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir("/dev") else {
-        return Vec::new();
-    };
-    let mut devices: Vec<PathBuf> = entries
-        .flatten()
+/// The NVIDIA devices the sandbox shows (`/dev/nvidia*`). A `/dev` that cannot be listed is an
+/// error: GPU tests would fail for want of a device, as if the students' code were wrong.
+fn gpu_devices() -> Result<Vec<PathBuf>> {
+    let mut devices: Vec<PathBuf> = listing::entries(Path::new("/dev"))?
+        .iter()
         .filter(|entry| entry.file_name().to_string_lossy().starts_with("nvidia"))
         .map(|entry| entry.path())
         .collect();
     devices.sort();
-    devices
+    Ok(devices)
 }
 
 fn is_root() -> bool {

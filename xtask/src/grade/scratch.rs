@@ -19,6 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::course::{Course, CourseLab, Files};
+use super::listing;
 use super::sandbox::{self, Dirs, Sandbox};
 use super::seal;
 use crate::cargo::{self, TestExe, excerpt};
@@ -271,7 +272,7 @@ impl Worker {
 pub fn forget_builds(profile: &Path, package: &str) -> Result<()> {
     let dir = profile.join(".fingerprint");
     let prefix = format!("{package}-");
-    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+    for entry in listing::entries(&dir)? {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_lab = name
             .strip_prefix(&prefix)

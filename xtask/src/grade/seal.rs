@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use walkdir::WalkDir;
 
+use super::listing::names;
+
 /// Present (and root's) in a sealed target directory.
 const MARK: &str = ".sealed";
 
@@ -32,13 +34,16 @@ pub fn is_sealed(target: &Path) -> bool {
 /// folder (`debug/`, maturin's `python/release/`), what a remaining fingerprint names is a
 /// dependency, and only that is kept.
 pub fn seal(target: &Path) -> Result<()> {
-    let profiles: Vec<PathBuf> = WalkDir::new(target)
-        .max_depth(3)
-        .into_iter()
-        .flatten()
-        .filter(|entry| entry.file_name() == ".fingerprint" && entry.file_type().is_dir())
-        .filter_map(|entry| entry.path().parent().map(Path::to_path_buf))
-        .collect();
+    let mut profiles: Vec<PathBuf> = Vec::new();
+    for entry in WalkDir::new(target).max_depth(3) {
+        let entry = entry?;
+        if entry.file_name() == ".fingerprint"
+            && entry.file_type().is_dir()
+            && let Some(profile) = entry.path().parent()
+        {
+            profiles.push(profile.to_path_buf());
+        }
+    }
     for profile in &profiles {
         keep_dependencies(profile)?;
     }
@@ -68,17 +73,18 @@ pub fn seal(target: &Path) -> Result<()> {
 /// fingerprint) and nothing else: not the lab crates', not their incremental state, not the
 /// binaries and libraries cargo copies up, not the lock file.
 fn keep_dependencies(profile: &Path) -> Result<()> {
-    let units: BTreeSet<String> = entries(&profile.join(".fingerprint"))
-        .filter_map(|name| unit_hash(&name).map(str::to_owned))
+    let units: BTreeSet<String> = names(&profile.join(".fingerprint"))?
+        .iter()
+        .filter_map(|name| unit_hash(name).map(str::to_owned))
         .collect();
     for folder in ["deps", "build"] {
-        for name in entries(&profile.join(folder)).collect::<Vec<_>>() {
+        for name in names(&profile.join(folder))? {
             if !unit_hash(&name).is_some_and(|hash| units.contains(hash)) {
                 remove(&profile.join(folder).join(name))?;
             }
         }
     }
-    for name in entries(profile).collect::<Vec<_>>() {
+    for name in names(profile)? {
         if !["deps", "build", ".fingerprint"].contains(&name.as_str()) {
             remove(&profile.join(name))?;
         }
@@ -89,7 +95,7 @@ fn keep_dependencies(profile: &Path) -> Result<()> {
 /// Removes under `dir` what is neither on the way to a profile's folder nor cargo's own note
 /// of the toolchain (`.rustc_info.json`, `CACHEDIR.TAG`).
 fn prune(dir: &Path, profiles: &[PathBuf]) -> Result<()> {
-    for name in entries(dir).collect::<Vec<_>>() {
+    for name in names(dir)? {
         let path = dir.join(&name);
         if profiles.contains(&path) || name == ".rustc_info.json" || name == "CACHEDIR.TAG" {
             continue;
@@ -134,14 +140,6 @@ fn unit_hash(name: &str) -> Option<&str> {
     let stem = name.split('.').next()?;
     let (_, hash) = stem.rsplit_once('-')?;
     (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
-}
-
-fn entries(dir: &Path) -> impl Iterator<Item = String> {
-    fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
 }
 
 fn remove(path: &Path) -> Result<()> {

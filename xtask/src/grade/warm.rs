@@ -67,7 +67,7 @@ pub(super) fn prepare(
     // Sandboxed or not, the target directories belong to different users.
     let key = format!(
         "{}-sandbox-{}-sealed-{}-{:?}",
-        course.key(),
+        course.key()?,
         sandbox.is_on(),
         sandbox.seals(),
         scratch::BUILD_SETTINGS

@@ -98,9 +98,11 @@ mod tests {
 
     #[test]
     fn the_main_threads_exit_is_told_from_a_test_threads() {
-        let dir = std::env::temp_dir().join(format!("xtask-witness-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let record = dir.join("record");
+        let dir = tempfile::Builder::new()
+            .prefix("xtask-witness-")
+            .tempdir()
+            .unwrap();
+        let record = dir.path().join("record");
         let exe = Path::new("/scratch/target/debug/deps/sums-0123");
         let honest = "100 execve(\"/usr/bin/bwrap\", [\"bwrap\"], 0x1 /* 3 vars */) = 0\n\
                       102 execve(\"/scratch/target/debug/deps/sums-0123\", [\"x\"], 0x2) = 0\n\
@@ -113,6 +115,5 @@ mod tests {
         assert_eq!(ended_from_main_thread(&record, exe), Some(false));
         fs::write(&record, "100 execve(\"/usr/bin/bwrap\", [], 0x1) = 0\n").unwrap();
         assert_eq!(ended_from_main_thread(&record, exe), None);
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

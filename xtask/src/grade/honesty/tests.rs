@@ -427,7 +427,7 @@ fn course_dir(kind: &str) -> PathBuf {
 fn labs(kind: &str) -> Vec<(String, Files)> {
     let mut labs: Vec<(String, Files)> = std::fs::read_dir(course_dir(kind))
         .expect("the course")
-        .flatten()
+        .map(|entry| entry.expect("the course"))
         .filter(|entry| entry.path().join("src").is_dir())
         .map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();

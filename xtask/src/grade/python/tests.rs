@@ -90,7 +90,8 @@ fn lab_6(dir: &Path, solved: bool, python: Option<&dyn Fn(&str) -> String>) {
     let root = real_course();
     let copy = |from: &Path, to: &Path| {
         fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap().flatten() {
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
             fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
         }
     };
