@@ -11,6 +11,7 @@ use crate::workspace::{self, rust_files};
 mod exercise_files;
 mod includes;
 mod pages;
+mod sharing;
 pub use includes::check_includes;
 
 /// Lints the labs named in `only` (all when empty) plus the workspace-wide rules.
@@ -46,6 +47,7 @@ pub fn lint(root: &Path, only: &[String]) -> Tally {
             check_ignores(root, &root.join(side).join(name), &mut tally);
         }
     }
+    sharing::check(root, only, &mut tally);
     tally.absorb(check_includes(root));
     tally
 }
