@@ -12,6 +12,7 @@ mod exercise_files;
 mod hints;
 mod includes;
 mod pages;
+mod sharing;
 pub use course::workspace::rel;
 pub use includes::check_includes;
 
@@ -48,6 +49,7 @@ pub fn lint(root: &Path, only: &[String]) -> Tally {
             check_ignores(root, &root.join(side).join(name), &mut tally);
         }
     }
+    sharing::check(root, only, &mut tally);
     tally.absorb(check_includes(root));
     tally
 }

@@ -28,6 +28,7 @@
 
 pub mod broadcasting;
 pub mod distance;
+#[path = "given/error.rs"]
 pub mod error;
 pub mod layout;
 pub mod quiz;

@@ -31,6 +31,7 @@ pub mod error;
 pub mod fortran;
 pub mod openmp;
 pub mod precision;
+#[path = "given/testing.rs"]
 pub mod testing;
 
 pub use error::FfiError;

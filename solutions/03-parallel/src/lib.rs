@@ -15,13 +15,14 @@
 //! 6. [`blocked`]: the fast Cityblock kernel.
 
 pub mod blocked;
+#[path = "../../../exercises/03-parallel/src/given/error.rs"]
 pub mod error;
 pub mod mt19937;
-pub mod pages;
 pub mod placement;
 pub mod pool;
 pub mod scoped;
 pub mod serial;
-pub mod testing;
+
+pub use support::{pages, testing};
 
 pub use error::{DimensionMismatch, PoolError};

@@ -22,7 +22,7 @@ pub mod fortran;
 #[path = "../../../exercises/06-ffi/src/openmp.rs"]
 pub mod openmp;
 pub mod precision;
-#[path = "../../../exercises/06-ffi/src/testing.rs"]
+#[path = "../../../exercises/06-ffi/src/given/testing.rs"]
 pub mod testing;
 
 pub use error::FfiError;

@@ -1,7 +1,7 @@
 //! # Lab 6, the other way round: Rust from Python
 //!
 //! The Python module `ffi_lab`: the Cityblock and Euclidean distance matrices
-//! of two NumPy arrays, computed by a parallel Rust kernel ([`kernel`], given)
+//! of two NumPy arrays, computed by a parallel Rust loop ([`kernel`], given)
 //! behind a binding layer written with pyo3 and the `numpy` crate (yours).
 //! What F2PY and CFFI did for the original course's Fortran and C, pyo3 and
 //! maturin do for Rust.
@@ -76,11 +76,10 @@ pub fn euclidean<'py>(
 }
 // ANCHOR_END: stubs
 
-/// `simd()`: which instructions the kernel uses on this CPU (`"avx2"` or `"sse2"`), chosen
-/// at run time (given).
+/// `simd()`: which instructions the kernel uses on this CPU (given).
 #[pyfunction]
 pub fn simd() -> &'static str {
-    kernel::Simd::detect().name()
+    kernel::simd_path()
 }
 
 // ANCHOR: module

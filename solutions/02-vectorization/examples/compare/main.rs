@@ -22,10 +22,8 @@ use vectorization_solution::trick::{
 };
 use vectorization_solution::{DimensionMismatch, IntoError};
 
-mod harness;
-mod npy;
-
-use harness::{Args, measure, print_measurement, summary, time};
+// The command line, data, timing and JSON fields: one harness for every lab's comparison.
+use support::compare::{self as harness, Args, measure, print_measurement, summary, time};
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
 type IntoVariant =

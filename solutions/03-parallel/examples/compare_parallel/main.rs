@@ -21,14 +21,8 @@ use parallel_solution::placement::{cityblock_par_columns, cityblock_par_rows};
 use parallel_solution::pool::cityblock_join;
 use parallel_solution::serial::cityblock_iter;
 
-// The command line, data, timing and JSON fields are lab 2's (one harness for
-// every lab's comparison).
-#[path = "../../../02-vectorization/examples/compare/harness.rs"]
-mod harness;
-#[path = "../../../02-vectorization/examples/compare/npy.rs"]
-mod npy;
-
-use harness::{Args, measure, print_measurement};
+// The command line, data, timing and JSON fields: one harness for every lab's comparison.
+use support::compare::{self as harness, Args, measure, print_measurement};
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
 

@@ -1,21 +1,9 @@
-//! The pure Rust kernel behind the extension (`kernel.rs`, given to students), without
-//! Python: every path this CPU supports against a plain loop, bit for bit.
+//! The pure Rust kernel behind the solution's extension, without Python: every path this
+//! CPU supports against a plain loop, bit for bit.
 
 use ffi_lab_solution::kernel::{self, Cityblock, Euclidean, Metric, Simd, pack_panels};
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
-
-/// `n` points in `d` dimensions in [0, 1), from a fixed seed (SplitMix64).
-fn points(n: usize, d: usize, seed: u64) -> Array2<f64> {
-    let mut state = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    Array2::from_shape_simple_fn((n, d), || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    })
-}
+use support::testing::random_points as points;
 
 /// The plain loop: coordinates added in order, as the tile does.
 fn reference<M: Metric>(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {

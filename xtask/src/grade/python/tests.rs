@@ -88,13 +88,19 @@ fn real_course() -> PathBuf {
 /// files the stub has, written by the function from the stub's and the solution's).
 fn lab_6(dir: &Path, solved: bool, python: Option<&dyn Fn(&str) -> String>) {
     let root = real_course();
-    let copy = |from: &Path, to: &Path| {
+    // Recursive: a lab's src/ holds its given files in src/given/.
+    fn copy(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
         for entry in fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            let to = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &to);
+            } else {
+                fs::copy(entry.path(), to).unwrap();
+            }
         }
-    };
+    }
     let src = dir.join("exercises/06-ffi/src");
     copy(&root.join("exercises/06-ffi/src"), &src);
     if solved {

@@ -1,4 +1,6 @@
-//! The typed errors of lab 3. Every message names what was wrong.
+//! The shape error of two point sets, x (n, d) and y (m, d'), whose d differ:
+//! labs 1 to 3 return it from every distance function (given code: nothing to
+//! do here).
 
 use std::fmt;
 
@@ -33,28 +35,30 @@ pub fn check_dims(x: (usize, usize), y: (usize, usize)) -> Result<(), DimensionM
     }
 }
 
-/// A rayon thread pool that could not be started (the operating system
-/// refused a thread, for instance).
-#[derive(Debug)]
-pub struct PoolError {
-    /// The number of threads asked for.
-    pub threads: usize,
-    /// Why rayon could not build the pool.
-    pub source: rayon::ThreadPoolBuildError,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl fmt::Display for PoolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not start a pool of {} threads: {}",
-            self.threads, self.source
-        )
+    #[test]
+    fn the_same_d_passes_whatever_n_and_m() {
+        assert_eq!(check_dims((3, 5), (7, 5)), Ok(()));
+        assert_eq!(check_dims((0, 0), (4, 0)), Ok(()));
     }
-}
 
-impl std::error::Error for PoolError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+    #[test]
+    fn different_d_is_refused_naming_both_shapes() {
+        let error = check_dims((5, 3), (4, 2)).unwrap_err();
+        assert_eq!(
+            error,
+            DimensionMismatch {
+                x: (5, 3),
+                y: (4, 2)
+            }
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("(5, 3)") && message.contains("(4, 2)"),
+            "{message}"
+        );
     }
 }

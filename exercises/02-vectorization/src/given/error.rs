@@ -1,37 +1,11 @@
-//! The typed errors of lab 2. Every message names the shapes involved.
+//! The typed errors of lab 2 (given code: nothing to do here). Every message
+//! names the shapes involved.
 
 use std::fmt;
 
-/// Two point sets whose points have different numbers of coordinates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DimensionMismatch {
-    /// Shape of `x`, (n, d).
-    pub x: (usize, usize),
-    /// Shape of `y`, (m, d').
-    pub y: (usize, usize),
-}
-
-impl fmt::Display for DimensionMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "x has shape ({}, {}) and y has shape ({}, {}): points need the same number of \
-             coordinates, but x has {} columns and y has {}",
-            self.x.0, self.x.1, self.y.0, self.y.1, self.x.1, self.y.1
-        )
-    }
-}
-
-impl std::error::Error for DimensionMismatch {}
-
-/// Checks that x (n, d) and y (m, d) have the same d.
-pub fn check_dims(x: (usize, usize), y: (usize, usize)) -> Result<(), DimensionMismatch> {
-    if x.1 == y.1 {
-        Ok(())
-    } else {
-        Err(DimensionMismatch { x, y })
-    }
-}
+/// The shape error of two point sets, and its check: the same in labs 1 to
+/// 3, so they live in the course's `support` crate.
+pub use support::{DimensionMismatch, check_dims};
 
 /// An output array that cannot hold the distances between x (n, d) and
 /// y (m, d): its shape is not (n, m).

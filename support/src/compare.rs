@@ -1,24 +1,30 @@
-//! What every lab's `examples/compare` shares (labs 2 and 3 include this
-//! file): the command line, reading the .npy data, timing, and the JSON
-//! fields xtask reads. Each lab's main.rs keeps only its variants.
+//! What every lab's `examples/compare*` shares (labs 2 and 3): the command
+//! line, reading the .npy data, timing, and the JSON fields xtask reads. Each
+//! lab's main.rs keeps only its variants.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::npy;
+pub mod npy;
 
+/// The command line of a comparison.
 pub struct Args {
+    /// Where the lab's Python script wrote the .npy data.
     pub dir: PathBuf,
+    /// The sizes to run, each `NxMxD`.
     pub sizes: Vec<String>,
+    /// Timed calls per size and variant (the best is kept), at least 1.
     pub inner: usize,
+    /// The `side` field of every JSON line (`rust`, or a name for this build).
     pub side: String,
     /// Only these variants (all when empty).
     pub variants: Vec<String>,
 }
 
 impl Args {
+    /// Whether `--variants` asks for `variant` (every variant when it is absent).
     pub fn wants(&self, variant: &str) -> bool {
         self.variants.is_empty() || self.variants.iter().any(|v| v == variant)
     }
@@ -27,6 +33,14 @@ impl Args {
 /// `--dir DIR --sizes NxMxD,... [--inner N] [--side NAME] [--variants a,b]`;
 /// `known` are the lab's variant names.
 pub fn parse_args(known: &[&str]) -> Result<Args, String> {
+    parse_words(known, std::env::args().skip(1))
+}
+
+/// [`parse_args`] of the given words (the command line without the program's name).
+pub fn parse_words(
+    known: &[&str],
+    mut words: impl Iterator<Item = String>,
+) -> Result<Args, String> {
     let mut args = Args {
         dir: PathBuf::from("target/compare/data"),
         sizes: vec![],
@@ -34,7 +48,6 @@ pub fn parse_args(known: &[&str]) -> Result<Args, String> {
         side: "rust".into(),
         variants: vec![],
     };
-    let mut words = std::env::args().skip(1);
     while let Some(flag) = words.next() {
         let mut value = || words.next().ok_or(format!("{flag} needs a value"));
         let list = |text: String| {
@@ -56,7 +69,7 @@ pub fn parse_args(known: &[&str]) -> Result<Args, String> {
             "--variants" => args.variants = list(value()?),
             _ => {
                 return Err(format!(
-                    "unknown argument `{flag}`; see the comment at the top of compare/main.rs"
+                    "unknown argument `{flag}`; see the comment at the top of the example's main.rs"
                 ));
             }
         }
@@ -100,6 +113,7 @@ pub fn load(
     Ok((x, y))
 }
 
+/// `NxMxD` as (n, m, d).
 pub fn parse_size(size: &str) -> Result<(usize, usize, usize), String> {
     let parts: Vec<usize> = size.split('x').filter_map(|p| p.parse().ok()).collect();
     match parts[..] {
@@ -140,6 +154,8 @@ pub fn measure<E>(
     Ok(summary(best, warmup, last.expect("called").view()))
 }
 
+/// The JSON fields of a finished measurement: the timings, the result's
+/// checksum (the sum of its row sums) and three sample entries.
 pub fn summary(best: f64, warmup: f64, r: ArrayView2<f64>) -> String {
     // Row sums, then their sum: the same order as the Python side.
     let checksum: f64 = r.rows().into_iter().map(|row| row.sum()).sum();
@@ -192,5 +208,66 @@ pub fn json_number(value: f64) -> String {
     match value.is_finite() {
         true => format!("{value:?}"),
         false => "null".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn words(line: &str) -> impl Iterator<Item = String> {
+        line.split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn the_command_line_sets_every_field() {
+        let args = parse_words(
+            &["loops", "direct"],
+            words("--dir d --sizes 2x3x4,5x6x7 --inner 0 --side mine --variants direct"),
+        )
+        .unwrap();
+        assert_eq!(args.dir, PathBuf::from("d"));
+        assert_eq!(args.sizes, ["2x3x4", "5x6x7"]);
+        assert_eq!(args.inner, 1, "at least one timed call");
+        assert_eq!(args.side, "mine");
+        assert!(args.wants("direct") && !args.wants("loops"));
+    }
+
+    #[test]
+    fn bad_command_lines_say_what_is_wrong() {
+        let error = |line: &str| parse_words(&["loops"], words(line)).err().unwrap();
+        assert!(error("--variants nope --sizes 1x1x1").contains("unknown variant `nope`"));
+        assert!(error("").contains("--sizes is required"));
+        assert!(error("--dir").contains("--dir needs a value"));
+        assert!(error("--frobnicate 1").contains("unknown argument `--frobnicate`"));
+        assert_eq!(parse_size("2000x1000x50"), Ok((2000, 1000, 50)));
+        assert!(parse_size("2000x1000").is_err());
+    }
+
+    #[test]
+    fn the_summary_is_json_with_checksum_and_samples() {
+        // Samples: the first entry, [n / 2, m / 3] and the last.
+        let r = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        assert_eq!(
+            summary(0.5, 1.25, r.view()),
+            r#""seconds":0.5,"warmup_seconds":1.25,"checksum":21.0,"samples":[1.0,5.0,6.0]"#
+        );
+        assert_eq!(json_number(f64::NAN), "null");
+    }
+
+    #[test]
+    fn a_measurement_times_warm_up_and_best_calls() {
+        let mut calls = 0;
+        let timed = time(3, || {
+            calls += 1;
+            Ok::<(), ()>(())
+        });
+        assert_eq!(calls, 4, "one warm-up call, then the 3 timed calls");
+        let (best, warmup) = timed.unwrap();
+        assert!(best >= 0.0 && warmup >= 0.0);
     }
 }

@@ -216,24 +216,6 @@ impl fmt::Display for ShapeMismatch {
 
 impl std::error::Error for ShapeMismatch {}
 
-/// Two point sets whose points have different numbers of coordinates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DimensionMismatch {
-    /// Shape of `x`, (n, d).
-    pub x: (usize, usize),
-    /// Shape of `y`, (m, d').
-    pub y: (usize, usize),
-}
-
-impl fmt::Display for DimensionMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "x has shape ({}, {}) and y has shape ({}, {}): points need the same number of \
-             coordinates, but x has {} columns and y has {}",
-            self.x.0, self.x.1, self.y.0, self.y.1, self.x.1, self.y.1
-        )
-    }
-}
-
-impl std::error::Error for DimensionMismatch {}
+/// Two point sets whose points have different numbers of coordinates: the
+/// same error in labs 1 to 3, so it lives in the course's `support` crate.
+pub use support::DimensionMismatch;

@@ -1,0 +1,34 @@
+//! Helpers for the tests and benches (given code: nothing to do here).
+
+use ndarray::{Array2, ArrayView2, Zip};
+
+/// Seeded random points and NumPy's `assert_allclose`, the same in every lab:
+/// from the course's `support` crate.
+pub use support::testing::{assert_allclose, random_points};
+
+/// The same points in single precision.
+pub fn random_points_f32(n: usize, d: usize, seed: u64) -> Array2<f32> {
+    random_points(n, d, seed).mapv(|v| v as f32)
+}
+
+// ANCHOR: reference
+/// The Cityblock distance matrix in plain Rust, in f64 whatever the input's
+/// precision, coordinates added in order (k = 0, 1, ...): what every kernel of
+/// the lab is checked against. Panics if x and y have different numbers of
+/// columns.
+pub fn cityblock_reference<T: Copy + Into<f64>>(
+    x: ArrayView2<'_, T>,
+    y: ArrayView2<'_, T>,
+) -> Array2<f64> {
+    assert_eq!(
+        x.ncols(),
+        y.ncols(),
+        "x and y need the same number of columns"
+    );
+    Array2::from_shape_fn((x.nrows(), y.nrows()), |(i, j)| {
+        Zip::from(x.row(i))
+            .and(y.row(j))
+            .fold(0.0, |sum, &p, &q| sum + (p.into() - q.into()).abs())
+    })
+}
+// ANCHOR_END: reference

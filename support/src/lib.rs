@@ -1,0 +1,25 @@
+//! What several labs share, in one place: the given code that is the same in
+//! labs 1, 2, 3 and 6, and the harness of the solutions' comparisons with
+//! Python. Nothing here is an exercise.
+//!
+//! - [`pages`]: fresh (n, m) results on huge pages (labs 2, 3 and 6);
+//! - [`testing`]: seeded random points and NumPy's `assert_allclose`, for the
+//!   tests and benches;
+//! - [`DimensionMismatch`] and [`check_dims`]: the shape error of two point
+//!   sets whose points have different numbers of coordinates (labs 1 to 3);
+//! - `compare` (feature `compare`): the command line, `.npy` data, timing and
+//!   JSON lines of the solutions' `examples/compare*`.
+//!
+//! The labs take these through their own modules (`pub use support::pages;`
+//! in a lab's `lib.rs`, `pub use support::DimensionMismatch;` in its
+//! `error.rs`), so their code and tests name them as before:
+//! `crate::pages::zeroed_matrix`, `vectorization::testing::random_points`.
+
+pub mod dims;
+pub mod pages;
+pub mod testing;
+
+#[cfg(feature = "compare")]
+pub mod compare;
+
+pub use dims::{DimensionMismatch, check_dims};
