@@ -5,7 +5,7 @@
 //! workspace), only the students' source files (`exercises/*/src/**`, and the `src/**` of a
 //! lab's Python crate, lab.toml `[python]`, graded by pytest: `python`) are taken (`input`),
 //! into a scratch workspace made from the instructor's tree (`scratch`): tests, manifests,
-//! build scripts and the lockfile are always the instructor's. Every build and test runs in a
+//! build scripts, given files (`src/given/`) and the lockfile are always the instructor's. Every build and test runs in a
 //! bubblewrap sandbox (`sandbox`); each test runs alone and passes only on evidence of its own
 //! pass, its end watched from outside by strace (`run`, `witness`). A lab that does not
 //! compile, crashes or loops costs only that lab; a looping test costs only itself.

@@ -154,6 +154,13 @@ impl Course {
         }
         let manifest = scratch_manifest(root, &members)?;
         files.insert("Cargo.toml".into(), manifest.into_bytes());
+        // The labs' path dependencies inside the course (`support/`) travel with the labs:
+        // the sandbox sees the scratch workspace, not the course.
+        for dir in in_tree_path_dependencies(root)? {
+            for (path, bytes) in read_tree(&root.join(&dir), &|_| true)? {
+                files.insert(dir.join(path), bytes);
+            }
+        }
         for extra in [
             "Cargo.lock",
             ".cargo/config.toml",
@@ -386,7 +393,8 @@ fn scratch_manifest(root: &Path, extra: &[PathBuf]) -> Result<String> {
     }
     let mut scratch = toml::Table::new();
     if let Some(deps) = workspace.get_mut("dependencies") {
-        absolute_paths(deps, root);
+        // In-tree ones are copied beside the labs (`in_tree_path_dependencies`) and stay relative.
+        absolute_paths(deps, root, &|relative| !in_tree(relative));
     }
     scratch.insert("workspace".into(), toml::Value::Table(workspace));
     for key in ["profile", "patch"] {
@@ -397,7 +405,7 @@ fn scratch_manifest(root: &Path, extra: &[PathBuf]) -> Result<String> {
             {
                 sources
                     .iter_mut()
-                    .for_each(|(_, deps)| absolute_paths(deps, root));
+                    .for_each(|(_, deps)| absolute_paths(deps, root, &|_| true));
             }
             scratch.insert(key.into(), value);
         }
@@ -408,8 +416,37 @@ fn scratch_manifest(root: &Path, extra: &[PathBuf]) -> Result<String> {
     ))
 }
 
-/// `dep = { path = "support" }` → an absolute path under the course root.
-fn absolute_paths(deps: &mut toml::Value, root: &Path) {
+/// The folders of `[workspace.dependencies]` given by a path inside the course (`support`).
+fn in_tree_path_dependencies(root: &Path) -> Result<Vec<PathBuf>> {
+    let path = root.join("Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let deps = manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.as_table());
+    Ok(deps
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, dep)| dep.get("path")?.as_str())
+        .filter(|relative| in_tree(relative))
+        .map(PathBuf::from)
+        .collect())
+}
+
+/// A relative path that stays below the folder it is relative to.
+fn in_tree(relative: &str) -> bool {
+    let path = Path::new(relative);
+    path.is_relative()
+        && path
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)))
+}
+
+/// `dep = { path = "../elsewhere" }` → an absolute path from the course root, for each path
+/// dependency that `make_absolute` picks.
+fn absolute_paths(deps: &mut toml::Value, root: &Path, make_absolute: &dyn Fn(&str) -> bool) {
     let Some(deps) = deps.as_table_mut() else {
         return;
     };
@@ -417,6 +454,7 @@ fn absolute_paths(deps: &mut toml::Value, root: &Path) {
         if let Some(path) = dep.get_mut("path")
             && let Some(relative) = path.as_str()
             && Path::new(relative).is_relative()
+            && make_absolute(relative)
         {
             *path = root.join(relative).to_string_lossy().into_owned().into();
         }

@@ -129,7 +129,10 @@ impl Worker {
                         .with_context(|| format!("emptying {}", src.display()))?;
                 }
                 match students.get(&rel) {
-                    Some(from) => copy_src(from, &src)?,
+                    Some(from) => {
+                        copy_src(from, &src)?;
+                        restore_given(&src, stub)?;
+                    }
                     None => write_files(&src, stub)?,
                 }
             }
@@ -346,6 +349,24 @@ pub fn write_files(dir: &Path, files: &Files) -> Result<()> {
     Ok(())
 }
 
+/// The course's given files (`src/given/`, which students read but do not edit) replace
+/// whatever the submission has there: edited, removed or added files alike.
+fn restore_given(src: &Path, stub: &Files) -> Result<()> {
+    let given = src.join(GIVEN);
+    if given.exists() {
+        fs::remove_dir_all(&given).with_context(|| format!("emptying {}", given.display()))?;
+    }
+    let files: Files = stub
+        .iter()
+        .filter(|(path, _)| path.starts_with(GIVEN))
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+        .collect();
+    write_files(src, &files)
+}
+
+/// The folder of a lab's `src/` that holds the course's given files.
+const GIVEN: &str = "given";
+
 /// Copies a submission's `src/`: regular files and folders only (a symbolic link is refused:
 /// it could point at the solutions), within [`MAX_SRC_BYTES`] and [`MAX_SRC_FILES`].
 fn copy_src(from: &Path, to: &Path) -> Result<()> {
@@ -428,5 +449,33 @@ mod tests {
             "thread 'a::b' panicked at x\nthread 'c' (main) has\nthread 'd'"
         );
         assert_eq!(without_thread_ids("thread 'open"), "thread 'open");
+    }
+
+    #[test]
+    fn given_files_are_the_courses_whatever_the_submission_did_to_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        for (path, text) in [
+            ("lib.rs", "student's lib"),
+            ("given/error.rs", "edited by the student"),
+            ("given/extra.rs", "added by the student"),
+        ] {
+            fs::create_dir_all(src.join(path).parent().unwrap()).unwrap();
+            fs::write(src.join(path), text).unwrap();
+        }
+        let stub: Files = [
+            ("lib.rs", "stub lib"),
+            ("given/error.rs", "the course's"),
+            ("given/mpi/main.rs", "the course's too"),
+        ]
+        .into_iter()
+        .map(|(path, text)| (PathBuf::from(path), text.as_bytes().to_vec()))
+        .collect();
+        restore_given(src, &stub).unwrap();
+        let read = |path: &str| fs::read_to_string(src.join(path)).ok();
+        assert_eq!(read("lib.rs").as_deref(), Some("student's lib"));
+        assert_eq!(read("given/error.rs").as_deref(), Some("the course's"));
+        assert_eq!(read("given/mpi/main.rs").as_deref(), Some("the course's too"));
+        assert_eq!(read("given/extra.rs"), None, "an added given file is removed");
     }
 }
