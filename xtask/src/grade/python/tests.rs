@@ -88,12 +88,18 @@ fn real_course() -> PathBuf {
 /// files the stub has, written by the function from the stub's and the solution's).
 fn lab_6(dir: &Path, solved: bool, python: Option<&dyn Fn(&str) -> String>) {
     let root = real_course();
-    let copy = |from: &Path, to: &Path| {
+    // Folders too: the given files are in `src/given/`.
+    fn copy(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
         for entry in fs::read_dir(from).unwrap().flatten() {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            let (from, to) = (entry.path(), to.join(entry.file_name()));
+            if from.is_dir() {
+                copy(&from, &to);
+            } else {
+                fs::copy(&from, &to).unwrap();
+            }
         }
-    };
+    }
     let src = dir.join("exercises/06-ffi/src");
     copy(&root.join("exercises/06-ffi/src"), &src);
     if solved {
