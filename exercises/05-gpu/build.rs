@@ -1,10 +1,16 @@
 //! Compiles the lab's kernels (src/cuda/*.cu) for the CPU emulator, so that the
-//! tests run them without a GPU (given code; the solution crate uses this same
-//! file). Each kernel file is compiled on its own with a C++ compiler and
-//! emu/cuda_emu.hpp force-included. A file that does not compile does not
-//! break the crate: its kernels are replaced by ones that report "did not
-//! compile", the compiler's messages are printed as warnings, and the tests of
-//! every other exercise still run.
+//! tests run them without a GPU (given code). Each kernel file is compiled on its
+//! own with a C++ compiler and emu/cuda_emu.hpp force-included. A file that does
+//! not compile does not break the crate: its kernels are replaced by ones that
+//! report "did not compile", the compiler's messages are printed as warnings, and
+//! the tests of every other exercise still run.
+//!
+//! The solution crate runs this same file (its manifest's `build` names it). So
+//! that both find the emulator wherever they are built, its sources (emu/, next
+//! to this file) are embedded here and written to OUT_DIR: `include_str!` resolves
+//! them from this file, not from the crate being built, and cargo rebuilds and
+//! reruns this script when one of them changes. The kernels are each crate's own,
+//! under its CARGO_MANIFEST_DIR.
 
 use std::env;
 use std::fs;
@@ -31,16 +37,25 @@ const KERNEL_FILES: &[(&str, &[(&str, &str)])] = &[
         &[("gemv_row_major", GEMV), ("gemv_col_major", GEMV)],
     ),
 ];
+/// The CPU emulator's sources (given, in emu/): file name and contents.
+const EMULATOR: [(&str, &str); 4] = [
+    ("cuda_emu.hpp", include_str!("emu/cuda_emu.hpp")),
+    ("runtime.hpp", include_str!("emu/runtime.hpp")),
+    ("runtime.cpp", include_str!("emu/runtime.cpp")),
+    ("launchers.cpp", include_str!("emu/launchers.cpp")),
+];
 const PAIRWISE: &str = "const double*, const double*, double*, u64, u64, u64";
 const GEMV: &str = "const double*, const double*, double*, u64, u64";
 
 fn main() {
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
-    let emu_dir = crate_dir.join("../../exercises/05-gpu/emu");
+    let emu_dir = out_dir.join("emu");
+    fs::create_dir_all(&emu_dir).expect("OUT_DIR is writable");
+    for (name, contents) in EMULATOR {
+        fs::write(emu_dir.join(name), contents).expect("OUT_DIR is writable");
+    }
     let header = emu_dir.join("cuda_emu.hpp");
-    println!("cargo:rerun-if-changed={}", emu_dir.display());
-    println!("cargo:rerun-if-changed=build.rs");
 
     let mut runtime = base_build(&emu_dir);
     runtime

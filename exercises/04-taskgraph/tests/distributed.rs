@@ -3,7 +3,8 @@
 //! (the `mpi` feature needs Open MPI and libclang: on Debian,
 //! `apt install libopenmpi-dev openmpi-bin libclang-dev`).
 //!
-//! The MPI tests run the lab's program, src/bin/mpi.rs, under
+//! The MPI tests run the lab's program (src/bin/mpi.rs, given in
+//! src/given/mpi_main.rs) under
 //! `mpirun --oversubscribe`: more ranks than cores is fine for a test.
 
 use std::path::{Path, PathBuf};

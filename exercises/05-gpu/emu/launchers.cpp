@@ -1,4 +1,4 @@
-// One C entry point per kernel, for the Rust side (`emulator.rs`) to call
+// One C entry point per kernel, for the Rust side (`src/given/emulator.rs`) to call
 // (given code). The kernels themselves are compiled from src/cuda/*.cu, each
 // on its own, with cuda_emu.hpp force-included.
 #include "runtime.hpp"

@@ -2,7 +2,7 @@
 //! one Python function run on NumPy or CuPy arrays; here a trait plays that
 //! part. [`euclidean_trick`] is written once against [`Backend`], and runs on
 //! the CPU ([`Cpu`], ndarray) or the GPU ([`Gpu`](crate::Gpu), cuBLAS and kernels).
-//! The trait and the GPU's implementation are given, in `backend_api.rs`.
+//! The trait and the GPU's implementation are given, in `given/backend_api.rs`.
 //!
 //! Replace the `todo!()`s (marked `// TODO:`), then run `cargo test -p gpu --test backend`.
 //!

@@ -4,7 +4,7 @@
 //! cuBLAS is column-major, like Fortran; our matrices are row-major. The
 //! same bytes read the other way are the transpose, so no copy is needed:
 //! only the right arguments, which [`xyt_gemm`] works out. The launches
-//! themselves are given, in `trick_kernels.rs`.
+//! themselves are given, in `given/trick_kernels.rs`.
 //!
 //! Replace the `todo!()`s (marked `// TODO:`) here and the TODOs in src/cuda/trick.cu,
 //! then run `cargo test -p gpu --test trick`.

@@ -33,31 +33,44 @@
 //! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
 //! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
 //!
-//! Given code: [`dim`] (CUDA's launch dimensions), [`error`], [`kernels`]
-//! (the `.cu` files, embedded), [`launch`] (each kernel's grid and block),
-//! [`nvrtc`] (finding CUDA's libraries, compiling), [`emulator`], [`runtime`]
-//! (the [`Gpu`]: context, stream, compiled kernels, buffers), [`trick_kernels`]
-//! (the launches around cuBLAS), [`copies`] (pinned and pageable copies),
-//! [`backend_api`] (the trait of exercise 9, and the GPU's side of it),
-//! [`coalescing`] (the host side of exercise 6) and [`testing`].
+//! Given code, in `src/given/` (not yours to edit): [`dim`] (CUDA's launch
+//! dimensions), [`error`], [`kernels`] (the `.cu` files, embedded), [`launch`]
+//! (each kernel's grid and block), [`nvrtc`] (finding CUDA's libraries,
+//! compiling), [`emulator`], [`runtime`] (the [`Gpu`]: context, stream,
+//! compiled kernels, buffers), [`trick_kernels`] (the launches around cuBLAS),
+//! [`copies`] (pinned and pageable copies), [`backend_api`] (the trait of
+//! exercise 9, and the GPU's side of it), [`coalescing`] (the host side of
+//! exercise 6) and [`testing`].
 
 pub mod backend;
+#[path = "given/backend_api.rs"]
 pub mod backend_api;
 pub mod blas;
+#[path = "given/coalescing.rs"]
 pub mod coalescing;
+#[path = "given/copies.rs"]
 pub mod copies;
 pub mod device;
+#[path = "given/dim.rs"]
 pub mod dim;
+#[path = "given/emulator.rs"]
 pub mod emulator;
+#[path = "given/error.rs"]
 pub mod error;
 pub mod geometry;
 pub mod host;
+#[path = "given/kernels.rs"]
 pub mod kernels;
+#[path = "given/launch.rs"]
 pub mod launch;
+#[path = "given/nvrtc.rs"]
 pub mod nvrtc;
+#[path = "given/runtime.rs"]
 pub mod runtime;
+#[path = "given/testing.rs"]
 pub mod testing;
 pub mod transfers;
+#[path = "given/trick_kernels.rs"]
 pub mod trick_kernels;
 
 pub use dim::{Axis, Dim2};

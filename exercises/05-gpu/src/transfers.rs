@@ -3,7 +3,7 @@
 //! the stream between the pieces of work, measure the GPU's own time. And
 //! data crosses PCIe (or NVLink-C2C) slower than the GPU computes, so the
 //! copies are often the largest part of a call: copy once, keep the data on
-//! the GPU. The copies themselves are given, in `copies.rs`.
+//! the GPU. The copies themselves are given, in `given/copies.rs`.
 //!
 //! Replace the `todo!()`s (marked `// TODO:`), then run `cargo test -p gpu --test transfers`.
 

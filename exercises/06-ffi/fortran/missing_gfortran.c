@@ -1,6 +1,6 @@
 /*
  * Stand-ins for the Fortran kernels, compiled only when gfortran is missing
- * (see native.rs): they take the kernels' names so that the crate still links,
+ * (see build.rs): they take the kernels' names so that the crate still links,
  * and the Rust wrappers never call them (they return
  * FfiError::FortranUnavailable first). Were one called anyway, it would stop
  * the program with the fix rather than return garbage.

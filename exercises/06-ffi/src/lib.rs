@@ -27,8 +27,10 @@
 //! [`error`], [`openmp`] and [`testing`] are given.
 
 pub mod c_kernel;
+#[path = "given/error.rs"]
 pub mod error;
 pub mod fortran;
+#[path = "given/openmp.rs"]
 pub mod openmp;
 pub mod precision;
 #[path = "given/testing.rs"]

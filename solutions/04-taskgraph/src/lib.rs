@@ -15,26 +15,31 @@
 //! 5. [`blocked`]: an array as a grid of chunks, made and reduced by tasks;
 //! 6. [`outofcore`]: the mean of a stack of fields on disk, a block at a time;
 //! 7. [`distributed`]: Cityblock on MPI ranks, a block of rows each (the
-//!    `mpi` feature; `src/bin/mpi.rs` is the program `mpirun` starts).
+//!    `mpi` feature; `src/bin/mpi.rs` starts the program that `mpirun` runs).
 //!
-//! Given, shared with the exercises: [`graph`], [`error`], [`kernel`], [`npy`], [`trace`].
+//! Given, shared with the exercises (`exercises/04-taskgraph/src/given/`): [`graph`],
+//! [`error`], [`kernel`], [`npy`], [`trace`], and `mpi_main` (the program of exercise 7,
+//! with the `mpi` feature).
 
 pub mod blocked;
 pub mod chunked;
 pub mod distributed;
-#[path = "../../../exercises/04-taskgraph/src/error.rs"]
+#[path = "../../../exercises/04-taskgraph/src/given/error.rs"]
 pub mod error;
-#[path = "../../../exercises/04-taskgraph/src/graph.rs"]
+#[path = "../../../exercises/04-taskgraph/src/given/graph.rs"]
 pub mod graph;
-#[path = "../../../exercises/04-taskgraph/src/kernel.rs"]
+#[path = "../../../exercises/04-taskgraph/src/given/kernel.rs"]
 pub mod kernel;
-#[path = "../../../exercises/04-taskgraph/src/npy.rs"]
+#[cfg(feature = "mpi")]
+#[path = "../../../exercises/04-taskgraph/src/given/mpi_main.rs"]
+pub mod mpi_main;
+#[path = "../../../exercises/04-taskgraph/src/given/npy.rs"]
 pub mod npy;
 pub mod order;
 pub mod outofcore;
 pub mod scheduler;
 pub mod sleepy;
-#[path = "../../../exercises/04-taskgraph/src/trace.rs"]
+#[path = "../../../exercises/04-taskgraph/src/given/trace.rs"]
 pub mod trace;
 
 pub use error::GraphError;

@@ -1,6 +1,6 @@
 //! Exercise 7: the host side. The CPU owns the GPU's memory and its work: it
 //! copies x and y over, launches, and copies r back. [`Gpu`] itself (the
-//! context, the stream, the compiled kernels) is given, in `runtime.rs`.
+//! context, the stream, the compiled kernels) is given, in `given/runtime.rs`.
 //! (solution)
 
 use cudarc::driver::PushKernelArg;

@@ -18,39 +18,40 @@
 //! 8. [`transfers`]: pinned vs pageable, CUDA events (`transfers`);
 //! 9. [`backend`]: one algorithm for the CPU and the GPU (`backend`).
 //!
-//! Given code, shared with the exercises: [`dim`], [`error`], [`kernels`],
-//! [`launch`], [`nvrtc`], [`emulator`], [`runtime`], [`trick_kernels`],
-//! [`copies`], [`backend_api`], [`coalescing`], [`testing`].
+//! Given code, shared with the exercises (`exercises/05-gpu/src/given/`):
+//! [`dim`], [`error`], [`kernels`], [`launch`], [`nvrtc`], [`emulator`],
+//! [`runtime`], [`trick_kernels`], [`copies`], [`backend_api`], [`coalescing`],
+//! [`testing`].
 
 pub mod backend;
-#[path = "../../../exercises/05-gpu/src/backend_api.rs"]
+#[path = "../../../exercises/05-gpu/src/given/backend_api.rs"]
 pub mod backend_api;
 pub mod blas;
-#[path = "../../../exercises/05-gpu/src/coalescing.rs"]
+#[path = "../../../exercises/05-gpu/src/given/coalescing.rs"]
 pub mod coalescing;
-#[path = "../../../exercises/05-gpu/src/copies.rs"]
+#[path = "../../../exercises/05-gpu/src/given/copies.rs"]
 pub mod copies;
 pub mod device;
-#[path = "../../../exercises/05-gpu/src/dim.rs"]
+#[path = "../../../exercises/05-gpu/src/given/dim.rs"]
 pub mod dim;
-#[path = "../../../exercises/05-gpu/src/emulator.rs"]
+#[path = "../../../exercises/05-gpu/src/given/emulator.rs"]
 pub mod emulator;
-#[path = "../../../exercises/05-gpu/src/error.rs"]
+#[path = "../../../exercises/05-gpu/src/given/error.rs"]
 pub mod error;
 pub mod geometry;
 pub mod host;
-#[path = "../../../exercises/05-gpu/src/kernels.rs"]
+#[path = "../../../exercises/05-gpu/src/given/kernels.rs"]
 pub mod kernels;
-#[path = "../../../exercises/05-gpu/src/launch.rs"]
+#[path = "../../../exercises/05-gpu/src/given/launch.rs"]
 pub mod launch;
-#[path = "../../../exercises/05-gpu/src/nvrtc.rs"]
+#[path = "../../../exercises/05-gpu/src/given/nvrtc.rs"]
 pub mod nvrtc;
-#[path = "../../../exercises/05-gpu/src/runtime.rs"]
+#[path = "../../../exercises/05-gpu/src/given/runtime.rs"]
 pub mod runtime;
-#[path = "../../../exercises/05-gpu/src/testing.rs"]
+#[path = "../../../exercises/05-gpu/src/given/testing.rs"]
 pub mod testing;
 pub mod transfers;
-#[path = "../../../exercises/05-gpu/src/trick_kernels.rs"]
+#[path = "../../../exercises/05-gpu/src/given/trick_kernels.rs"]
 pub mod trick_kernels;
 
 pub use dim::{Axis, Dim2};

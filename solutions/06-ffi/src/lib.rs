@@ -16,10 +16,10 @@
 //! solution uses the exercise's files themselves, so the two cannot drift.
 
 pub mod c_kernel;
-#[path = "../../../exercises/06-ffi/src/error.rs"]
+#[path = "../../../exercises/06-ffi/src/given/error.rs"]
 pub mod error;
 pub mod fortran;
-#[path = "../../../exercises/06-ffi/src/openmp.rs"]
+#[path = "../../../exercises/06-ffi/src/given/openmp.rs"]
 pub mod openmp;
 pub mod precision;
 #[path = "../../../exercises/06-ffi/src/given/testing.rs"]
