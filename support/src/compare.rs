@@ -3,6 +3,7 @@
 //! lab's main.rs keeps only its variants.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use ndarray::{Array2, ArrayView2};
@@ -113,11 +114,23 @@ pub fn load(
     Ok((x, y))
 }
 
-/// `NxMxD` as (n, m, d).
+/// A comparison example's `main`: its arguments read against the `known` variants, then
+/// `run`; an error is printed and the process fails.
+pub fn main(known: &[&str], run: impl FnOnce(&Args) -> Result<(), String>) -> ExitCode {
+    match parse_args(known).and_then(|args| run(&args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `NxMxD` as (n, m, d), none of them zero.
 pub fn parse_size(size: &str) -> Result<(usize, usize, usize), String> {
     let parts: Vec<usize> = size.split('x').filter_map(|p| p.parse().ok()).collect();
     match parts[..] {
-        [n, m, d] => Ok((n, m, d)),
+        [n, m, d] if n * m * d > 0 => Ok((n, m, d)),
         _ => Err(format!("size `{size}`: expected NxMxD, e.g. 2000x2000x50")),
     }
 }
@@ -182,9 +195,11 @@ pub fn print_measurement(args: &Args, variant: &str, size: &str, fields: &str) {
     );
 }
 
-/// What this binary was compiled for and runs with: the "forgot -march" lesson.
-pub fn print_info(side: &str) {
-    let features: Vec<&str> = [
+/// The x86 vector extensions this build was compiled for (`-C target-cpu`, `-C
+/// target-feature`): the whole workspace builds with the same flags, so the answer is the
+/// caller's too.
+pub fn target_features() -> Vec<&'static str> {
+    [
         ("sse2", cfg!(target_feature = "sse2")),
         ("sse4.2", cfg!(target_feature = "sse4.2")),
         ("avx", cfg!(target_feature = "avx")),
@@ -194,7 +209,12 @@ pub fn print_info(side: &str) {
     ]
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
-    .collect();
+    .collect()
+}
+
+/// What this binary was compiled for and runs with: the "forgot -march" lesson.
+pub fn print_info(side: &str) {
+    let features = target_features();
     println!(
         r#"{{"side":"{side}","info":{{"target_features":"{}","rayon_threads":{},"optimized":{}}}}}"#,
         features.join(","),

@@ -475,7 +475,14 @@ mod tests {
         let read = |path: &str| fs::read_to_string(src.join(path)).ok();
         assert_eq!(read("lib.rs").as_deref(), Some("student's lib"));
         assert_eq!(read("given/error.rs").as_deref(), Some("the course's"));
-        assert_eq!(read("given/mpi/main.rs").as_deref(), Some("the course's too"));
-        assert_eq!(read("given/extra.rs"), None, "an added given file is removed");
+        assert_eq!(
+            read("given/mpi/main.rs").as_deref(),
+            Some("the course's too")
+        );
+        assert_eq!(
+            read("given/extra.rs"),
+            None,
+            "an added given file is removed"
+        );
     }
 }

@@ -61,13 +61,7 @@ fn main() -> ExitCode {
         .map(|(name, ..)| *name)
         .chain(INTO_VARIANTS.iter().map(|(name, _)| *name))
         .collect();
-    match harness::parse_args(&known).and_then(|args| run(&args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    harness::main(&known, run)
 }
 
 fn run(args: &Args) -> Result<(), String> {

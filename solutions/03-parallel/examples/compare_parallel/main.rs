@@ -44,13 +44,7 @@ const SEED: u32 = 699;
 
 fn main() -> ExitCode {
     let known: Vec<&str> = VARIANTS.iter().map(|(name, ..)| *name).collect();
-    match harness::parse_args(&known).and_then(|args| run(&args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    harness::main(&known, run)
 }
 
 fn run(args: &Args) -> Result<(), String> {

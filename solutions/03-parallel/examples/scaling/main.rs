@@ -21,6 +21,7 @@ use parallel_solution::blocked::cityblock_blocked;
 use parallel_solution::mt19937::Mt19937;
 use parallel_solution::placement::cityblock_par_rows;
 use parallel_solution::pool::in_pool;
+use support::compare::{json_number, parse_size, target_features};
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
 
@@ -140,19 +141,9 @@ fn measure(
 
 /// What this binary was compiled for (the tile width depends on it) and the core count.
 fn print_info() {
-    let features: Vec<&str> = [
-        ("sse2", cfg!(target_feature = "sse2")),
-        ("avx", cfg!(target_feature = "avx")),
-        ("avx2", cfg!(target_feature = "avx2")),
-        ("fma", cfg!(target_feature = "fma")),
-        ("avx512f", cfg!(target_feature = "avx512f")),
-    ]
-    .into_iter()
-    .filter_map(|(name, on)| on.then_some(name))
-    .collect();
     println!(
         r#"{{"info":{{"target_features":"{}","cores":{},"optimized":{}}}}}"#,
-        features.join(","),
+        target_features().join(","),
         cores(),
         !cfg!(debug_assertions)
     );
@@ -171,26 +162,11 @@ fn default_threads() -> Vec<NonZeroUsize> {
         .collect()
 }
 
-/// Rust's shortest round-trip form is valid JSON for finite numbers.
-fn json_number(value: f64) -> String {
-    match value.is_finite() {
-        true => format!("{value:?}"),
-        false => "null".into(),
-    }
-}
-
 fn parse_sizes(text: &str) -> Result<Vec<(usize, usize, usize)>, String> {
-    let parse = |size: &str| {
-        let parts: Vec<usize> = size.split('x').filter_map(|p| p.parse().ok()).collect();
-        match parts[..] {
-            [n, m, d] if n * m * d > 0 => Ok((n, m, d)),
-            _ => Err(format!("size `{size}`: expected NxMxD, e.g. 2000x2000x500")),
-        }
-    };
     text.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(parse)
+        .map(parse_size)
         .collect()
 }
 
