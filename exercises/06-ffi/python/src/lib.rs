@@ -34,6 +34,8 @@ use numpy::PyArray2;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+// The distance kernels (given): a plain parallel loop over the rows of the result.
+#[path = "given/kernel.rs"]
 pub mod kernel;
 
 // ANCHOR: shape_error

@@ -1,5 +1,5 @@
 //! The distance kernels behind the solution's extension. The exercise is
-//! given a plain parallel loop (`exercises/06-ffi/python/src/kernel.rs`),
+//! given a plain parallel loop (`exercises/06-ffi/python/src/given/kernel.rs`),
 //! which gives the same results; this is the fast one.
 //!
 //! Pure Rust, no Python: the Cityblock and Euclidean distance matrices of x

@@ -117,11 +117,14 @@ fn lab_6(dir: &Path, solved: bool, python: Option<&dyn Fn(&str) -> String>) {
 }
 
 /// The solution's `lib.rs` as the exercise's crate has it: the module named `ffi_lab`, and the
-/// kernel its own `src/kernel.rs` rather than the exercise's, by path.
+/// kernel the exercise's given one (`src/given/kernel.rs`) rather than the solution's own.
 fn as_exercise(solution: &str) -> String {
     let lines: Vec<&str> = solution
         .lines()
-        .filter(|line| !line.starts_with("#[path = "))
+        .flat_map(|line| match line {
+            "pub mod kernel;" => vec!["#[path = \"given/kernel.rs\"]", line],
+            _ => vec![line],
+        })
         .collect();
     lines.join("\n").replace("ffi_lab_solution", "ffi_lab") + "\n"
 }
