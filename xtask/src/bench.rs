@@ -130,64 +130,144 @@ fn output_dirs(root: &Path, quick: bool) -> (PathBuf, PathBuf) {
     }
 }
 
+/// One lab's comparison: plan, data and executables, interleaved rounds, agreement, then the
+/// table and the chart.
 fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
     let started = Instant::now();
-    let sizes = match (&options.sizes, options.quick) {
-        (Some(text), _) => size::parse_list(text)?,
-        (None, quick) => size::parse_list(
-            &(if quick {
-                peers.quick_sizes
-            } else {
-                peers.sizes
-            })
-            .join(","),
-        )?,
-    };
-    let repeats = if options.quick {
-        1
-    } else {
-        options.repeats.max(1)
-    };
-    let threads = options.threads.max(1);
+    let plan = Plan::new(peers, options)?;
     let paths = Paths::new(root, peers.lab, options.quick);
-    let size_list = sizes
-        .iter()
-        .map(Size::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
     println!(
-        "Comparing lab {} with Python: sizes {size_list}, {repeats} round(s), {threads} thread(s)",
-        peers.lab
+        "Comparing lab {} with Python: sizes {}, {} round(s), {} thread(s)",
+        peers.lab, plan.size_list, plan.repeats, plan.threads
     );
-
-    // The Python side writes the data (once per size); both sides read the same files.
-    let python = venv::ensure(root, &root.join(peers.requirements))?;
-    let script = root.join(peers.script);
-    let data_dir = paths.data.to_string_lossy().into_owned();
-    let status = Command::new(&python)
-        .arg(&script)
-        .args(["data", "--dir", &data_dir, "--sizes", &size_list])
-        .status()
-        .with_context(|| format!("could not run {}", script.display()))?;
-    if !status.success() {
-        bail!("{} could not write the data ({status})", peers.script);
+    let sides = Sides::prepare(root, peers, &paths, &plan, options.inner.max(1))?;
+    let measured = measure(&sides, &plan)?;
+    fs::create_dir_all(paths.raw.parent().expect("under target/compare"))?;
+    fs::write(&paths.raw, &measured.raw)
+        .with_context(|| format!("writing {}", paths.raw.display()))?;
+    let problems = agree::disagreements(
+        &measured.records,
+        peers.reference,
+        agree::Tolerance::DEFAULT,
+    );
+    if !problems.is_empty() {
+        bail!(
+            "the variants disagree (raw results in {}):\n  {}",
+            paths.raw.display(),
+            problems.join("\n  ")
+        );
     }
-    let baseline = binaries::build(root, peers, Side::RustBaseline)?;
-    let native = binaries::build(root, peers, Side::RustNative)?;
+    write_report(root, peers, options, &plan, &paths, &measured)?;
+    println!("Raw JSON lines: {}", paths.raw.display());
+    println!(
+        "bench: {} measurements agree, {:.0} s in all",
+        measured.records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
 
-    let inner = options.inner.max(1).to_string();
-    let command_for = |side: Side| {
+/// What one comparison runs: its sizes (the option's, or the lab's), rounds and threads.
+struct Plan {
+    sizes: Vec<Size>,
+    /// The sizes as the sides' `--sizes` argument takes them.
+    size_list: String,
+    repeats: usize,
+    threads: usize,
+}
+
+impl Plan {
+    fn new(peers: &LabPeers, options: &Options) -> Result<Plan> {
+        let sizes = match (&options.sizes, options.quick) {
+            (Some(text), _) => size::parse_list(text)?,
+            (None, quick) => size::parse_list(
+                &(if quick {
+                    peers.quick_sizes
+                } else {
+                    peers.sizes
+                })
+                .join(","),
+            )?,
+        };
+        let size_list = sizes
+            .iter()
+            .map(Size::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(Plan {
+            sizes,
+            size_list,
+            repeats: if options.quick {
+                1
+            } else {
+                options.repeats.max(1)
+            },
+            threads: options.threads.max(1),
+        })
+    }
+}
+
+/// The three sides, ready to run: the venv's Python and the lab's script, the two Rust
+/// executables, and the data both read.
+struct Sides<'a> {
+    root: &'a Path,
+    python: PathBuf,
+    script: PathBuf,
+    baseline: PathBuf,
+    native: PathBuf,
+    data_dir: String,
+    size_list: &'a str,
+    inner: String,
+    threads: usize,
+}
+
+impl<'a> Sides<'a> {
+    /// Fills the venv, has the Python side write the data (once per size; both sides read
+    /// the same files), and builds both Rust executables.
+    fn prepare(
+        root: &'a Path,
+        peers: &LabPeers,
+        paths: &Paths,
+        plan: &'a Plan,
+        inner: usize,
+    ) -> Result<Sides<'a>> {
+        let python = venv::ensure(root, &root.join(peers.requirements))?;
+        let script = root.join(peers.script);
+        let data_dir = paths.data.to_string_lossy().into_owned();
+        let status = Command::new(&python)
+            .arg(&script)
+            .args(["data", "--dir", &data_dir, "--sizes", &plan.size_list])
+            .status()
+            .with_context(|| format!("could not run {}", script.display()))?;
+        if !status.success() {
+            bail!("{} could not write the data ({status})", peers.script);
+        }
+        Ok(Sides {
+            root,
+            baseline: binaries::build(root, peers, Side::RustBaseline)?,
+            native: binaries::build(root, peers, Side::RustNative)?,
+            python,
+            script,
+            data_dir,
+            size_list: &plan.size_list,
+            inner: inner.to_string(),
+            threads: plan.threads,
+        })
+    }
+
+    /// The command that runs one side over every size, with every thread knob set.
+    fn command(&self, side: Side) -> Command {
         let mut command = match side {
             Side::Python => {
-                let mut command = Command::new(&python);
-                command.arg(&script).arg("run");
+                let mut command = Command::new(&self.python);
+                command.arg(&self.script).arg("run");
                 command
             }
             Side::RustBaseline | Side::RustNative => {
                 let exe = if side == Side::RustNative {
-                    &native
+                    &self.native
                 } else {
-                    &baseline
+                    &self.baseline
                 };
                 let mut command = Command::new(exe);
                 command
@@ -197,17 +277,43 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
             }
         };
         command
-            .args(["--dir", &data_dir, "--sizes", &size_list, "--inner", &inner])
-            .current_dir(root);
+            .args([
+                "--dir",
+                &self.data_dir,
+                "--sizes",
+                self.size_list,
+                "--inner",
+                &self.inner,
+            ])
+            .current_dir(self.root);
         for variable in THREAD_VARIABLES {
-            command.env(variable, threads.to_string());
+            command.env(variable, self.threads.to_string());
         }
         command
-    };
+    }
 
-    let mut info_command = Command::new(&python);
-    info_command.arg(&script).arg("info");
-    let mut info = run_side(info_command)?.info;
+    /// The Python side's `info` command: the versions and settings of its libraries.
+    fn info_command(&self) -> Command {
+        let mut command = Command::new(&self.python);
+        command.arg(&self.script).arg("info");
+        command
+    }
+}
+
+/// What the rounds gave: every record, the sides' info, the raw JSON lines, and the load of
+/// the machine before and after.
+struct Measured {
+    records: Vec<Record>,
+    info: BTreeMap<Side, Map<String, Value>>,
+    raw: String,
+    load_before: Option<f64>,
+    load_after: Option<f64>,
+}
+
+/// Runs the rounds, each side once per round, in order.
+fn measure(sides: &Sides, plan: &Plan) -> Result<Measured> {
+    let repeats = plan.repeats;
+    let mut info = run_side(sides.info_command())?.info;
     let load_before = machine::load_average();
     let mut records: Vec<Record> = Vec::new();
     let mut raw = String::new();
@@ -215,7 +321,7 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
         let mut line = format!("round {round}/{repeats}:");
         for side in Side::ALL {
             let clock = Instant::now();
-            let output = run_side(command_for(side))
+            let output = run_side(sides.command(side))
                 .with_context(|| format!("round {round}, {} side", side.label()))?;
             line += &format!(" {} {:.1} s;", side.label(), clock.elapsed().as_secs_f64());
             raw += &output.raw;
@@ -226,19 +332,32 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
         }
         println!("{}", line.trim_end_matches(';'));
     }
-    let load_after = machine::load_average();
-    fs::create_dir_all(paths.raw.parent().expect("under target/compare"))?;
-    fs::write(&paths.raw, &raw).with_context(|| format!("writing {}", paths.raw.display()))?;
+    Ok(Measured {
+        records,
+        info,
+        raw,
+        load_before,
+        load_after: machine::load_average(),
+    })
+}
 
-    let problems = agree::disagreements(&records, peers.reference, agree::Tolerance::DEFAULT);
-    if !problems.is_empty() {
-        bail!(
-            "the variants disagree (raw results in {}):\n  {}",
-            paths.raw.display(),
-            problems.join("\n  ")
-        );
-    }
-    let best = record::best_of(&records);
+/// Writes the table (and prints it) and the chart at the size the lab compares ratios at.
+fn write_report(
+    root: &Path,
+    peers: &LabPeers,
+    options: &Options,
+    plan: &Plan,
+    paths: &Paths,
+    measured: &Measured,
+) -> Result<()> {
+    let Plan {
+        sizes,
+        size_list,
+        repeats,
+        threads,
+    } = plan;
+    let (repeats, threads) = (*repeats, *threads);
+    let best = record::best_of(&measured.records);
     let ratio_size = peers
         .ratio_size
         .parse::<Size>()
@@ -249,10 +368,10 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
 
     let report = table::Report {
         peers,
-        sizes: &sizes,
+        sizes,
         best: &best,
         ratio_size,
-        command: header::command_line(peers, options, &size_list, repeats, threads),
+        command: header::command_line(peers, options, size_list, repeats, threads),
         method: format!(
             "The {}, for {}: the same .npy files on both sides. {repeats} interleaved round(s) \
              (the Python process, then the Rust baseline and native processes); each process \
@@ -262,8 +381,15 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
             peers.data,
             options.inner.max(1)
         ),
-        context: header::context_lines(root, peers, &info, threads, load_before, load_after),
-        notes: header::jit_note(peers, &best, &sizes).into_iter().collect(),
+        context: header::context_lines(
+            root,
+            peers,
+            &measured.info,
+            threads,
+            measured.load_before,
+            measured.load_after,
+        ),
+        notes: header::jit_note(peers, &best, sizes).into_iter().collect(),
     };
     let markdown = table::markdown(&report);
     write(&paths.table, &markdown)?;
@@ -289,12 +415,6 @@ fn compare(root: &Path, peers: &LabPeers, options: &Options) -> Result<()> {
     println!("\n{markdown}");
     println!("Wrote {}", paths.table.display());
     println!("Wrote {}", paths.chart.display());
-    println!("Raw JSON lines: {}", paths.raw.display());
-    println!(
-        "bench: {} measurements agree, {:.0} s in all",
-        records.len(),
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
 

@@ -2,7 +2,6 @@
 //! `check`) scan the built HTML for broken internal links and network references.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
@@ -10,7 +9,7 @@ use anyhow::{Result, bail};
 
 use crate::cargo::{self, cargo_error};
 use crate::html::{Token, css_urls, tokens};
-use crate::lint::{files_under, rel};
+use crate::lint::{files_under, read_or_fail, rel};
 use crate::report::Tally;
 
 pub mod edition;
@@ -113,8 +112,16 @@ pub fn scan(root: &Path, build: &Path) -> Tally {
     let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut tally = Tally::default();
     for ext in ["html", "css"] {
-        for file in files_under(build, ext) {
-            let text = fs::read_to_string(&file).unwrap_or_default();
+        let files = files_under(build, ext).unwrap_or_else(|error| {
+            tally.fail(format!(
+                "{error:#}: the built book cannot be listed to scan it"
+            ));
+            Vec::new()
+        });
+        for file in files {
+            let Some(text) = read_or_fail(&mut tally, build, &file) else {
+                continue;
+            };
             let found = if ext == "html" {
                 scan_html(build, &file, &text)
             } else {

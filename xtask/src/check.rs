@@ -81,10 +81,33 @@ impl Step<'_> {
 /// Runs every check; returns whether all passed. The last line printed is the tally.
 pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let labs = workspace::select(workspace::discover(root)?, &options.labs)?;
-    // With `--lab`, the workspace-wide steps narrow to those labs' packages.
-    let filtered = !options.labs.is_empty();
+    let plan = plan(&labs, options.skip_book);
+    let mut ui = Ui::new(plan.len());
+    let mut rows = Vec::new();
+    for step in &plan {
+        let name = step.name();
+        ui.start(&name);
+        // A step that could not even run (cargo missing, ...) is one failed check.
+        let tally = run_step(root, step, &labs, options, &mut ui).unwrap_or_else(|error| {
+            let mut tally = Tally::default();
+            tally.fail(format!("{error:#}"));
+            tally
+        });
+        ui.finish(&name, &tally);
+        rows.push(Row { step: name, tally });
+    }
+    ui.done();
+
+    report::print_summary(&rows);
+    let (passed, failed) = report::totals(&rows);
+    println!("check: {passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+/// The steps, in order: the lint, each lab's own steps, then the workspace-wide ones.
+fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
     let mut plan = vec![Step::Lint];
-    for lab in &labs {
+    for lab in labs {
         if let Some(requirements) = &lab.meta.requirements {
             plan.push(Step::Requirements(lab, requirements));
         }
@@ -111,56 +134,50 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         Step::Fmt,
         Step::Doc,
     ]);
-    if !options.skip_book {
+    if !skip_book {
         plan.push(Step::Book);
     }
+    plan
+}
 
-    let mut ui = Ui::new(plan.len());
-    let mut rows = Vec::new();
-    for step in &plan {
-        let name = step.name();
-        ui.start(&name);
-        let lab_names: Vec<String> = labs.iter().map(|lab| lab.name.clone()).collect();
-        let result = match step {
-            Step::Lint => Ok(lint::lint(root, if filtered { &lab_names } else { &[] })),
-            // pip prints its own progress: no spinner over it.
-            Step::Requirements(lab, file) => ui.suspend(|| requirements(root, lab, file)),
-            Step::Tools(lab) => Ok(tools_installed(lab)),
-            Step::Solution(lab) => solution(root, lab, options.timeout),
-            Step::Stub(lab) => stub(root, lab, options.timeout),
-            // Creating or filling .venv prints pip's progress: no spinner over it.
-            Step::Python(lab, python) => ui
-                .suspend(|| python::ensure_venv(root, lab, python))
-                .and_then(|()| python::check(root, lab, python, options.timeout)),
-            Step::Doctests => tools::doctests(root, &labs),
-            Step::ToolTests => tools::tool_tests(root, options.timeout),
-            // With --lab, only those labs' features: the build is the workspace's either way.
-            Step::Build => tools::build_warnings(root, &labs),
-            Step::Clippy => tools::clippy(root, &labs),
-            Step::Handout => handout::check(root, &labs, options.timeout),
-            Step::Staging => staging::check(root, &labs, options.timeout),
-            Step::Fmt => tools::fmt(root),
-            Step::Doc => tools::doc(root, &labs, filtered),
-            // Installing mdbook prints cargo's own progress for minutes: no spinner over it.
-            Step::Book => ui
-                .suspend(|| book::ensure_tools(root))
-                .and_then(|()| book_step(root)),
-        };
-        // A step that could not even run (cargo missing, ...) is one failed check.
-        let tally = result.unwrap_or_else(|error| {
-            let mut tally = Tally::default();
-            tally.fail(format!("{error:#}"));
-            tally
-        });
-        ui.finish(&name, &tally);
-        rows.push(Row { step: name, tally });
+/// Runs one step; an `Err` when it could not run at all.
+fn run_step(
+    root: &Path,
+    step: &Step,
+    labs: &[Lab],
+    options: &Options,
+    ui: &mut Ui,
+) -> Result<Tally> {
+    // With `--lab`, the workspace-wide steps narrow to those labs' packages.
+    let filtered = !options.labs.is_empty();
+    match step {
+        Step::Lint => {
+            let lab_names: Vec<String> = labs.iter().map(|lab| lab.name.clone()).collect();
+            Ok(lint::lint(root, if filtered { &lab_names } else { &[] }))
+        }
+        // pip prints its own progress: no spinner over it.
+        Step::Requirements(lab, file) => ui.suspend(|| requirements(root, lab, file)),
+        Step::Tools(lab) => Ok(tools_installed(lab)),
+        Step::Solution(lab) => solution(root, lab, options.timeout),
+        Step::Stub(lab) => stub(root, lab, options.timeout),
+        // Creating or filling .venv prints pip's progress: no spinner over it.
+        Step::Python(lab, python) => ui
+            .suspend(|| python::ensure_venv(root, lab, python))
+            .and_then(|()| python::check(root, lab, python, options.timeout)),
+        Step::Doctests => tools::doctests(root, labs),
+        Step::ToolTests => tools::tool_tests(root, options.timeout),
+        // With --lab, only those labs' features: the build is the workspace's either way.
+        Step::Build => tools::build_warnings(root, labs),
+        Step::Clippy => tools::clippy(root, labs),
+        Step::Handout => handout::check(root, labs, options.timeout),
+        Step::Staging => staging::check(root, labs, options.timeout),
+        Step::Fmt => tools::fmt(root),
+        Step::Doc => tools::doc(root, labs, filtered),
+        // Installing mdbook prints cargo's own progress for minutes: no spinner over it.
+        Step::Book => ui
+            .suspend(|| book::ensure_tools(root))
+            .and_then(|()| book_step(root)),
     }
-    ui.done();
-
-    report::print_summary(&rows);
-    let (passed, failed) = report::totals(&rows);
-    println!("check: {passed} passed, {failed} failed");
-    Ok(failed == 0)
 }
 
 /// The lab's pinned Python requirements are installed in `<root>/.venv` (created if needed).

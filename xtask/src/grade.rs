@@ -61,7 +61,7 @@ use run::TestLimits;
 pub use sandbox::Limits as ResourceLimits;
 use sandbox::Sandbox;
 use scratch::Worker;
-use warm::{prepare, voided};
+use warm::{Prepared, prepare, voided};
 
 pub struct Options {
     /// Scratch space: the workers' workspaces and target directories, unpacked submissions.
@@ -92,31 +92,12 @@ pub struct Options {
 /// Every submission gets its row, whatever happened to it; an error here is the grader's or
 /// the course's, never a student's.
 pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Result<Gradebook> {
-    // The ids come from the whole list, so that every shard gives a submission the same one.
-    let all = input::names(submissions);
-    let chosen: Vec<usize> = match options.shard {
-        Some(shard) => shard.select(&all.iter().map(|n| n.id.clone()).collect::<Vec<_>>()),
-        None => (0..submissions.len()).collect(),
-    };
-    let names: Vec<Named> = chosen.iter().map(|&i| all[i].clone()).collect();
-    let submissions: Vec<PathBuf> = chosen.iter().map(|&i| submissions[i].clone()).collect();
-    let submissions = &submissions[..];
+    let (names, submissions) = this_shard(submissions, options);
     let sandbox = Sandbox::detect(course, options.unsandboxed)?;
     let course_root =
         fs::canonicalize(course).with_context(|| format!("reading {}", course.display()))?;
     let course = Course::load(course, &options.labs)?;
-    fs::create_dir_all(&options.work)
-        .with_context(|| format!("creating {}", options.work.display()))?;
-    let work = fs::canonicalize(&options.work)?;
-    if work.starts_with(&course_root) {
-        bail!(
-            "the work directory {} is inside the course {}: student code built there could \
-             reach the solutions (`#[path = \"../../..\"]`); give --work outside it (the \
-             default is in the system's temporary directory)",
-            work.display(),
-            course_root.display()
-        );
-    }
+    let work = work_dir(&course_root, options)?;
     let inputs = work.join("inputs");
     if inputs.exists() {
         fs::remove_dir_all(&inputs).with_context(|| format!("removing {}", inputs.display()))?;
@@ -134,7 +115,69 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
     let prepared = prepare(
         &course, &work, workers, cargo_jobs, &sandbox, options, &progress,
     )?;
-    let labs: Vec<LabInfo> = course
+    let labs = lab_infos(&course, &prepared);
+    refuse_unfair_tests(&labs, options)?;
+
+    let batch = Batch::new(&names, &submissions, &inputs);
+    thread::scope(|scope| {
+        for index in 0..workers {
+            let worker = Worker::new(&work, index, cargo_jobs, &sandbox);
+            let (course, prepared, progress, batch) = (&course, &prepared, &progress, &batch);
+            scope.spawn(move || {
+                batch.work(&Grader {
+                    course,
+                    prepared,
+                    worker: &worker,
+                    worker_index: index,
+                    options,
+                    progress,
+                })
+            });
+        }
+    });
+    progress.done();
+    let submissions = batch.into_grades();
+    let _ = fs::remove_dir_all(&inputs);
+    Ok(Gradebook {
+        max: round(labs.iter().map(|lab| lab.max).sum()),
+        labs,
+        submissions,
+    })
+}
+
+/// The names and paths of the submissions this run grades: all, or its shard's. The ids come
+/// from the whole list, so that every shard gives a submission the same one.
+fn this_shard(submissions: &[PathBuf], options: &Options) -> (Vec<Named>, Vec<PathBuf>) {
+    let all = input::names(submissions);
+    let chosen: Vec<usize> = match options.shard {
+        Some(shard) => shard.select(&all.iter().map(|n| n.id.clone()).collect::<Vec<_>>()),
+        None => (0..submissions.len()).collect(),
+    };
+    let names = chosen.iter().map(|&i| all[i].clone()).collect();
+    let paths = chosen.iter().map(|&i| submissions[i].clone()).collect();
+    (names, paths)
+}
+
+/// The work directory, created, as an absolute path; refused inside the course.
+fn work_dir(course_root: &Path, options: &Options) -> Result<PathBuf> {
+    fs::create_dir_all(&options.work)
+        .with_context(|| format!("creating {}", options.work.display()))?;
+    let work = fs::canonicalize(&options.work)?;
+    if work.starts_with(course_root) {
+        bail!(
+            "the work directory {} is inside the course {}: student code built there could \
+             reach the solutions (`#[path = \"../../..\"]`); give --work outside it (the \
+             default is in the system's temporary directory)",
+            work.display(),
+            course_root.display()
+        );
+    }
+    Ok(work)
+}
+
+/// Each lab's row of the gradebook: its points, and the tests voided on this machine.
+fn lab_infos(course: &Course, prepared: &Prepared) -> Vec<LabInfo> {
+    course
         .labs
         .iter()
         .map(|lab| LabInfo {
@@ -142,9 +185,14 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             package: lab.package.clone(),
             title: lab.title.clone(),
             max: prepared.max(lab),
-            voided: voided(lab, &prepared),
+            voided: voided(lab, prepared),
         })
-        .collect();
+        .collect()
+}
+
+/// Refuses to grade when this machine cannot run some tests fairly, unless the options say
+/// to count those for no one.
+fn refuse_unfair_tests(labs: &[LabInfo], options: &Options) -> Result<()> {
     let problems: Vec<String> = labs
         .iter()
         .flat_map(|lab| {
@@ -164,56 +212,60 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             problems.join("\n  ")
         );
     }
+    Ok(())
+}
 
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SubmissionGrade>>> = Mutex::new(vec![None; submissions.len()]);
-    thread::scope(|scope| {
-        for index in 0..workers {
-            let worker = Worker::new(&work, index, cargo_jobs, &sandbox);
-            let (course, prepared, progress, next, results, names, inputs) = (
-                &course, &prepared, &progress, &next, &results, &names, &inputs,
-            );
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(path) = submissions.get(i) else {
-                        progress.working(index, "done");
-                        break;
-                    };
-                    let grader = Grader {
-                        course,
-                        prepared,
-                        worker: &worker,
-                        worker_index: index,
-                        options,
-                        progress,
-                    };
-                    let named = &names[i];
-                    let scratch = inputs.join(&named.id);
-                    // A bug of ours costs this submission's row, not the whole run.
-                    let grade = panic::catch_unwind(AssertUnwindSafe(|| {
-                        grader.submission(named, path, &scratch)
-                    }))
-                    .unwrap_or_else(|panic| grader.failed(named, path, &*panic));
-                    progress.submission_done(&grade);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(grade);
-                }
-            });
+/// The submissions the workers share: each takes the next one not taken yet, and leaves its
+/// grade in that submission's place.
+struct Batch<'a> {
+    names: &'a [Named],
+    submissions: &'a [PathBuf],
+    /// Where each submission's files are unpacked, one folder per id.
+    inputs: &'a Path,
+    next: AtomicUsize,
+    results: Mutex<Vec<Option<SubmissionGrade>>>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(names: &'a [Named], submissions: &'a [PathBuf], inputs: &'a Path) -> Batch<'a> {
+        Batch {
+            names,
+            submissions,
+            inputs,
+            next: AtomicUsize::new(0),
+            results: Mutex::new(vec![None; submissions.len()]),
         }
-    });
-    progress.done();
-    let submissions = results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|grade| grade.expect("every submission was graded"))
-        .collect();
-    let _ = fs::remove_dir_all(&inputs);
-    Ok(Gradebook {
-        max: round(labs.iter().map(|lab| lab.max).sum()),
-        labs,
-        submissions,
-    })
+    }
+
+    /// Grades submissions with `grader` until none is left.
+    fn work(&self, grader: &Grader) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(path) = self.submissions.get(i) else {
+                grader.progress.working(grader.worker_index, "done");
+                break;
+            };
+            let named = &self.names[i];
+            let scratch = self.inputs.join(&named.id);
+            // A bug of ours costs this submission's row, not the whole run.
+            let grade = panic::catch_unwind(AssertUnwindSafe(|| {
+                grader.submission(named, path, &scratch)
+            }))
+            .unwrap_or_else(|panic| grader.failed(named, path, &*panic));
+            grader.progress.submission_done(&grade);
+            self.results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(grade);
+        }
+    }
+
+    /// Every submission's grade, in the order given.
+    fn into_grades(self) -> Vec<SubmissionGrade> {
+        self.results
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .map(|grade| grade.expect("every submission was graded"))
+            .collect()
+    }
 }
 
 impl Options {

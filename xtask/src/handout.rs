@@ -323,50 +323,11 @@ fn remove_empty_dirs(out: &Path) -> Result<()> {
 pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
     require_instructor_tree(root, "handout")?;
     let out = absolute(out)?;
-    if root.starts_with(&out) || DIRS.iter().any(|dir| out.starts_with(root.join(dir))) {
-        bail!(
-            "{} would overwrite the course itself: pick a directory outside exercises/, course/ \
-             and support/, e.g. dist/handout (ignored by git) or /tmp/handout",
-            out.display()
-        );
-    }
-    let non_empty = fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some());
-    if non_empty {
-        let looks_like_a_handout =
-            out.join("Cargo.toml").is_file() && out.join("exercises").is_dir() && is_handout(&out);
-        match (options.force, looks_like_a_handout) {
-            (false, _) => bail!(
-                "{} is not empty: pass --force to update a handout made earlier (its files are \
-                 replaced, everything else in it is removed, except target/ and .git/)",
-                out.display()
-            ),
-            (true, false) => bail!(
-                "{} is not empty and does not look like a handout (Cargo.toml and exercises/, \
-                 no solutions/): refusing to replace its contents; pick another directory",
-                out.display()
-            ),
-            (true, true) => {}
-        }
-    }
+    check_destination(root, &out, options.force)?;
     let mut plan = plan(root)?;
     let before = plan.len();
     if options.book {
-        use crate::book::{Edition, build_edition, ensure_tools};
-        ensure_tools(root)?;
-        let student = build_edition(root, Edition::Student)?;
-        add_book(
-            &mut plan,
-            student.parent().unwrap_or(root),
-            Path::new("book"),
-        )?;
-        if options.reference {
-            let reference = build_edition(root, Edition::Reference)?;
-            add_book(
-                &mut plan,
-                reference.parent().unwrap_or(root),
-                Path::new("book/reference"),
-            )?;
-        }
+        add_built_book(root, &mut plan, options.reference)?;
     }
     let book_files = plan.len() - before;
     let leaks = leaks(&plan);
@@ -378,6 +339,67 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
     }
     let synced = sync(&plan, &out)?;
     settle_lock(&out)?;
+    print_summary(root, &out, &plan, &synced, book_files, options.reference)
+}
+
+/// `out` may take the handout: outside the course, and empty or (with `force`) a handout made
+/// earlier, whose contents are replaced.
+fn check_destination(root: &Path, out: &Path, force: bool) -> Result<()> {
+    if root.starts_with(out) || DIRS.iter().any(|dir| out.starts_with(root.join(dir))) {
+        bail!(
+            "{} would overwrite the course itself: pick a directory outside exercises/, course/ \
+             and support/, e.g. dist/handout (ignored by git) or /tmp/handout",
+            out.display()
+        );
+    }
+    let non_empty = fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if !non_empty {
+        return Ok(());
+    }
+    let looks_like_a_handout =
+        out.join("Cargo.toml").is_file() && out.join("exercises").is_dir() && is_handout(out);
+    match (force, looks_like_a_handout) {
+        (false, _) => bail!(
+            "{} is not empty: pass --force to update a handout made earlier (its files are \
+             replaced, everything else in it is removed, except target/ and .git/)",
+            out.display()
+        ),
+        (true, false) => bail!(
+            "{} is not empty and does not look like a handout (Cargo.toml and exercises/, \
+             no solutions/): refusing to replace its contents; pick another directory",
+            out.display()
+        ),
+        (true, true) => Ok(()),
+    }
+}
+
+/// Builds the student edition into the plan as book/, and the reference edition as
+/// book/reference/ when asked.
+fn add_built_book(root: &Path, plan: &mut Plan, reference: bool) -> Result<()> {
+    use crate::book::{Edition, build_edition, ensure_tools};
+    ensure_tools(root)?;
+    let student = build_edition(root, Edition::Student)?;
+    add_book(plan, student.parent().unwrap_or(root), Path::new("book"))?;
+    if reference {
+        let reference = build_edition(root, Edition::Reference)?;
+        add_book(
+            plan,
+            reference.parent().unwrap_or(root),
+            Path::new("book/reference"),
+        )?;
+    }
+    Ok(())
+}
+
+/// What was written where, and how to try it.
+fn print_summary(
+    root: &Path,
+    out: &Path,
+    plan: &Plan,
+    synced: &Synced,
+    book_files: usize,
+    reference: bool,
+) -> Result<()> {
     let labs: Vec<String> = workspace::lab_dirs(root, "exercises")?;
     println!(
         "The student handout is in {}: {} files ({} written, {} unchanged, {} removed).",
@@ -390,7 +412,7 @@ pub fn run(root: &Path, out: &Path, options: &Options) -> Result<()> {
     println!("  labs: {}", labs.join(", "));
     match book_files {
         0 => println!("  book: left out (--no-book)"),
-        n if options.reference => println!(
+        n if reference => println!(
             "  book: built HTML, {n} files: book/index.html (student edition) and \
              book/reference/index.html (reference edition, with the solutions)"
         ),

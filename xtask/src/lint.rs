@@ -107,14 +107,15 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
             meta.chapter
         )
     });
-    let summary = fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
-    let linked = pages::summary_links(&summary).contains(&meta.chapter);
-    tally.check(linked, || {
-        format!(
-            "book/src/SUMMARY.md does not link {}: add `- [{}]({})` under `# Labs`",
-            meta.chapter, meta.title, meta.chapter
-        )
-    });
+    if let Some(summary) = read_or_fail(tally, root, &root.join("book/src/SUMMARY.md")) {
+        let linked = pages::summary_links(&summary).contains(&meta.chapter);
+        tally.check(linked, || {
+            format!(
+                "book/src/SUMMARY.md does not link {}: add `- [{}]({})` under `# Labs`",
+                meta.chapter, meta.title, meta.chapter
+            )
+        });
+    }
     pages::check(root, name, &meta, tally);
     exercise_files::check(root, name, &meta, tally);
     if !meta.exercises.is_empty() {
@@ -182,7 +183,9 @@ impl Shims<'_> {
     fn check(&self, kind: Kind, shim: &Path, tally: &mut Tally) {
         let file = file_name(shim);
         let expected = self.expected(kind, &file);
-        let text = fs::read_to_string(shim).unwrap_or_default();
+        let Some(text) = read_or_fail(tally, self.root, shim) else {
+            return;
+        };
         // Comments and blank lines are free; the code lines must be exactly the shim.
         let code: Vec<String> = text
             .lines()
@@ -223,8 +226,10 @@ impl Shims<'_> {
 
 /// `#[ignore]` is for hardware only, and then says so: `#[ignore = "needs a CUDA GPU"]`.
 fn check_ignores(root: &Path, dir: &Path, tally: &mut Tally) {
-    for file in rust_files_under(dir) {
-        let text = fs::read_to_string(&file).unwrap_or_default();
+    for file in listed(tally, rust_files_under(dir)) {
+        let Some(text) = read_or_fail(tally, root, &file) else {
+            continue;
+        };
         for (number, line) in text.lines().enumerate() {
             let code = line.trim_start();
             if code.starts_with("//") {
@@ -245,18 +250,18 @@ fn check_ignores(root: &Path, dir: &Path, tally: &mut Tally) {
     }
 }
 
-/// Every `.rs` file under `dir`, skipping build output.
-pub fn rust_files_under(dir: &Path) -> Vec<PathBuf> {
+/// Every `.rs` file under `dir`, skipping build output; see [`files_where`].
+pub fn rust_files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     files_under(dir, "rs")
 }
 
-/// Every file with extension `ext` under `dir`, sorted, skipping `target` and hidden directories.
-pub fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+/// Every file with extension `ext` under `dir`; see [`files_where`].
+pub fn files_under(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
     files_with_extensions(dir, &[ext])
 }
 
 /// Every file with one of `exts` under `dir`, in one walk; see [`files_where`].
-pub fn files_with_extensions(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+pub fn files_with_extensions(dir: &Path, exts: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
     files_where(dir, |path| {
         path.extension()
             .and_then(|ext| ext.to_str())
@@ -265,9 +270,14 @@ pub fn files_with_extensions(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
 }
 
 /// Every file under `dir` that `keep` accepts, sorted, skipping `target` and hidden directories
-/// (links followed, as a plain walk of the tree would).
-pub fn files_where(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+/// (links followed, as a plain walk of the tree would). A missing `dir` has none; an entry that
+/// cannot be read (an unreadable folder, a dangling link, a loop of links) is an error naming
+/// it: a lint or a scan that skipped it would pass on files it never read.
+pub fn files_where(dir: &Path, keep: impl Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| {
@@ -275,13 +285,26 @@ pub fn files_where(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
             entry.depth() == 0
                 || !entry.file_type().is_dir()
                 || (name != "target" && !name.starts_with('.'))
-        })
-        .flatten()
-        .filter(|entry| !entry.file_type().is_dir() && keep(entry.path()))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
+        });
+    let mut found = Vec::new();
+    for entry in walk {
+        // walkdir's message names the entry and its cause already; as a source, the cause
+        // would be said twice.
+        let entry = entry.map_err(|error| anyhow::anyhow!("walking {}: {error}", dir.display()))?;
+        if !entry.file_type().is_dir() && keep(entry.path()) {
+            found.push(entry.into_path());
+        }
+    }
     found.sort();
-    found
+    Ok(found)
+}
+
+/// The text of `path`, or none and a failure naming it (relative to `root`): an unreadable
+/// file is never checked as if it were empty.
+pub fn read_or_fail(tally: &mut Tally, root: &Path, path: &Path) -> Option<String> {
+    fs::read_to_string(path)
+        .map_err(|error| tally.fail(format!("{} cannot be read: {error}", rel(root, path))))
+        .ok()
 }
 
 fn file_name(path: &Path) -> String {

@@ -11,12 +11,12 @@
 //! - `cargo xtask gpu-test`: lab 5 on a machine with an NVIDIA GPU: GPU tests, benches, CuPy.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod artifacts;
 mod bench;
@@ -110,63 +110,7 @@ enum Command {
     /// report per student. Only students' `exercises/*/src/**` (and a lab's Python crate's
     /// `src/**`, lab.toml `[python]`) are taken.
     #[command(args_conflicts_with_subcommands = true)]
-    Grade {
-        #[command(subcommand)]
-        command: Option<GradeCommand>,
-        /// Directories (a copy of the workspace, or its exercises/), git repositories (bare,
-        /// or a `.git` directory: its last commit) and .tar.gz/.zip archives; none: this
-        /// workspace as it is.
-        submissions: Vec<PathBuf>,
-        /// Where to write gradebook.csv, gradebook-long.csv, gradebook.json, honesty.md and
-        /// feedback/ [default: target/grades]
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Scratch space for the graders' workspaces and builds, kept between runs so that the
-        /// dependencies compile once; never inside the course tree [default: a directory in
-        /// the system temporary directory, one per course]
-        #[arg(long)]
-        work: Option<PathBuf>,
-        /// Submissions graded at once [default: the number of cores]
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Seconds one lab of one submission may take, build and tests; what is left unrun
-        /// then scores nothing.
-        #[arg(long, default_value_t = 600)]
-        timeout: u64,
-        /// Seconds one test may run before it is killed (each test runs alone, so a loop
-        /// costs only the tests that call it).
-        #[arg(long, default_value_t = 20)]
-        test_timeout: u64,
-        /// GiB of memory one test process may allocate.
-        #[arg(long, default_value_t = 4)]
-        memory_limit: u64,
-        /// MiB one file written by a test may hold.
-        #[arg(long, default_value_t = 1024)]
-        file_size_limit: u64,
-        /// Processes and threads the tests running at one time may have.
-        #[arg(long, default_value_t = 2048)]
-        process_limit: u64,
-        /// Run student code without the sandbox, as you, unconfined (only for code you trust;
-        /// the gradebook records it). Without this, grading refuses where bubblewrap cannot
-        /// start.
-        #[arg(long)]
-        unsandboxed: bool,
-        /// Count for no one the tests this machine cannot run fairly (those the course's own
-        /// solution fails here, e.g. for want of NVRTC or gfortran, and those of a lab feature
-        /// whose tool is missing), instead of refusing to grade; the gradebook lists them.
-        #[arg(long)]
-        void_missing_tools: bool,
-        /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
-        #[arg(long = "lab")]
-        labs: Vec<String>,
-        /// The instructor's tree whose tests grade [default: this workspace]
-        #[arg(long)]
-        course: Option<PathBuf>,
-        /// Grade only the K-th of N parts of the submissions (e.g. `3/8`), so that N machines
-        /// share a class; every part gets the same list. Join them with `grade merge`.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<grade::shard::Shard>,
-    },
+    Grade(GradeArgs),
     /// Write the student handout to OUTDIR: the labs, hints, the students' commands (course/)
     /// and the built book; no solutions, no xtask.
     Handout {
@@ -198,41 +142,105 @@ enum Command {
     /// Time a lab's Rust solutions against the original course's Python, side by side, or
     /// (--scaling) lab 3's kernels at 1, 2, … threads: tables and charts for the book
     /// (book/src/labs/measured/, book/src/labs/img/).
-    Bench {
-        /// What to compare with: the course's own Python (NumPy, numexpr, SciPy, numba),
-        /// run from a venv in .venv that this creates and fills on first use.
-        #[arg(long, value_enum, default_value = "python", conflicts_with = "scaling")]
-        compare: Peer,
-        /// Instead of comparing: a scaling study of lab 3, like the ULHPC notebook's table.
-        /// Its blocked and par_rows kernels at 1 to `cores` threads, then 2× and 4× the cores
-        /// (oversubscribed), one rayon pool per thread count; a table per kernel (times, speed-up,
-        /// efficiency) and a speed-up chart. The full grid is cut to about 10 minutes.
-        #[arg(long)]
-        scaling: bool,
-        /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
-        /// (`vectorization`); default: every lab with Python peers.
-        #[arg(long = "lab", conflicts_with = "scaling")]
-        labs: Vec<String>,
-        /// Problem sizes n×m×d, e.g. `2000x2000x50,5000x5000x50`; default: the lab's (with
-        /// --scaling: the study's, n = m from 500 to 10000 at d = 500, and 5000×5000×50).
-        #[arg(long)]
-        sizes: Option<String>,
-        /// Interleaved rounds (Python, Rust baseline, Rust native); the best of each counts.
-        #[arg(long, default_value_t = 5, conflicts_with = "scaling")]
-        repeats: usize,
-        /// Threads on both sides [default: the number of cores]
-        #[arg(long, conflicts_with = "scaling")]
-        threads: Option<usize>,
-        /// Timed calls per variant within each process, after its warm-up call
-        /// (the first timed call after the warm-up is sometimes an outlier)
-        /// [default: 2; with --scaling, per cell: 3]
-        #[arg(long)]
-        inner: Option<usize>,
-        /// A smoke run: small sizes, one round (with --scaling: threads 1, cores and 2×
-        /// cores); writes to target/compare/quick/, not the book.
-        #[arg(long)]
-        quick: bool,
-    },
+    Bench(BenchArgs),
+}
+
+/// `cargo xtask grade`'s options (or its `merge` subcommand).
+#[derive(Args)]
+struct GradeArgs {
+    #[command(subcommand)]
+    command: Option<GradeCommand>,
+    /// Directories (a copy of the workspace, or its exercises/), git repositories (bare,
+    /// or a `.git` directory: its last commit) and .tar.gz/.zip archives; none: this
+    /// workspace as it is.
+    submissions: Vec<PathBuf>,
+    /// Where to write gradebook.csv, gradebook-long.csv, gradebook.json, honesty.md and
+    /// feedback/ [default: target/grades]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Scratch space for the graders' workspaces and builds, kept between runs so that the
+    /// dependencies compile once; never inside the course tree [default: a directory in
+    /// the system temporary directory, one per course]
+    #[arg(long)]
+    work: Option<PathBuf>,
+    /// Submissions graded at once [default: the number of cores]
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Seconds one lab of one submission may take, build and tests; what is left unrun
+    /// then scores nothing.
+    #[arg(long, default_value_t = 600)]
+    timeout: u64,
+    /// Seconds one test may run before it is killed (each test runs alone, so a loop
+    /// costs only the tests that call it).
+    #[arg(long, default_value_t = 20)]
+    test_timeout: u64,
+    /// GiB of memory one test process may allocate.
+    #[arg(long, default_value_t = 4)]
+    memory_limit: u64,
+    /// MiB one file written by a test may hold.
+    #[arg(long, default_value_t = 1024)]
+    file_size_limit: u64,
+    /// Processes and threads the tests running at one time may have.
+    #[arg(long, default_value_t = 2048)]
+    process_limit: u64,
+    /// Run student code without the sandbox, as you, unconfined (only for code you trust;
+    /// the gradebook records it). Without this, grading refuses where bubblewrap cannot
+    /// start.
+    #[arg(long)]
+    unsandboxed: bool,
+    /// Count for no one the tests this machine cannot run fairly (those the course's own
+    /// solution fails here, e.g. for want of NVRTC or gfortran, and those of a lab feature
+    /// whose tool is missing), instead of refusing to grade; the gradebook lists them.
+    #[arg(long)]
+    void_missing_tools: bool,
+    /// Only these labs: a number (`1`), directory (`01-strides`) or package (`strides`).
+    #[arg(long = "lab")]
+    labs: Vec<String>,
+    /// The instructor's tree whose tests grade [default: this workspace]
+    #[arg(long)]
+    course: Option<PathBuf>,
+    /// Grade only the K-th of N parts of the submissions (e.g. `3/8`), so that N machines
+    /// share a class; every part gets the same list. Join them with `grade merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<grade::shard::Shard>,
+}
+
+/// `cargo xtask bench`'s options.
+#[derive(Args)]
+struct BenchArgs {
+    /// What to compare with: the course's own Python (NumPy, numexpr, SciPy, numba),
+    /// run from a venv in .venv that this creates and fills on first use.
+    #[arg(long, value_enum, default_value = "python", conflicts_with = "scaling")]
+    compare: Peer,
+    /// Instead of comparing: a scaling study of lab 3, like the ULHPC notebook's table.
+    /// Its blocked and par_rows kernels at 1 to `cores` threads, then 2× and 4× the cores
+    /// (oversubscribed), one rayon pool per thread count; a table per kernel (times, speed-up,
+    /// efficiency) and a speed-up chart. The full grid is cut to about 10 minutes.
+    #[arg(long)]
+    scaling: bool,
+    /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
+    /// (`vectorization`); default: every lab with Python peers.
+    #[arg(long = "lab", conflicts_with = "scaling")]
+    labs: Vec<String>,
+    /// Problem sizes n×m×d, e.g. `2000x2000x50,5000x5000x50`; default: the lab's (with
+    /// --scaling: the study's, n = m from 500 to 10000 at d = 500, and 5000×5000×50).
+    #[arg(long)]
+    sizes: Option<String>,
+    /// Interleaved rounds (Python, Rust baseline, Rust native); the best of each counts.
+    #[arg(long, default_value_t = 5, conflicts_with = "scaling")]
+    repeats: usize,
+    /// Threads on both sides [default: the number of cores]
+    #[arg(long, conflicts_with = "scaling")]
+    threads: Option<usize>,
+    /// Timed calls per variant within each process, after its warm-up call
+    /// (the first timed call after the warm-up is sometimes an outlier)
+    /// [default: 2; with --scaling, per cell: 3]
+    #[arg(long)]
+    inner: Option<usize>,
+    /// A smoke run: small sizes, one round (with --scaling: threads 1, cores and 2×
+    /// cores); writes to target/compare/quick/, not the book.
+    #[arg(long)]
+    quick: bool,
 }
 
 /// An edition of the book, on the command line.
@@ -270,12 +278,13 @@ fn forward(command: &str, args: Vec<OsString>) -> ExitCode {
     course::cli::run(std::iter::once(OsString::from(command)).chain(args))
 }
 
+/// Runs the command line's command; `Ok(FAILURE)` when it ran and found problems.
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = workspace::root();
     match cli.command {
-        Command::Progress { args } => return Ok(forward("progress", args)),
-        Command::Hint { args } => return Ok(forward("hint", args)),
-        Command::Watch { args } => return Ok(forward("watch", args)),
+        Command::Progress { args } => Ok(forward("progress", args)),
+        Command::Hint { args } => Ok(forward("hint", args)),
+        Command::Watch { args } => Ok(forward("watch", args)),
         Command::Check {
             labs,
             skip_book,
@@ -287,91 +296,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 skip_book,
                 timeout: Duration::from_secs(timeout),
             };
-            if !check::run(&root, &options)? {
-                return Ok(ExitCode::FAILURE);
-            }
+            Ok(exit_code(check::run(&root, &options)?))
         }
-        Command::GpuTest { quick, bundle } => {
-            if !gpu_test::run(&root, &gpu_test::Options { quick, bundle })? {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Book { open_path, edition } => {
-            if handout::is_handout(&root) {
-                let index = handout::built_book(&root)?;
-                match open_path {
-                    true => println!("{}", index.display()),
-                    false => println!("The book is built: open {}", index.display()),
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let built = book::build(&root)?;
-            if open_path {
-                println!("{}", built.index(edition.into()).display());
-            } else {
-                println!(
-                    "The book is built, in two editions:\n  student (no solutions):  {}\n  \
-                     reference (solutions):   {}",
-                    built.student.display(),
-                    built.reference.display()
-                );
-            }
-        }
-        Command::Grade {
-            command: Some(GradeCommand::Merge { dirs, out }),
-            ..
-        } => {
-            let out = out.unwrap_or_else(|| root.join("target/grades"));
-            grade::merge::run(&dirs, &out)?;
-        }
-        Command::Grade {
-            command: None,
-            submissions,
-            out,
-            work,
-            jobs,
-            timeout,
-            test_timeout,
-            memory_limit,
-            file_size_limit,
-            process_limit,
-            unsandboxed,
-            void_missing_tools,
-            labs,
-            course,
-            shard,
-        } => {
-            handout::require_instructor_tree(&root, "grade")?;
-            if submissions
-                .first()
-                .is_some_and(|first| first.as_os_str() == "merge" && !first.exists())
-            {
-                anyhow::bail!(
-                    "`merge` is a subcommand only right after `grade`, before any option: \
-                     `cargo xtask grade merge DIR... --out OUT`"
-                );
-            }
-            let args = grade::Args {
-                course,
-                submissions,
-                out,
-                work,
-                jobs,
-                timeout: Duration::from_secs(timeout),
-                test_timeout: Duration::from_secs(test_timeout),
-                test_resources: grade::ResourceLimits {
-                    memory: memory_limit << 30,
-                    file_size: file_size_limit << 20,
-                    processes: process_limit,
-                    cpu: None,
-                },
-                unsandboxed,
-                labs,
-                shard,
-                void_missing_tools,
-            };
-            grade::run(&root, args)?;
-        }
+        Command::GpuTest { quick, bundle } => Ok(exit_code(gpu_test::run(
+            &root,
+            &gpu_test::Options { quick, bundle },
+        )?)),
+        Command::Book { open_path, edition } => build_book(&root, open_path, edition),
+        Command::Grade(args) => grade(&root, args),
         Command::Handout {
             outdir,
             no_book,
@@ -384,38 +316,122 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 force,
             };
             handout::run(&root, &outdir, &options)?;
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Bench {
-            compare: Peer::Python,
-            scaling,
-            labs,
-            sizes,
-            repeats,
-            threads,
-            inner,
-            quick,
-        } => {
-            handout::require_instructor_tree(&root, "bench")?;
-            if scaling {
-                let options = bench::scaling::Options {
-                    sizes,
-                    inner: inner.unwrap_or(bench::scaling::DEFAULT_INNER),
-                    quick,
-                };
-                bench::scaling::run(&root, &options)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let options = bench::Options {
-                labs,
-                sizes,
-                repeats,
-                threads: threads.unwrap_or(cores),
-                inner: inner.unwrap_or(bench::DEFAULT_INNER),
-                quick,
-            };
-            bench::run(&root, &options)?;
+        Command::Bench(args) => bench(&root, args),
+    }
+}
+
+/// Success when a command that checks something found everything right.
+fn exit_code(passed: bool) -> ExitCode {
+    match passed {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::FAILURE,
+    }
+}
+
+/// `cargo xtask book`: builds both editions and says where they are; in the handout, whose
+/// book comes built, only says where it is.
+fn build_book(root: &Path, open_path: bool, edition: EditionArg) -> Result<ExitCode> {
+    if handout::is_handout(root) {
+        let index = handout::built_book(root)?;
+        match open_path {
+            true => println!("{}", index.display()),
+            false => println!("The book is built: open {}", index.display()),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let built = book::build(root)?;
+    if open_path {
+        println!("{}", built.index(edition.into()).display());
+    } else {
+        println!(
+            "The book is built, in two editions:\n  student (no solutions):  {}\n  \
+             reference (solutions):   {}",
+            built.student.display(),
+            built.reference.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask grade`: grades the submissions, or merges the gradebooks of shards.
+fn grade(root: &Path, args: GradeArgs) -> Result<ExitCode> {
+    if let Some(GradeCommand::Merge { dirs, out }) = args.command {
+        let out = out.unwrap_or_else(|| root.join("target/grades"));
+        grade::merge::run(&dirs, &out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    handout::require_instructor_tree(root, "grade")?;
+    if args
+        .submissions
+        .first()
+        .is_some_and(|first| first.as_os_str() == "merge" && !first.exists())
+    {
+        anyhow::bail!(
+            "`merge` is a subcommand only right after `grade`, before any option: \
+             `cargo xtask grade merge DIR... --out OUT`"
+        );
+    }
+    grade::run(root, args.into())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+impl From<GradeArgs> for grade::Args {
+    fn from(args: GradeArgs) -> Self {
+        grade::Args {
+            course: args.course,
+            submissions: args.submissions,
+            out: args.out,
+            work: args.work,
+            jobs: args.jobs,
+            timeout: Duration::from_secs(args.timeout),
+            test_timeout: Duration::from_secs(args.test_timeout),
+            test_resources: grade::ResourceLimits {
+                memory: args.memory_limit << 30,
+                file_size: args.file_size_limit << 20,
+                processes: args.process_limit,
+                cpu: None,
+            },
+            unsandboxed: args.unsandboxed,
+            labs: args.labs,
+            shard: args.shard,
+            void_missing_tools: args.void_missing_tools,
         }
     }
+}
+
+/// `cargo xtask bench`: the comparison with the course's Python, or lab 3's scaling study.
+fn bench(root: &Path, args: BenchArgs) -> Result<ExitCode> {
+    handout::require_instructor_tree(root, "bench")?;
+    let BenchArgs {
+        compare: Peer::Python,
+        scaling,
+        labs,
+        sizes,
+        repeats,
+        threads,
+        inner,
+        quick,
+    } = args;
+    if scaling {
+        let options = bench::scaling::Options {
+            sizes,
+            inner: inner.unwrap_or(bench::scaling::DEFAULT_INNER),
+            quick,
+        };
+        bench::scaling::run(root, &options)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let options = bench::Options {
+        labs,
+        sizes,
+        repeats,
+        threads: threads.unwrap_or(cores),
+        inner: inner.unwrap_or(bench::DEFAULT_INNER),
+        quick,
+    };
+    bench::run(root, &options)?;
     Ok(ExitCode::SUCCESS)
 }

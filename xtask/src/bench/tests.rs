@@ -253,7 +253,12 @@ fn dates_come_from_days_since_the_epoch() {
 
 #[test]
 fn chart_draws_one_labelled_bar_per_row() {
-    let path = std::env::temp_dir().join(format!("xtask-bench-chart-{}.svg", std::process::id()));
+    let temp = tempfile::Builder::new()
+        .prefix("xtask-bench-chart-")
+        .suffix(".svg")
+        .tempfile()
+        .unwrap();
+    let path = temp.path();
     let bars = [
         chart::Bar {
             side: Side::Python,
@@ -266,9 +271,8 @@ fn chart_draws_one_labelled_bar_per_row() {
             seconds: 0.0185,
         },
     ];
-    chart::write_svg(&path, "a title", &bars).unwrap();
-    let svg = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
+    chart::write_svg(path, "a title", &bars).unwrap();
+    let svg = std::fs::read_to_string(path).unwrap();
     assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
     for text in [
         "a title",
@@ -279,7 +283,7 @@ fn chart_draws_one_labelled_bar_per_row() {
     ] {
         assert!(svg.contains(text), "the chart lacks {text:?}");
     }
-    assert!(chart::write_svg(&path, "empty", &[]).is_err());
+    assert!(chart::write_svg(path, "empty", &[]).is_err());
 }
 
 #[test]

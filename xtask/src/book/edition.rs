@@ -76,7 +76,7 @@ pub fn stage(root: &Path, edition: Edition) -> Result<PathBuf> {
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
     }
-    for file in files_where(&book, |_| true) {
+    for file in files_where(&book, |_| true)? {
         let relative = file.strip_prefix(&book).expect("walked under book/");
         if relative.starts_with("build") {
             continue;

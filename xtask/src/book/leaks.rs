@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use crate::html;
-use crate::lint::{files_under, files_with_extensions, rel};
+use crate::lint::{files_under, files_with_extensions, read_or_fail, rel};
 use crate::report::Tally;
 use crate::workspace;
 
@@ -25,10 +27,11 @@ pub fn solution_only_lines(root: &Path) -> anyhow::Result<BTreeMap<String, Strin
     let mut secret = BTreeMap::new();
     // Everything in the exercise crates is handed out anyway: tests, benches, stubs, given code
     // (lab 6's given C kernel has a line that lab 5's CUDA solution has too).
-    let known = trimmed_lines(&text_files(&root.join("exercises")));
+    let known = trimmed_lines(&text_files(&root.join("exercises"))?)?;
     for lab in workspace::lab_dirs(root, "solutions")? {
-        for file in text_files(&root.join("solutions").join(&lab).join("src")) {
-            let text = fs::read_to_string(&file).unwrap_or_default();
+        for file in text_files(&root.join("solutions").join(&lab).join("src"))? {
+            let text =
+                fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             for (index, line) in text.lines().enumerate() {
                 let line = line.trim();
                 if is_evidence(line) && !known.contains(line) {
@@ -68,8 +71,16 @@ pub fn scan_student(root: &Path, build: &Path) -> Tally {
     };
     // A problem found on many pages (the print page repeats every chapter) is reported once.
     let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for page in files_under(build, "html") {
-        let html = fs::read_to_string(&page).unwrap_or_default();
+    let pages = files_under(build, "html").unwrap_or_else(|error| {
+        tally.fail(format!(
+            "{error:#}: the student edition cannot be listed to scan it"
+        ));
+        Vec::new()
+    });
+    for page in pages {
+        let Some(html) = read_or_fail(&mut tally, build, &page) else {
+            continue;
+        };
         let found = page_problems(&html, &secret);
         if found.is_empty() {
             tally.pass();
@@ -154,22 +165,20 @@ pub fn html_text(html: &str) -> String {
 }
 
 /// The text files of a crate directory (sources in any language, no build output).
-fn text_files(dir: &Path) -> Vec<PathBuf> {
+fn text_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     files_with_extensions(dir, &["rs", "cu", "cuh", "h", "c", "f90", "py", "toml"])
 }
 
-/// Every line of `files`, trimmed: what students already have, when the files are theirs.
-pub fn trimmed_lines(files: &[PathBuf]) -> BTreeSet<String> {
-    files
-        .iter()
-        .flat_map(|file| {
-            fs::read_to_string(file)
-                .unwrap_or_default()
-                .lines()
-                .map(|line| line.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+/// Every line of `files`, trimmed: what students already have, when the files are theirs. A
+/// file that cannot be read is an error naming it (its lines would be missed, not known).
+pub fn trimmed_lines(files: &[PathBuf]) -> anyhow::Result<BTreeSet<String>> {
+    let mut lines = BTreeSet::new();
+    for file in files {
+        let text =
+            fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        lines.extend(text.lines().map(|line| line.trim().to_string()));
+    }
+    Ok(lines)
 }
 
 #[cfg(test)]

@@ -1,14 +1,19 @@
+use std::fs;
+
 use super::*;
 
 /// A built book in a temp directory: index.html, a chapter, a stylesheet, a font.
 struct Built {
-    dir: PathBuf,
+    temp: tempfile::TempDir,
 }
 
 impl Built {
     fn new(test: &str) -> Built {
-        let dir = std::env::temp_dir().join(format!("xtask-book-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let temp = tempfile::Builder::new()
+            .prefix(&format!("xtask-book-{test}-"))
+            .tempdir()
+            .unwrap();
+        let dir = temp.path();
         for (path, text) in [
             (
                 "index.html",
@@ -23,24 +28,22 @@ impl Built {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, text).unwrap();
         }
-        Built { dir }
+        Built { temp }
+    }
+
+    fn dir(&self) -> &Path {
+        self.temp.path()
     }
 
     fn page(&self, html: &str) -> Vec<String> {
-        scan_html(&self.dir, &self.dir.join("labs/01-strides.html"), html)
-    }
-}
-
-impl Drop for Built {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        scan_html(self.dir(), &self.dir().join("labs/01-strides.html"), html)
     }
 }
 
 #[test]
 fn a_good_build_passes_every_file() {
     let built = Built::new("good");
-    let tally = scan(&built.dir, &built.dir);
+    let tally = scan(built.dir(), built.dir());
     assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
     assert_eq!(tally.passed, 3);
 }
@@ -90,7 +93,7 @@ fn a_cdn_stylesheet_or_script_fails() {
 fn network_urls_in_css_fail() {
     let built = Built::new("css");
     let css = "@font-face{src:url(https://fonts.example.com/a.woff2)}";
-    let problems = scan_css(&built.dir, &built.dir.join("css/book.css"), css);
+    let problems = scan_css(built.dir(), &built.dir().join("css/book.css"), css);
     assert_eq!(problems.len(), 1);
     assert!(
         problems[0].starts_with("network reference <css url()>"),
@@ -128,4 +131,28 @@ fn a_base_href_makes_links_relative_to_the_book_root() {
     let built = Built::new("base");
     let html = "<base href=\"/\"><a href=\"labs/01-strides.html\">lab</a>";
     assert!(built.page(html).is_empty());
+}
+
+#[test]
+fn a_page_that_cannot_be_walked_or_read_fails_naming_it() {
+    let built = Built::new("unreadable");
+    fs::write(built.dir().join("labs/bytes.html"), [0xff, 0xfe]).unwrap();
+    let tally = scan(built.dir(), built.dir());
+    assert_eq!(tally.failures.len(), 1, "{:#?}", tally.failures);
+    assert!(
+        tally.failures[0].contains("labs/bytes.html cannot be read"),
+        "{:#?}",
+        tally.failures
+    );
+
+    std::os::unix::fs::symlink("nowhere", built.dir().join("gone.html")).unwrap();
+    let tally = scan(built.dir(), built.dir());
+    assert!(
+        tally
+            .failures
+            .iter()
+            .any(|failure| failure.contains("gone.html")),
+        "{:#?}",
+        tally.failures
+    );
 }

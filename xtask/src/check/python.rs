@@ -288,86 +288,23 @@ fn wheel(
     timeout: Duration,
     tally: &mut Tally,
 ) -> Result<()> {
-    let wheels = root.join("target").join("wheels");
-    let mut command = maturin(root, setup);
-    command
-        .args(["build", "--release", "-m"])
-        .arg(solution.manifest())
-        .arg("-o")
-        .arg(&wheels);
-    let out = process::capture(command, timeout)?;
     let build_command = format!(
         ".venv/bin/maturin build --release -m {} -o target/wheels",
         rel(root, &solution.manifest())
     );
-    if !out.status.is_some_and(|s| s.success()) {
-        tally.fail(format!(
-            "`{build_command}` failed:\n{}",
-            crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
-        ));
-        return Ok(());
-    }
-    // maturin prints the wheel's path ("Built wheel for CPython 3.11 to <path>").
-    let text = format!("{}\n{}", out.stdout, out.stderr);
-    let Some(wheel) = text
-        .split_whitespace()
-        .filter(|word| word.ends_with(".whl"))
-        .map(PathBuf::from)
-        .next_back()
-        .filter(|path| path.is_file())
-    else {
-        tally.fail(format!("`{build_command}` named no wheel file:\n{text}"));
-        return Ok(());
+    let wheel = match build_wheel(root, setup, solution, timeout)? {
+        Ok(wheel) => wheel,
+        Err(why) => {
+            tally.fail(format!("`{build_command}` {why}"));
+            return Ok(());
+        }
     };
-
     // Removed when dropped, whatever the check's outcome.
     let folder = tempfile::Builder::new()
         .prefix("xtask-wheel-venv-")
         .tempdir()
         .context("creating a folder for a fresh venv")?;
-    let fresh = folder.path();
-    let result = (|| -> Result<std::result::Result<String, String>> {
-        let mut venv = Command::new("python3");
-        venv.args(["-m", "venv"]).arg(fresh);
-        let out = process::capture(venv, timeout)?;
-        if !out.status.is_some_and(|s| s.success()) {
-            return Ok(Err(format!("`python3 -m venv` failed: {}", out.stderr)));
-        }
-        let python = fresh.join("bin").join("python");
-        let numpy = pinned(
-            &fs::read_to_string(root.join(&setup.requirements))?,
-            "numpy",
-        );
-        let mut pip = Command::new(&python);
-        pip.args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .arg(&wheel)
-        .arg(numpy.map_or("numpy".to_string(), |v| format!("numpy=={v}")));
-        let out = process::capture(pip, timeout)?;
-        if !out.status.is_some_and(|s| s.success()) {
-            return Ok(Err(format!(
-                "`pip install {}` into a fresh venv failed:\n{}",
-                wheel.display(),
-                crate::cargo::excerpt(&out.stderr, 20)
-            )));
-        }
-        let mut run = Command::new(&python);
-        run.current_dir(std::env::temp_dir())
-            .args(["-c", WHEEL_CHECK, &solution.lib]);
-        let out = process::capture(run, timeout)?;
-        if !out.status.is_some_and(|s| s.success()) {
-            return Ok(Err(format!(
-                "the installed wheel does not work:\n{}",
-                crate::cargo::excerpt(&out.stderr, 20)
-            )));
-        }
-        Ok(Ok(out.stdout.trim().to_string()))
-    })();
+    let result = try_wheel(root, setup, solution, &wheel, folder.path(), timeout);
     drop(folder);
     match result.context("checking the wheel")? {
         Ok(said) => {
@@ -379,6 +316,90 @@ fn wheel(
         )),
     }
     Ok(())
+}
+
+/// Builds the solution's wheel into target/wheels; its path, or why there is none (what
+/// follows the build command in the failure).
+fn build_wheel(
+    root: &Path,
+    setup: &Setup,
+    solution: &Crate,
+    timeout: Duration,
+) -> Result<std::result::Result<PathBuf, String>> {
+    let mut command = maturin(root, setup);
+    command
+        .args(["build", "--release", "-m"])
+        .arg(solution.manifest())
+        .arg("-o")
+        .arg(root.join("target").join("wheels"));
+    let out = process::capture(command, timeout)?;
+    if !out.status.is_some_and(|s| s.success()) {
+        return Ok(Err(format!(
+            "failed:\n{}",
+            crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
+        )));
+    }
+    // maturin prints the wheel's path ("Built wheel for CPython 3.11 to <path>").
+    let text = format!("{}\n{}", out.stdout, out.stderr);
+    let wheel = text
+        .split_whitespace()
+        .filter(|word| word.ends_with(".whl"))
+        .map(PathBuf::from)
+        .next_back()
+        .filter(|path| path.is_file());
+    Ok(wheel.ok_or_else(|| format!("named no wheel file:\n{text}")))
+}
+
+/// Installs `wheel` (and the pinned numpy) into a new venv in `fresh` and runs
+/// [`WHEEL_CHECK`] there: what it printed, or why it failed.
+fn try_wheel(
+    root: &Path,
+    setup: &Setup,
+    solution: &Crate,
+    wheel: &Path,
+    fresh: &Path,
+    timeout: Duration,
+) -> Result<std::result::Result<String, String>> {
+    let mut venv = Command::new("python3");
+    venv.args(["-m", "venv"]).arg(fresh);
+    let out = process::capture(venv, timeout)?;
+    if !out.status.is_some_and(|s| s.success()) {
+        return Ok(Err(format!("`python3 -m venv` failed: {}", out.stderr)));
+    }
+    let python = fresh.join("bin").join("python");
+    let numpy = pinned(
+        &fs::read_to_string(root.join(&setup.requirements))?,
+        "numpy",
+    );
+    let mut pip = Command::new(&python);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ])
+    .arg(wheel)
+    .arg(numpy.map_or("numpy".to_string(), |v| format!("numpy=={v}")));
+    let out = process::capture(pip, timeout)?;
+    if !out.status.is_some_and(|s| s.success()) {
+        return Ok(Err(format!(
+            "`pip install {}` into a fresh venv failed:\n{}",
+            wheel.display(),
+            crate::cargo::excerpt(&out.stderr, 20)
+        )));
+    }
+    let mut run = Command::new(&python);
+    run.current_dir(std::env::temp_dir())
+        .args(["-c", WHEEL_CHECK, &solution.lib]);
+    let out = process::capture(run, timeout)?;
+    if !out.status.is_some_and(|s| s.success()) {
+        return Ok(Err(format!(
+            "the installed wheel does not work:\n{}",
+            crate::cargo::excerpt(&out.stderr, 20)
+        )));
+    }
+    Ok(Ok(out.stdout.trim().to_string()))
 }
 
 /// The version `name==version` pins in a requirements file.

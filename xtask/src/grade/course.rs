@@ -82,109 +82,35 @@ pub struct Course {
 impl Course {
     /// Reads the course at `root`, keeping the labs that `filters` name (all when empty).
     pub fn load(root: &Path, filters: &[String]) -> Result<Course> {
-        let mut labs = Vec::new();
-        for name in workspace::lab_dirs(root, "exercises")? {
-            let dir = root.join("exercises").join(&name);
-            let krate = workspace::read_crate(&dir)?;
-            let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;
-            let python = meta
-                .python
-                .as_ref()
-                .map(|python| PythonPart::load(&dir, python))
-                .transpose()?;
-            let missing_features = meta
-                .features
-                .iter()
-                .filter(|(_, feature)| !feature.installed())
-                .map(|(name, feature)| {
-                    let why = format!(
-                        "its tests need `{}`, which is not installed ({})",
-                        feature.needs, feature.install
-                    );
-                    (name.clone(), why)
-                })
-                .collect();
-            labs.push(CourseLab {
-                python,
-                lib_path: lib_path(&dir)?,
-                features: meta.installed_features(),
-                missing_features,
-                exercise_files: meta.exercise_files.values().flatten().cloned().collect(),
-                package: krate.package,
-                title: meta.title,
-                grading: meta.grading,
-                exercises: meta.exercises,
-                name,
-            });
-        }
-        if labs.is_empty() {
+        let all_labs = workspace::lab_dirs(root, "exercises")?
+            .into_iter()
+            .map(|name| CourseLab::read(root, name))
+            .collect::<Result<Vec<_>>>()?;
+        if all_labs.is_empty() {
             bail!(
                 "{} has no labs (exercises/NN-name/Cargo.toml): is it the course's root?",
                 root.display()
             );
         }
-        let all_labs = labs.clone();
-        labs = select(labs, filters)?;
+        let labs = select(all_labs.clone(), filters)?;
         for lab in &labs {
             check_grading(lab)?;
         }
-
-        let mut files = Files::new();
-        let mut stubs = BTreeMap::new();
-        let mut python_stubs = BTreeMap::new();
-        let mut members = Vec::new();
-        for lab in &all_labs {
-            let dir = root.join("exercises").join(&lab.name);
-            let rel = Path::new("exercises").join(&lab.name);
-            // The Python crate's src/ is the student's, like the lab's own.
-            let python_src = lab
-                .python
-                .as_ref()
-                .map(|part| Path::new(&part.dir).join("src"));
-            for (path, bytes) in read_tree(&dir, &|rel| rel != Path::new("src"))? {
-                if python_src.as_ref().is_none_or(|src| !path.starts_with(src)) {
-                    files.insert(rel.join(path), bytes);
-                }
-            }
-            stubs.insert(lab.name.clone(), read_tree(&dir.join("src"), &|_| true)?);
-            if let (Some(part), Some(src)) = (&lab.python, &python_src) {
-                python_stubs.insert(lab.name.clone(), read_tree(&dir.join(src), &|_| true)?);
-                members.push(rel.join(&part.dir));
-            }
-        }
-        let manifest = scratch_manifest(root, &members)?;
-        files.insert("Cargo.toml".into(), manifest.into_bytes());
-        // The labs' path dependencies inside the course (`support/`) travel with the labs:
-        // the sandbox sees the scratch workspace, not the course.
-        for dir in in_tree_path_dependencies(root)? {
-            for (path, bytes) in read_tree(&root.join(&dir), &|_| true)? {
-                files.insert(dir.join(path), bytes);
-            }
-        }
-        for extra in [
-            "Cargo.lock",
-            ".cargo/config.toml",
-            "rust-toolchain.toml",
-            "rust-toolchain",
-        ] {
-            if let Ok(bytes) = fs::read(root.join(extra)) {
-                files.insert(extra.into(), bytes);
-            }
-        }
+        let sources = Sources::read(root, &all_labs)?;
         let venv = fs::canonicalize(root.join(".venv")).ok();
         let solved = labs
             .iter()
             .filter_map(|lab| {
-                let files = solved_src(root, lab, &stubs[&lab.name])?;
+                let files = solved_src(root, lab, &sources.stubs[&lab.name])?;
                 Some((lab.name.clone(), files))
             })
             .collect();
         Ok(Course {
             labs,
             all_labs,
-            files,
-            stubs,
-            python_stubs,
+            files: sources.files,
+            stubs: sources.stubs,
+            python_stubs: sources.python_stubs,
             venv,
             solved,
         })
@@ -228,6 +154,106 @@ impl Course {
             environment(self.venv.as_deref())?.as_bytes(),
         );
         Ok(format!("{:016x}", hasher.finish()))
+    }
+}
+
+impl CourseLab {
+    /// Reads lab `name` of the course at `root`: its crate, lab.toml, Python crate, and the
+    /// features whose tools this machine lacks.
+    fn read(root: &Path, name: String) -> Result<CourseLab> {
+        let dir = root.join("exercises").join(&name);
+        let krate = workspace::read_crate(&dir)?;
+        let meta = workspace::read_lab_toml(&dir.join("lab.toml"))?;
+        let python = meta
+            .python
+            .as_ref()
+            .map(|python| PythonPart::load(&dir, python))
+            .transpose()?;
+        let missing_features = meta
+            .features
+            .iter()
+            .filter(|(_, feature)| !feature.installed())
+            .map(|(name, feature)| {
+                let why = format!(
+                    "its tests need `{}`, which is not installed ({})",
+                    feature.needs, feature.install
+                );
+                (name.clone(), why)
+            })
+            .collect();
+        Ok(CourseLab {
+            python,
+            lib_path: lib_path(&dir)?,
+            features: meta.installed_features(),
+            missing_features,
+            exercise_files: meta.exercise_files.values().flatten().cloned().collect(),
+            package: krate.package,
+            title: meta.title,
+            grading: meta.grading,
+            exercises: meta.exercises,
+            name,
+        })
+    }
+}
+
+/// The course's files as the scratch workspaces take them (see [`Course`]'s fields of the
+/// same names).
+struct Sources {
+    files: Files,
+    stubs: BTreeMap<String, Files>,
+    python_stubs: BTreeMap<String, Files>,
+}
+
+impl Sources {
+    /// Reads every lab's instructor files and stubs, and the workspace's root files.
+    fn read(root: &Path, all_labs: &[CourseLab]) -> Result<Sources> {
+        let mut files = Files::new();
+        let mut stubs = BTreeMap::new();
+        let mut python_stubs = BTreeMap::new();
+        let mut members = Vec::new();
+        for lab in all_labs {
+            let dir = root.join("exercises").join(&lab.name);
+            let rel = Path::new("exercises").join(&lab.name);
+            // The Python crate's src/ is the student's, like the lab's own.
+            let python_src = lab
+                .python
+                .as_ref()
+                .map(|part| Path::new(&part.dir).join("src"));
+            for (path, bytes) in read_tree(&dir, &|rel| rel != Path::new("src"))? {
+                if python_src.as_ref().is_none_or(|src| !path.starts_with(src)) {
+                    files.insert(rel.join(path), bytes);
+                }
+            }
+            stubs.insert(lab.name.clone(), read_tree(&dir.join("src"), &|_| true)?);
+            if let (Some(part), Some(src)) = (&lab.python, &python_src) {
+                python_stubs.insert(lab.name.clone(), read_tree(&dir.join(src), &|_| true)?);
+                members.push(rel.join(&part.dir));
+            }
+        }
+        let manifest = scratch_manifest(root, &members)?;
+        files.insert("Cargo.toml".into(), manifest.into_bytes());
+        // The labs' path dependencies inside the course (`support/`) travel with the labs:
+        // the sandbox sees the scratch workspace, not the course.
+        for dir in in_tree_path_dependencies(root)? {
+            for (path, bytes) in read_tree(&root.join(&dir), &|_| true)? {
+                files.insert(dir.join(path), bytes);
+            }
+        }
+        for extra in [
+            "Cargo.lock",
+            ".cargo/config.toml",
+            "rust-toolchain.toml",
+            "rust-toolchain",
+        ] {
+            if let Ok(bytes) = fs::read(root.join(extra)) {
+                files.insert(extra.into(), bytes);
+            }
+        }
+        Ok(Sources {
+            files,
+            stubs,
+            python_stubs,
+        })
     }
 }
 

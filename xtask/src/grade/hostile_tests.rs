@@ -3,11 +3,11 @@
 //! machine: the course's, a listener's port). Each attack must fail closed, cost only its own
 //! tests, and leave lab beta graded.
 
+use std::fs;
 use std::io::ErrorKind;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::{env, fs};
 
 use super::tests::{
     course, find, lab, message, options, run_ok, scratch, submission, summary, test,
@@ -77,12 +77,19 @@ fn processes_with(marker: &str) -> Vec<String> {
 
 #[test]
 fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
-    let work = scratch("hostile");
-    let root = course_with_solutions(&work);
+    let temp = scratch("hostile");
+    let work = temp.path();
+    let root = course_with_solutions(work);
     let given = work.join("given");
     fs::create_dir_all(&given).unwrap();
     let solution = root.join("solutions/01-alpha/src/lib.rs");
-    let escape = env::temp_dir().join(format!("xtask-hostile-escape-{}", std::process::id()));
+    // A host folder anyone may write to, so that only the sandbox keeps the file out of it.
+    let outside = tempfile::Builder::new()
+        .prefix("xtask-hostile-escape-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .tempdir()
+        .unwrap();
+    let escape = outside.path().join("escaped.txt");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -226,7 +233,7 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
             .contains("exercises/01-alpha/src is a symbolic link"),
         "{linked:?}"
     );
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }
 
 /// A submission whose alpha `src/` is an absolute link to someone else's sources.
@@ -275,8 +282,9 @@ fn course_with_a_missing_tool(work: &Path) -> PathBuf {
 
 #[test]
 fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
-    let work = scratch("missing-tool");
-    let root = course_with_a_missing_tool(&work);
+    let temp = scratch("missing-tool");
+    let work = temp.path();
+    let root = course_with_a_missing_tool(work);
     let correct = [submission("all-correct")];
     let error = grade(&root, &correct, &options(&work.join("work")))
         .unwrap_err()
@@ -310,12 +318,13 @@ fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
     let tool = test(beta, "tool::needs_a_tool_the_machine_lacks");
     assert_eq!((tool.outcome, tool.max), (TestOutcome::Voided, 0.0));
     assert!(message(tool).starts_with("counts for no one"), "{tool:?}");
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }
 
 #[test]
 fn a_submission_cannot_poison_the_build_cache_of_the_next() {
-    let work = scratch("poison");
+    let temp = scratch("poison");
+    let work = temp.path();
     let given = work.join("given");
     fs::create_dir_all(&given).unwrap();
     let poisoner = attack(
@@ -351,13 +360,14 @@ fn a_submission_cannot_poison_the_build_cache_of_the_next() {
         !planted.exists(),
         "what a submission leaves is gone before the next"
     );
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }
 
 #[test]
 fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
     use std::os::unix::ffi::OsStrExt;
-    let work = scratch("odd-inputs");
+    let temp = scratch("odd-inputs");
+    let work = temp.path();
     let given = work.join("given");
     fs::create_dir_all(&given).unwrap();
     let correct = submission("all-correct");
@@ -434,5 +444,5 @@ fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
     let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
     assert!(csv.contains("Jérôme Lefèvre"), "{csv}");
     assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 5);
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }

@@ -214,66 +214,9 @@ impl Bwrap {
     /// watches it, writing to the record's folder (root's alone), bound at `/witness`.
     fn wrap(&self, command: &Command, dirs: &Dirs, witness: Option<(&Witness, &Path)>) -> Command {
         let mut bwrap = Command::new(&self.program);
-        // Namespaces: everything but the user namespace when root (bwrap is privileged then,
-        // and `setpriv` below drops to an unprivileged user); bwrap makes one otherwise.
-        bwrap.args([
-            "--unshare-pid",
-            "--unshare-net",
-            "--unshare-ipc",
-            "--unshare-uts",
-            "--unshare-cgroup-try",
-        ]);
-        if self.drop_root {
-            // For `setpriv` to change to the sandbox's user; it drops them all after.
-            bwrap.args(["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]);
-        } else {
-            bwrap.arg("--unshare-user");
-        }
-        bwrap.args(["--die-with-parent", "--new-session", "--clearenv"]);
-        bwrap.args(["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]);
-        for top in [
-            "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
-        ] {
-            let path = Path::new(top);
-            match fs::read_link(path) {
-                Ok(target) => option(&mut bwrap, "--symlink", &target, path),
-                Err(_) if path.is_dir() => option(&mut bwrap, "--ro-bind", path, path),
-                Err(_) => {}
-            }
-        }
-        bwrap.args(["--proc", "/proc", "--dev", "/dev"]);
-        for device in &self.devices {
-            option(&mut bwrap, "--dev-bind", device, device);
-        }
-        // Read-only: hwloc (Open MPI's topology) and CUDA read the machine's description.
-        bwrap.args(["--ro-bind", "/sys", "/sys"]);
-        // The private /tmp first: the binds below may lie under the host's /tmp (the default
-        // work directory does), and a later mount on /tmp would hide them.
-        option(&mut bwrap, "--bind", dirs.tmp, Path::new("/tmp"));
-        option(
-            &mut bwrap,
-            "--bind",
-            &dirs.tmp.join(".shm"),
-            Path::new("/dev/shm"),
-        );
-        // bwrap makes the missing folders above a mount point (`/root` above `/root/.cargo`)
-        // private to root: open them, so that the sandbox's user can get through.
-        let above = [dirs.workspace, dirs.target]
-            .into_iter()
-            .chain(self.read_only.iter().map(PathBuf::as_path))
-            .flat_map(|path| path.ancestors().skip(1))
-            .filter(|dir| !matches!(dir.to_str(), Some("/" | "/tmp" | "")));
-        let mut folders: Vec<&Path> = above.collect();
-        folders.sort();
-        folders.dedup();
-        for folder in folders {
-            bwrap.args(["--perms", "0755", "--dir"]).arg(folder);
-        }
-        for path in &self.read_only {
-            option(&mut bwrap, "--ro-bind", path, path);
-        }
-        option(&mut bwrap, "--ro-bind", dirs.workspace, dirs.workspace);
-        option(&mut bwrap, "--bind", dirs.target, dirs.target);
+        self.namespaces(&mut bwrap);
+        self.system_binds(&mut bwrap);
+        self.work_binds(&mut bwrap, dirs);
         let record = witness.and_then(|(_, record)| Some((record.parent()?, record.file_name()?)));
         if let Some((folder, _)) = record {
             option(&mut bwrap, "--bind", folder, Path::new("/witness"));
@@ -307,6 +250,79 @@ impl Bwrap {
         }
         bwrap.arg(command.get_program()).args(command.get_args());
         bwrap
+    }
+
+    /// Namespaces: everything but the user namespace when root (bwrap is privileged then,
+    /// and `setpriv` drops to an unprivileged user); bwrap makes one otherwise.
+    fn namespaces(&self, bwrap: &mut Command) {
+        bwrap.args([
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+        ]);
+        if self.drop_root {
+            // For `setpriv` to change to the sandbox's user; it drops them all after.
+            bwrap.args(["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]);
+        } else {
+            bwrap.arg("--unshare-user");
+        }
+        bwrap.args(["--die-with-parent", "--new-session", "--clearenv"]);
+    }
+
+    /// The system, read-only: programs and libraries, /proc, /dev (and the GPU's devices),
+    /// /sys.
+    fn system_binds(&self, bwrap: &mut Command) {
+        bwrap.args(["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]);
+        for top in [
+            "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+        ] {
+            let path = Path::new(top);
+            match fs::read_link(path) {
+                Ok(target) => option(bwrap, "--symlink", &target, path),
+                Err(_) if path.is_dir() => option(bwrap, "--ro-bind", path, path),
+                Err(_) => {}
+            }
+        }
+        bwrap.args(["--proc", "/proc", "--dev", "/dev"]);
+        for device in &self.devices {
+            option(bwrap, "--dev-bind", device, device);
+        }
+        // Read-only: hwloc (Open MPI's topology) and CUDA read the machine's description.
+        bwrap.args(["--ro-bind", "/sys", "/sys"]);
+    }
+
+    /// The folders of the work: a private /tmp and /dev/shm, the read-only toolchain and
+    /// workspace, the writable target folder.
+    fn work_binds(&self, bwrap: &mut Command, dirs: &Dirs) {
+        // The private /tmp first: the binds below may lie under the host's /tmp (the default
+        // work directory does), and a later mount on /tmp would hide them.
+        option(bwrap, "--bind", dirs.tmp, Path::new("/tmp"));
+        option(
+            bwrap,
+            "--bind",
+            &dirs.tmp.join(".shm"),
+            Path::new("/dev/shm"),
+        );
+        // bwrap makes the missing folders above a mount point (`/root` above `/root/.cargo`)
+        // private to root: open them, so that the sandbox's user can get through.
+        let above = [dirs.workspace, dirs.target]
+            .into_iter()
+            .chain(self.read_only.iter().map(PathBuf::as_path))
+            .flat_map(|path| path.ancestors().skip(1))
+            .filter(|dir| !matches!(dir.to_str(), Some("/" | "/tmp" | "")));
+        let mut folders: Vec<&Path> = above.collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            bwrap.args(["--perms", "0755", "--dir"]).arg(folder);
+        }
+        for path in &self.read_only {
+            option(bwrap, "--ro-bind", path, path);
+        }
+        option(bwrap, "--ro-bind", dirs.workspace, dirs.workspace);
+        option(bwrap, "--bind", dirs.target, dirs.target);
     }
 
     /// Starts `true` in the sandbox: bwrap may be installed and still refused (no user

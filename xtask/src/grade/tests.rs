@@ -24,12 +24,15 @@ pub(super) fn submission(name: &str) -> PathBuf {
     fixtures().join("submissions").join(name)
 }
 
-/// A fresh scratch directory for one test.
-pub(super) fn scratch(test: &str) -> PathBuf {
-    let dir = env::temp_dir().join(format!("xtask-grade-{}-{test}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory for one test, removed when dropped (or by `close`, which says
+/// whether it could be). Readable by all, as a folder the tests made used to be: the grader's
+/// work folder goes in it, and the sandboxed tests run as another user must reach theirs.
+pub(super) fn scratch(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("xtask-grade-{test}-"))
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .tempdir()
+        .unwrap()
 }
 
 pub(super) fn options(work: &Path) -> Options {
@@ -158,7 +161,8 @@ const GOLDEN: &[(&str, f64, LabStatus, f64, LabStatus)] = &[
 
 #[test]
 fn fixture_submissions_get_their_expected_grades() {
-    let work = scratch("golden");
+    let temp = scratch("golden");
+    let work = temp.path();
     let paths: Vec<PathBuf> = GOLDEN
         .iter()
         .map(|(name, ..)| match *name {
@@ -167,7 +171,7 @@ fn fixture_submissions_get_their_expected_grades() {
             _ => submission(name),
         })
         .collect();
-    let gradebook = grade(&course(), &paths, &options(&work)).unwrap();
+    let gradebook = grade(&course(), &paths, &options(work)).unwrap();
 
     assert_eq!(gradebook.max, 12.0);
     let maxes: Vec<f64> = gradebook.labs.iter().map(|lab| lab.max).collect();
@@ -245,7 +249,7 @@ fn fixture_submissions_get_their_expected_grades() {
         reason(looping).contains("`words::palindromes_are_detected` did not finish within 2 s"),
         "{looping:?}"
     );
-    assert_eq!(processes_under(&work), Vec::<String>::new());
+    assert_eq!(processes_under(work), Vec::<String>::new());
 
     // Edited and deleted tests: the instructor's are back.
     let edited = lab(find(&gradebook, "assert-true"), "01-alpha");
@@ -351,7 +355,7 @@ fn fixture_submissions_get_their_expected_grades() {
     let feedback = fs::read_to_string(out.join("feedback/no-compile.md")).unwrap();
     assert!(feedback.contains("mismatched types"), "{feedback}");
 
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }
 
 pub(super) fn run_ok(command: &mut Command) {
@@ -361,7 +365,8 @@ pub(super) fn run_ok(command: &mut Command) {
 
 #[test]
 fn archives_repositories_and_unreadable_submissions() {
-    let work = scratch("inputs");
+    let temp = scratch("inputs");
+    let work = temp.path();
     let given = work.join("given");
     fs::create_dir_all(&given).unwrap();
     let submissions = fixtures().join("submissions");
@@ -483,17 +488,18 @@ fn archives_repositories_and_unreadable_submissions() {
     );
     let feedback = fs::read_to_string(out.join("feedback/broken.md")).unwrap();
     assert!(feedback.contains("could not be read"), "{feedback}");
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }
 
 #[test]
 fn the_lab_time_limit_covers_build_and_tests() {
-    let work = scratch("deadline");
+    let temp = scratch("deadline");
+    let work = temp.path();
     let options = Options {
         lab_timeout: Duration::from_secs(8),
         test_timeout: Duration::from_secs(60),
         jobs: 1,
-        ..options(&work)
+        ..options(work)
     };
     let gradebook = grade(&course(), &[submission("infinite-loop")], &options).unwrap();
     let s = &gradebook.submissions[0];
@@ -505,8 +511,8 @@ fn the_lab_time_limit_covers_build_and_tests() {
         "{beta:?}"
     );
     assert!(beta.seconds < 20.0, "{beta:?}");
-    assert_eq!(processes_under(&work), Vec::<String>::new());
-    fs::remove_dir_all(&work).unwrap();
+    assert_eq!(processes_under(work), Vec::<String>::new());
+    temp.close().unwrap();
 }
 
 #[test]
@@ -561,7 +567,8 @@ fn lab_toml_grading_is_optional_and_strict() {
 
 #[test]
 fn unknown_weights_are_refused() {
-    let work = scratch("weights");
+    let temp = scratch("weights");
+    let work = temp.path();
     let course = work.join("course");
     run_ok(
         Command::new("cp")
@@ -584,5 +591,5 @@ fn unknown_weights_are_refused() {
         "{error}"
     );
     assert!(error.contains("words::palindromes_are_detected"), "{error}");
-    fs::remove_dir_all(&work).unwrap();
+    temp.close().unwrap();
 }

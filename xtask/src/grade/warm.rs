@@ -126,84 +126,13 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
     let lock = worker.fetch(WARM_UP_LIMIT)?;
     let mut tests = BTreeMap::new();
     for lab in &course.labs {
-        let exes = match worker.build(lab, WARM_UP_LIMIT)? {
-            Build::Built(exes) => exes,
-            Build::DoesNotCompile(error) => bail!(
-                "the course's own exercises/{} does not build in the scratch workspace {} \
-                 (`cargo test -p {} --no-run`): fix the course first:\n{error}",
-                lab.name,
-                worker.ws.display(),
-                lab.package
-            ),
-            Build::TimedOut => bail!("building the course's exercises/{} timed out", lab.name),
-        };
-        let deadline = Instant::now() + WARM_UP_LIMIT;
-        let limits = options.test_limits();
-        let mut planned = Vec::new();
-        for exe in &exes {
-            for name in worker.list(lab, exe, limits)? {
-                planned.push(Planned { exe, name });
-            }
-        }
-        let results = worker.run_tests(lab, &planned, limits, deadline)?;
-        let mut listed: Vec<TestInfo> = results
-            .into_iter()
-            .zip(&planned)
-            .map(|(result, test)| TestInfo {
-                ignored: match result.outcome {
-                    Outcome::Ignored(reason) => Some(reason),
-                    _ => None,
-                },
-                id: result.id,
-                target: test.exe.target.clone(),
-                name: result.name,
-                rerun: None,
-            })
-            .collect();
-        // In the order students do them, as `progress` shows them.
-        listed.sort_by_key(|test| {
-            let rank = lab.exercises.iter().position(|e| *e == test.target);
-            (rank.unwrap_or(usize::MAX), test.target.clone())
-        });
-        // The Python crate's pytest tests last, in the order pytest ran them.
-        if let Some(part) = &lab.python {
-            listed.extend(python::list(
-                course,
-                worker,
-                lab,
-                part,
-                options,
-                WARM_UP_LIMIT,
-            )?);
-        }
-        let unknown: Vec<&String> = lab
-            .grading
-            .weights
-            .keys()
-            .filter(|id| !listed.iter().any(|test| &test.id == *id))
-            .collect();
-        if let Some(id) = unknown.first() {
-            let ids: Vec<&str> = listed.iter().map(|test| test.id.as_str()).collect();
-            bail!(
-                "exercises/{}/lab.toml [grading.weights] names `{id}`, which is not a test: \
-                 fix the id (`<test file stem>::<test name>`, or `<dir>/<test file stem>::<test \
-                 name>` for the pytest tests of a [python] crate); the tests are: {}",
-                lab.name,
-                ids.join(", ")
-            );
-        }
+        let listed = list_tests(course, worker, lab, options)?;
+        check_weights_name_tests(lab, &listed)?;
         tests.insert(lab.name.clone(), listed);
     }
     let voided = calibrate(course, worker, &lock, &tests, options)?;
     if worker.sandbox.seals() {
-        for lab in &course.labs {
-            scratch::forget_builds(&worker.target.join("debug"), &lab.package)?;
-            if let Some(part) = &lab.python {
-                let release = worker.target.join("python").join("release");
-                scratch::forget_builds(&release, &part.package)?;
-            }
-        }
-        seal::seal(&worker.target)?;
+        seal_target(course, worker)?;
     }
     let mut worth = BTreeMap::new();
     for lab in &course.labs {
@@ -218,6 +147,102 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
         worth,
         voided,
     })
+}
+
+/// Builds the lab's stubs and runs their tests (which lists them, and tells the ignored
+/// ones), in the order students do them, then the Python crate's pytest tests, in the order
+/// pytest ran them.
+fn list_tests(
+    course: &Course,
+    worker: &Worker,
+    lab: &CourseLab,
+    options: &Options,
+) -> Result<Vec<TestInfo>> {
+    let exes = match worker.build(lab, WARM_UP_LIMIT)? {
+        Build::Built(exes) => exes,
+        Build::DoesNotCompile(error) => bail!(
+            "the course's own exercises/{} does not build in the scratch workspace {} \
+             (`cargo test -p {} --no-run`): fix the course first:\n{error}",
+            lab.name,
+            worker.ws.display(),
+            lab.package
+        ),
+        Build::TimedOut => bail!("building the course's exercises/{} timed out", lab.name),
+    };
+    let deadline = Instant::now() + WARM_UP_LIMIT;
+    let limits = options.test_limits();
+    let mut planned = Vec::new();
+    for exe in &exes {
+        for name in worker.list(lab, exe, limits)? {
+            planned.push(Planned { exe, name });
+        }
+    }
+    let results = worker.run_tests(lab, &planned, limits, deadline)?;
+    let mut listed: Vec<TestInfo> = results
+        .into_iter()
+        .zip(&planned)
+        .map(|(result, test)| TestInfo {
+            ignored: match result.outcome {
+                Outcome::Ignored(reason) => Some(reason),
+                _ => None,
+            },
+            id: result.id,
+            target: test.exe.target.clone(),
+            name: result.name,
+            rerun: None,
+        })
+        .collect();
+    // In the order students do them, as `progress` shows them.
+    listed.sort_by_key(|test| {
+        let rank = lab.exercises.iter().position(|e| *e == test.target);
+        (rank.unwrap_or(usize::MAX), test.target.clone())
+    });
+    if let Some(part) = &lab.python {
+        listed.extend(python::list(
+            course,
+            worker,
+            lab,
+            part,
+            options,
+            WARM_UP_LIMIT,
+        )?);
+    }
+    Ok(listed)
+}
+
+/// Every test lab.toml's `[grading.weights]` names is one of the lab's tests.
+fn check_weights_name_tests(lab: &CourseLab, listed: &[TestInfo]) -> Result<()> {
+    let unknown: Vec<&String> = lab
+        .grading
+        .weights
+        .keys()
+        .filter(|id| !listed.iter().any(|test| &test.id == *id))
+        .collect();
+    if let Some(id) = unknown.first() {
+        let ids: Vec<&str> = listed.iter().map(|test| test.id.as_str()).collect();
+        bail!(
+            "exercises/{}/lab.toml [grading.weights] names `{id}`, which is not a test: \
+             fix the id (`<test file stem>::<test name>`, or `<dir>/<test file stem>::<test \
+             name>` for the pytest tests of a [python] crate); the tests are: {}",
+            lab.name,
+            ids.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Forgets the fingerprints of the labs' own crates (each submission builds its own) and
+/// seals worker 0's target folder: only the compiled dependencies are kept, out of student
+/// code's reach (see [`seal`]).
+fn seal_target(course: &Course, worker: &Worker) -> Result<()> {
+    for lab in &course.labs {
+        scratch::forget_builds(&worker.target.join("debug"), &lab.package)?;
+        if let Some(part) = &lab.python {
+            let release = worker.target.join("python").join("release");
+            scratch::forget_builds(&release, &part.package)?;
+        }
+    }
+    seal::seal(&worker.target)
 }
 
 /// The tests the instructor's own solution does not pass on this machine (test id → why, per

@@ -1,26 +1,25 @@
 use super::*;
 
 /// A temporary directory, removed on drop.
-struct Temp(PathBuf);
+struct Temp(tempfile::TempDir);
 
 impl Temp {
     fn new(name: &str) -> Temp {
-        let dir = std::env::temp_dir().join(format!("xtask-handout-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("xtask-handout-{name}-"))
+            .tempdir()
+            .unwrap();
         Temp(dir)
     }
 
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
     fn write(&self, path: &str, text: &str) {
-        let path = self.0.join(path);
+        let path = self.path().join(path);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
@@ -116,7 +115,7 @@ fn text(plan: &Plan, path: &str) -> String {
 #[test]
 fn the_plan_keeps_the_labs_and_course_and_leaves_xtask_and_the_instructor_material_out() {
     let tree = tree("plan");
-    let plan = plan(&tree.0).unwrap();
+    let plan = plan(tree.path()).unwrap();
     assert_eq!(
         keys(&plan),
         [
@@ -182,7 +181,7 @@ fn support_is_shipped_and_a_member_when_the_course_has_it() {
         "Cargo.lock",
         &LOCK.replacen("[[package]]\nname = \"syn\"", support, 1),
     );
-    let plan = plan(&tree.0).unwrap();
+    let plan = plan(tree.path()).unwrap();
     assert!(plan.contains_key(Path::new("support/src/lib.rs")));
     let manifest = text(&plan, "Cargo.toml");
     assert!(
@@ -300,8 +299,8 @@ fn the_real_manifest_and_lock_file_rewrite_cleanly() {
 fn sync_writes_only_what_changed_and_removes_the_rest() {
     let tree = tree("sync");
     let out = Temp::new("out");
-    let plan = plan(&tree.0).unwrap();
-    let first = sync(&plan, &out.0).unwrap();
+    let plan = plan(tree.path()).unwrap();
+    let first = sync(&plan, out.path()).unwrap();
     assert_eq!(
         (first.written, first.unchanged, first.removed),
         (plan.len(), 0, 0)
@@ -311,20 +310,20 @@ fn sync_writes_only_what_changed_and_removes_the_rest() {
     out.write(".git/HEAD", "so does git");
     out.write("exercises/01-demo/src/stale.rs", "not in the handout");
     out.write("README.md", "edited");
-    let second = sync(&plan, &out.0).unwrap();
+    let second = sync(&plan, out.path()).unwrap();
     assert_eq!((second.written, second.removed), (1, 1));
     assert_eq!(second.unchanged, plan.len() - 1);
-    assert!(out.0.join("target/debug/keep").is_file());
-    assert!(out.0.join(".git/HEAD").is_file());
-    assert!(!out.0.join("exercises/01-demo/src/stale.rs").exists());
+    assert!(out.path().join("target/debug/keep").is_file());
+    assert!(out.path().join(".git/HEAD").is_file());
+    assert!(!out.path().join("exercises/01-demo/src/stale.rs").exists());
 
     out.write("exercises/02-gone/src/lib.rs", "a lab that was removed");
-    assert_eq!(sync(&plan, &out.0).unwrap().removed, 1);
+    assert_eq!(sync(&plan, out.path()).unwrap().removed, 1);
     assert!(
-        !out.0.join("exercises/02-gone").exists(),
+        !out.path().join("exercises/02-gone").exists(),
         "empty directories go too"
     );
-    assert!(out.0.join("exercises/01-demo/src").is_dir());
+    assert!(out.path().join("exercises/01-demo/src").is_dir());
 }
 
 #[test]
@@ -333,10 +332,10 @@ fn the_built_book_goes_to_book_and_solutions_anywhere_are_a_leak() {
     tree.write("book/build/student/index.html", "<html></html>");
     tree.write("book/build/student/labs/01-demo.html", "<html></html>");
     tree.write("book/build/reference/index.html", "<html></html>");
-    let mut plan = plan(&tree.0).unwrap();
+    let mut plan = plan(tree.path()).unwrap();
     add_book(
         &mut plan,
-        &tree.0.join("book/build/student"),
+        &tree.path().join("book/build/student"),
         Path::new("book"),
     )
     .unwrap();
@@ -344,7 +343,7 @@ fn the_built_book_goes_to_book_and_solutions_anywhere_are_a_leak() {
     assert!(plan.contains_key(Path::new("book/labs/01-demo.html")));
     add_book(
         &mut plan,
-        &tree.0.join("book/build/reference"),
+        &tree.path().join("book/build/reference"),
         Path::new("book/reference"),
     )
     .unwrap();
@@ -360,11 +359,11 @@ fn the_built_book_goes_to_book_and_solutions_anywhere_are_a_leak() {
 #[test]
 fn instructor_commands_explain_that_the_handout_lacks_solutions() {
     let tree = tree("instructor");
-    assert!(!is_handout(&tree.0));
-    assert!(require_instructor_tree(&tree.0, "check").is_ok());
-    fs::remove_dir_all(tree.0.join("solutions")).unwrap();
-    assert!(is_handout(&tree.0));
-    let error = require_instructor_tree(&tree.0, "check")
+    assert!(!is_handout(tree.path()));
+    assert!(require_instructor_tree(tree.path(), "check").is_ok());
+    fs::remove_dir_all(tree.path().join("solutions")).unwrap();
+    assert!(is_handout(tree.path()));
+    let error = require_instructor_tree(tree.path(), "check")
         .unwrap_err()
         .to_string();
     assert!(
@@ -382,18 +381,25 @@ fn run_refuses_to_overwrite_the_course_or_a_foreign_directory() {
         reference: false,
         force: true,
     };
-    let inside = run(&tree.0, &tree.0.join("exercises/handout"), &options).unwrap_err();
+    let inside = run(
+        tree.path(),
+        &tree.path().join("exercises/handout"),
+        &options,
+    )
+    .unwrap_err();
     assert!(
         inside.to_string().contains("would overwrite the course"),
         "{inside}"
     );
     let foreign = Temp::new("foreign");
     foreign.write("notes.txt", "mine");
-    let error = run(&tree.0, &foreign.0, &options).unwrap_err().to_string();
+    let error = run(tree.path(), foreign.path(), &options)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("does not look like a handout"), "{error}");
     let error = run(
-        &tree.0,
-        &foreign.0,
+        tree.path(),
+        foreign.path(),
         &Options {
             book: false,
             reference: false,
@@ -403,7 +409,7 @@ fn run_refuses_to_overwrite_the_course_or_a_foreign_directory() {
     .unwrap_err()
     .to_string();
     assert!(error.contains("pass --force"), "{error}");
-    assert!(foreign.0.join("notes.txt").is_file());
+    assert!(foreign.path().join("notes.txt").is_file());
 }
 
 #[test]
@@ -440,15 +446,15 @@ fn sync_removes_a_stray_link_to_a_directory_without_emptying_the_directory() {
     let outside = Temp::new("sync-link-outside");
     outside.write("keep.txt", "mine");
     let out = Temp::new("sync-link-out");
-    std::os::unix::fs::symlink(&outside.0, out.0.join("linked")).unwrap();
-    let plan = plan(&tree.0).unwrap();
-    sync(&plan, &out.0).unwrap();
+    std::os::unix::fs::symlink(outside.path(), out.path().join("linked")).unwrap();
+    let plan = plan(tree.path()).unwrap();
+    sync(&plan, out.path()).unwrap();
     assert!(
-        fs::symlink_metadata(out.0.join("linked")).is_err(),
+        fs::symlink_metadata(out.path().join("linked")).is_err(),
         "the link is gone"
     );
     assert!(
-        outside.0.join("keep.txt").is_file(),
+        outside.path().join("keep.txt").is_file(),
         "what it pointed to is untouched"
     );
 }

@@ -5,10 +5,9 @@
 //! would leave it a stub in every tree it builds.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
-use crate::lint::{files_with_extensions, rel};
+use crate::lint::{files_with_extensions, listed, read_or_fail, rel};
 use crate::report::Tally;
 use crate::workspace::LabToml;
 
@@ -52,7 +51,10 @@ pub fn check(root: &Path, lab: &str, meta: &LabToml, tally: &mut Tally) {
         .python
         .as_ref()
         .map(|python| stub_dir.join(&python.dir));
-    for file in files_with_extensions(&stub_dir, &["rs", "cu", "c", "f90"]) {
+    for file in listed(
+        tally,
+        files_with_extensions(&stub_dir, &["rs", "cu", "c", "f90"]),
+    ) {
         let relative = rel(&stub_dir, &file);
         let skipped = nested.as_ref().is_some_and(|dir| file.starts_with(dir))
             || ["tests/", "benches/", "examples/"]
@@ -61,7 +63,9 @@ pub fn check(root: &Path, lab: &str, meta: &LabToml, tally: &mut Tally) {
         if skipped || owner.contains_key(relative.as_str()) {
             continue;
         }
-        let text = fs::read_to_string(&file).unwrap_or_default();
+        let Some(text) = read_or_fail(tally, root, &file) else {
+            continue;
+        };
         let rust = relative.ends_with(".rs");
         let marker = if rust { "todo!(" } else { "TODO" };
         // In Rust, a doc comment may mention `todo!()`; only code is work left.

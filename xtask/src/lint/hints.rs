@@ -6,95 +6,135 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use crate::book::leaks::trimmed_lines;
 use crate::hint::file;
-use crate::lint::{files_with_extensions, rel};
+use crate::lint::{files_with_extensions, read_or_fail, rel};
 use crate::report::Tally;
-use crate::workspace::{self, files_in, rust_files};
+use crate::workspace::{self, LabToml, files_in, rust_files};
 
 /// A hint may quote the stub, name APIs and spell out a step in words; a run this long of the
 /// solution's own tokens (identifiers, numbers, punctuation; whitespace and backticks aside) is
 /// a line of its code.
 pub const MAX_SHARED_TOKENS: usize = 12;
 
+/// Lints the hints of lab `lab`: each exercise's file, its page's fold, stray files.
 pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
     let stub_dir = root.join("exercises").join(lab);
     // A lab.toml that does not parse is reported by its own rule; the test files still tell
     // which exercises there are.
     let meta = workspace::read_lab_toml(&stub_dir.join("lab.toml")).ok();
-    let mut exercises = meta
-        .as_ref()
-        .map(|meta| meta.exercises.clone())
-        .unwrap_or_default();
-    if exercises.is_empty() {
-        exercises = super::listed(tally, rust_files(&stub_dir.join("tests")))
-            .iter()
-            .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
-            .collect();
-    }
-    // The lab's pages sit beside its landing page (lab.toml `chapter`, `labs/<lab>/index.md`).
-    let pages = meta
-        .as_ref()
-        .and_then(|meta| {
-            Path::new("book/src")
-                .join(&meta.chapter)
-                .parent()
-                .map(Path::to_path_buf)
-        })
-        .filter(|dir| root.join(dir).is_dir());
-    let solution = SolutionRuns::of(root, lab);
-
+    let exercises = exercises_of(&stub_dir, meta.as_ref(), tally);
+    let pages = meta.as_ref().and_then(|meta| pages_dir(root, meta));
+    let solution = SolutionRuns::of(root, lab).unwrap_or_else(|error| {
+        tally.fail(format!(
+            "{error:#}: the solution of lab {lab} cannot be read to compare its hints with"
+        ));
+        SolutionRuns::default()
+    });
     for exercise in &exercises {
-        let path = file::path(&stub_dir, exercise);
-        let shown = rel(root, &path);
-        if !path.is_file() {
-            tally.fail(format!(
-                "{shown} is missing: write 2 to 4 progressive hints for exercise `{exercise}`, from \
-                 a nudge to nearly the answer (never the solution's code), each under a heading \
-                 `{}N: a short title`; exercises/01-strides/hints/ has examples",
-                file::HEADING
-            ));
-            continue;
-        }
-        match file::read(&path) {
-            Ok(hints) => {
-                tally.pass();
-                for hint in &hints {
-                    let shared = solution.longest_shared(&format!("{}\n{}", hint.title, hint.body));
-                    tally.check(shared.is_none(), || {
-                        format!(
-                            "{shown}: hint {} gives the solution away: it shares a run of {} or \
-                             more tokens with the solution's code: `{}`. Say the step in words, \
-                             name the API, quote the stub's signature; never the solution's lines",
-                            hint.number,
-                            MAX_SHARED_TOKENS,
-                            shared.unwrap_or_default()
-                        )
-                    });
-                }
-            }
-            Err(why) => tally.fail(format!("{shown}: {why}")),
-        }
-        // A missing page is the pages rule's failure.
-        let page = pages
-            .as_ref()
-            .map(|pages| pages.join(format!("{exercise}.md")));
-        if let Some(page) = page.filter(|page| root.join(page).is_file()) {
-            let text = fs::read_to_string(root.join(&page)).unwrap_or_default();
-            let directive = format!("{{{{#hints {exercise}}}}}");
-            let folded = text.lines().any(|line| line.trim() == directive);
-            tally.check(folded, || {
-                format!(
-                    "{} does not fold in the hints of `{exercise}`: add `{directive}` on a line of \
-                     its own, so that the book shows them one per fold, as `cargo xtask hint` does",
-                    page.display()
-                )
-            });
+        // An exercise without hints fails once, not again for its page not folding them in.
+        let has_hints = file::path(&stub_dir, exercise).is_file();
+        check_hints_file(root, &stub_dir, exercise, &solution, tally);
+        if let (true, Some(pages)) = (has_hints, &pages) {
+            check_page_folds_hints(root, pages, exercise, tally);
         }
     }
+    check_no_stray_hints(root, &stub_dir, lab, &exercises, tally);
+}
 
+/// The lab's exercises: lab.toml's list, or else the stems of its test files.
+fn exercises_of(stub_dir: &Path, meta: Option<&LabToml>, tally: &mut Tally) -> Vec<String> {
+    let listed = meta.map(|meta| meta.exercises.clone()).unwrap_or_default();
+    if !listed.is_empty() {
+        return listed;
+    }
+    super::listed(tally, rust_files(&stub_dir.join("tests")))
+        .iter()
+        .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
+        .collect()
+}
+
+/// Where the lab's pages are, relative to the root: beside its landing page (lab.toml
+/// `chapter`, `labs/<lab>/index.md`); none when that folder does not exist.
+fn pages_dir(root: &Path, meta: &LabToml) -> Option<PathBuf> {
+    Path::new("book/src")
+        .join(&meta.chapter)
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|dir| root.join(dir).is_dir())
+}
+
+/// An exercise's hints file exists, reads as hints, and gives none of the solution away.
+fn check_hints_file(
+    root: &Path,
+    stub_dir: &Path,
+    exercise: &str,
+    solution: &SolutionRuns,
+    tally: &mut Tally,
+) {
+    let path = file::path(stub_dir, exercise);
+    let shown = rel(root, &path);
+    if !path.is_file() {
+        return tally.fail(format!(
+            "{shown} is missing: write 2 to 4 progressive hints for exercise `{exercise}`, from \
+             a nudge to nearly the answer (never the solution's code), each under a heading \
+             `{}N: a short title`; exercises/01-strides/hints/ has examples",
+            file::HEADING
+        ));
+    }
+    let hints = match file::read(&path) {
+        Ok(hints) => hints,
+        Err(why) => return tally.fail(format!("{shown}: {why}")),
+    };
+    tally.pass();
+    for hint in &hints {
+        let shared = solution.longest_shared(&format!("{}\n{}", hint.title, hint.body));
+        tally.check(shared.is_none(), || {
+            format!(
+                "{shown}: hint {} gives the solution away: it shares a run of {} or \
+                 more tokens with the solution's code: `{}`. Say the step in words, \
+                 name the API, quote the stub's signature; never the solution's lines",
+                hint.number,
+                MAX_SHARED_TOKENS,
+                shared.unwrap_or_default()
+            )
+        });
+    }
+}
+
+/// The exercise's page (in `pages`, relative to the root) folds its hints in. A missing page
+/// is the pages rule's failure.
+fn check_page_folds_hints(root: &Path, pages: &Path, exercise: &str, tally: &mut Tally) {
+    let page = pages.join(format!("{exercise}.md"));
+    if !root.join(&page).is_file() {
+        return;
+    }
+    let Some(text) = read_or_fail(tally, root, &root.join(&page)) else {
+        return;
+    };
+    let directive = format!("{{{{#hints {exercise}}}}}");
+    let folded = text.lines().any(|line| line.trim() == directive);
+    tally.check(folded, || {
+        format!(
+            "{} does not fold in the hints of `{exercise}`: add `{directive}` on a line of \
+             its own, so that the book shows them one per fold, as `cargo xtask hint` does",
+            page.display()
+        )
+    });
+}
+
+/// Every hints file is named after an exercise of the lab.
+fn check_no_stray_hints(
+    root: &Path,
+    stub_dir: &Path,
+    lab: &str,
+    exercises: &[String],
+    tally: &mut Tally,
+) {
     for path in super::listed(tally, files_in(&stub_dir.join("hints"), "md")) {
         let stem = path
             .file_stem()
@@ -113,6 +153,7 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
 }
 
 /// The solution's own code of a lab as runs of tokens, to compare hints with.
+#[derive(Default)]
 pub struct SolutionRuns {
     /// Every window of [`MAX_SHARED_TOKENS`] consecutive solution-only tokens, joined by spaces.
     windows: HashSet<String>,
@@ -120,12 +161,14 @@ pub struct SolutionRuns {
 
 impl SolutionRuns {
     /// From `solutions/<lab>/src`: the lines the lab's exercise crate does not also have,
-    /// comments aside; a line the stub has too breaks a run (quoting the stub is fine).
-    pub fn of(root: &Path, lab: &str) -> SolutionRuns {
-        let known = trimmed_lines(&source_files(&root.join("exercises").join(lab)));
+    /// comments aside; a line the stub has too breaks a run (quoting the stub is fine). A file
+    /// of either crate that cannot be read is an error naming it.
+    pub fn of(root: &Path, lab: &str) -> anyhow::Result<SolutionRuns> {
+        let known = trimmed_lines(&source_files(&root.join("exercises").join(lab))?)?;
         let mut windows = HashSet::new();
-        for file in source_files(&root.join("solutions").join(lab).join("src")) {
-            let text = fs::read_to_string(&file).unwrap_or_default();
+        for file in source_files(&root.join("solutions").join(lab).join("src"))? {
+            let text =
+                fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let mut run: Vec<String> = Vec::new();
             for line in text.lines().map(str::trim) {
                 let comment = ["//", "/*", "*", "!"].iter().any(|c| line.starts_with(c));
@@ -138,7 +181,7 @@ impl SolutionRuns {
             }
             add_windows(&mut windows, &run);
         }
-        SolutionRuns { windows }
+        Ok(SolutionRuns { windows })
     }
 
     /// The first run of [`MAX_SHARED_TOKENS`] tokens of `text` that the solution's code has.
@@ -181,7 +224,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// Source files of a crate in the languages the labs use.
-fn source_files(dir: &Path) -> Vec<std::path::PathBuf> {
+fn source_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     files_with_extensions(dir, &["rs", "cu", "c", "h", "f90"])
 }
 

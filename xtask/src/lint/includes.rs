@@ -5,13 +5,15 @@
 use std::fs;
 use std::path::Path;
 
-use super::{files_under, rel};
+use super::{files_under, listed, read_or_fail, rel};
 use crate::report::Tally;
 
 pub fn check_includes(root: &Path) -> Tally {
     let mut tally = Tally::default();
-    for page in files_under(&root.join("book/src"), "md") {
-        let text = fs::read_to_string(&page).unwrap_or_default();
+    for page in listed(&mut tally, files_under(&root.join("book/src"), "md")) {
+        let Some(text) = read_or_fail(&mut tally, root, &page) else {
+            continue;
+        };
         let dir = page.parent().unwrap_or(root);
         for (line, args) in directives(&text) {
             let at = format!("{}:{line}", rel(root, &page));

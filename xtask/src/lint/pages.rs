@@ -8,7 +8,6 @@
 //!
 //! Every page is listed in SUMMARY.md, so that mdbook renders it and the reader finds it.
 
-use std::fs;
 use std::path::Path;
 
 use crate::report::Tally;
@@ -25,7 +24,7 @@ pub fn check(root: &Path, lab: &str, meta: &LabToml, tally: &mut Tally) {
         )
     });
     let src = root.join("book/src");
-    let summary = fs::read_to_string(src.join("SUMMARY.md")).unwrap_or_default();
+    let summary = super::read_or_fail(tally, root, &src.join("SUMMARY.md")).unwrap_or_default();
     let listed = summary_links(&summary);
     let mut wanted: Vec<(String, String)> = vec![(landing.clone(), "the landing page".into())];
     for exercise in &meta.exercises {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use super::{files_where, rel, rust_files_under};
+use super::{files_where, listed, read_or_fail, rel, rust_files_under};
 use crate::report::Tally;
 use crate::workspace;
 
@@ -35,7 +35,7 @@ pub fn check(root: &Path, only: &[String], tally: &mut Tally) {
     for lab in labs.iter().filter(|lab| wanted(lab)) {
         check_twins(root, lab, tally);
         for side in SIDES {
-            for file in rust_files_under(&root.join(side).join(lab)) {
+            for file in listed(tally, rust_files_under(&root.join(side).join(lab))) {
                 check_reaches(root, side, lab, &file, tally);
             }
         }
@@ -46,7 +46,7 @@ pub fn check(root: &Path, only: &[String], tally: &mut Tally) {
 /// A file of `exercises/{lab}` that `solutions/{lab}` has again, byte for byte.
 fn check_twins(root: &Path, lab: &str, tally: &mut Tally) {
     let stub_dir = root.join("exercises").join(lab);
-    for stub in files_where(&stub_dir, |_| true) {
+    for stub in listed(tally, files_where(&stub_dir, |_| true)) {
         let relative = rel(&stub_dir, &stub);
         let twin = root.join("solutions").join(lab).join(&relative);
         let shim = ["tests/", "benches/"].iter().any(|dir| {
@@ -77,7 +77,9 @@ fn check_twins(root: &Path, lab: &str, tally: &mut Tally) {
 
 /// Every `#[path]` and `include!` of `file`, in `side`/`lab`, reaches a file its crate may take.
 fn check_reaches(root: &Path, side: &str, lab: &str, file: &Path, tally: &mut Tally) {
-    let text = fs::read_to_string(file).unwrap_or_default();
+    let Some(text) = read_or_fail(tally, root, file) else {
+        return;
+    };
     let dir = file.parent().unwrap_or(root);
     for (number, target) in reaches(&text) {
         let resolved = normalize(&dir.join(target));
@@ -141,8 +143,11 @@ fn check_across_labs(
     let mut seen: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for lab in labs {
         for side in SIDES {
-            for file in rust_files_under(&root.join(side).join(lab)) {
-                let code = code_of(&fs::read_to_string(&file).unwrap_or_default());
+            for file in listed(tally, rust_files_under(&root.join(side).join(lab))) {
+                let Some(text) = read_or_fail(tally, root, &file) else {
+                    continue;
+                };
+                let code = code_of(&text);
                 if code.is_empty() {
                     continue;
                 }

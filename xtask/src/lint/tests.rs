@@ -5,16 +5,18 @@ const HINTS: &str = "\n{{#hints views}}\n";
 
 /// A small workspace in a temp directory, removed on drop.
 struct Fixture {
-    root: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl Fixture {
     /// A lab that passes the lint: both crates, shims for a test and a bench, the chapter
     /// linked from SUMMARY.md and including an anchored region of the solution.
     fn good(test: &str) -> Fixture {
-        let root = std::env::temp_dir().join(format!("xtask-lint-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        let fixture = Fixture { root };
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("xtask-lint-{test}-"))
+            .tempdir()
+            .unwrap();
+        let fixture = Fixture { dir };
         let exercise_page = format!(
             "# Exercise 1\n\n```rust\n{{{{#include ../../../../solutions/01-demo/src/lib.rs:ravel}}}}\n```\n{HINTS}"
         );
@@ -73,14 +75,18 @@ impl Fixture {
         fixture
     }
 
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
     fn write(&self, path: &str, text: &str) {
-        let path = self.root.join(path);
+        let path = self.root().join(path);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }
 
     fn lint(&self) -> Tally {
-        lint(&self.root, &[])
+        lint(self.root(), &[])
     }
 
     /// Lints and returns the single failure, which must mention every one of `words`.
@@ -97,12 +103,6 @@ impl Fixture {
             assert!(failure.contains(word), "`{word}` not in: {failure}");
         }
         failure
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
@@ -275,7 +275,7 @@ fn an_exercise_order_must_list_every_test_file() {
 #[test]
 fn an_exercise_without_hints_fails() {
     let fixture = Fixture::good("no-hints");
-    fs::remove_file(fixture.root.join("exercises/01-demo/hints/views.md")).unwrap();
+    fs::remove_file(fixture.root().join("exercises/01-demo/hints/views.md")).unwrap();
     fixture.write("book/src/labs/01-demo/views.md", "# Views\n");
     fixture.only_failure(&[
         "exercises/01-demo/hints/views.md is missing",
@@ -332,7 +332,7 @@ fn a_hint_that_quotes_the_solution_fails() {
 #[test]
 fn a_lab_without_its_pages_fails_naming_each() {
     let fixture = Fixture::good("pages");
-    fs::remove_file(fixture.root.join("book/src/labs/01-demo/takeaway.md")).unwrap();
+    fs::remove_file(fixture.root().join("book/src/labs/01-demo/takeaway.md")).unwrap();
     fixture.write(
         "book/src/SUMMARY.md",
         "# Summary\n\n- [Demo](labs/01-demo/index.md)\n  - [Views](labs/01-demo/views.md)\n",
@@ -357,4 +357,41 @@ fn a_stub_file_with_work_left_must_belong_to_an_exercise() {
         "pub fn f() {\n    todo!(\"f\")\n}\n",
     );
     fixture.only_failure(&["`src/extra.rs` holds a `todo!(` but no exercise lists it"]);
+}
+
+/// Lints and returns the failures, each of which must name `file`.
+fn failures_naming(fixture: &Fixture, file: &str) -> Vec<String> {
+    let failures = fixture.lint().failures;
+    assert!(!failures.is_empty());
+    for failure in &failures {
+        assert!(failure.contains(file), "{failure}");
+    }
+    failures
+}
+
+#[test]
+fn a_file_that_cannot_be_walked_or_read_fails_naming_it() {
+    let fixture = Fixture::good("unreadable");
+    // A dangling link: the walk cannot tell what it is, so it is not skipped.
+    std::os::unix::fs::symlink(
+        "nowhere",
+        fixture.root().join("solutions/01-demo/src/gone.rs"),
+    )
+    .unwrap();
+    failures_naming(&fixture, "solutions/01-demo/src/gone.rs");
+
+    let fixture = Fixture::good("not-utf8");
+    // Not text: read as empty, it would pass the `#[ignore]` rule unread.
+    fs::write(
+        fixture.root().join("solutions/01-demo/src/bytes.rs"),
+        [0xff, 0xfe],
+    )
+    .unwrap();
+    let failures = failures_naming(&fixture, "solutions/01-demo/src/bytes.rs");
+    assert!(
+        failures
+            .iter()
+            .any(|failure| failure.contains("cannot be read")),
+        "{failures:#?}"
+    );
 }

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -38,28 +39,13 @@ struct Line {
     points: Vec<(f64, f64)>,
 }
 
+/// The chart's coordinates: threads on a log₂ axis, speed-up on a linear one.
+type Coordinates = Cartesian2d<LogCoord<f64>, RangedCoordf64>;
+
+/// Writes the chart of `study`'s speed-ups, one line per variant (in `variants`) and size.
 pub fn write_svg(path: &Path, title: &str, study: &Study, variants: &[&str]) -> Result<()> {
     let failed = |error: &dyn std::fmt::Display| anyhow!("drawing {}: {error}", path.display());
-    let mut lines = Vec::new();
-    for (marker, &variant) in variants.iter().enumerate() {
-        for row in study.rows(variant) {
-            let at = study.sizes.iter().position(|&s| s == row.size).unwrap_or(0);
-            let points: Vec<(f64, f64)> = study
-                .threads
-                .iter()
-                .zip(study.speed_ups(&row))
-                .filter_map(|(&t, speed_up)| Some((t as f64, speed_up?)))
-                .collect();
-            if !points.is_empty() {
-                lines.push(Line {
-                    label: format!("{variant} · {}", row.size.pretty()),
-                    colour: COLOURS[at % COLOURS.len()],
-                    marker,
-                    points,
-                });
-            }
-        }
-    }
+    let lines = lines_of(study, variants);
     if lines.is_empty() {
         bail!(
             "no speed-ups to draw in {}: no size ran at 1 thread",
@@ -84,6 +70,46 @@ pub fn write_svg(path: &Path, title: &str, study: &Study, variants: &[&str]) -> 
         .y_label_area_size(48)
         .build_cartesian_2d((x_low..x_high).log_scale().base(2.0), 0.0..y_high)
         .map_err(|e| failed(&e))?;
+    draw_axes(&mut chart, most_threads).map_err(|e| failed(&e))?;
+    draw_cores_marker(&mut chart, study.cores, y_high).map_err(|e| failed(&e))?;
+    draw_lines(&mut chart, &lines).map_err(|e| failed(&e))?;
+    draw_ideal(&mut chart, most_threads, cores).map_err(|e| failed(&e))?;
+    draw_legend(&legend_area, &lines).map_err(|e| failed(&e))?;
+    area.present().map_err(|e| failed(&e))?;
+    Ok(())
+}
+
+/// A line per variant and size that has speed-ups (a size never run at 1 thread has none):
+/// the colour tells the size, the marker the variant.
+fn lines_of(study: &Study, variants: &[&str]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for (marker, &variant) in variants.iter().enumerate() {
+        for row in study.rows(variant) {
+            let at = study.sizes.iter().position(|&s| s == row.size).unwrap_or(0);
+            let points: Vec<(f64, f64)> = study
+                .threads
+                .iter()
+                .zip(study.speed_ups(&row))
+                .filter_map(|(&t, speed_up)| Some((t as f64, speed_up?)))
+                .collect();
+            if !points.is_empty() {
+                lines.push(Line {
+                    label: format!("{variant} · {}", row.size.pretty()),
+                    colour: COLOURS[at % COLOURS.len()],
+                    marker,
+                    points,
+                });
+            }
+        }
+    }
+    lines
+}
+
+/// The mesh, with a label at each power of two of the thread axis.
+fn draw_axes<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coordinates>,
+    most_threads: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     // Powers of two only: as many labels as there are, so that none lands in between.
     let powers = (most_threads.log2().floor() as usize) + 1;
     chart
@@ -96,53 +122,62 @@ pub fn write_svg(path: &Path, title: &str, study: &Study, variants: &[&str]) -> 
         .y_label_formatter(&|s| format!("{s:.1}"))
         .label_style(("sans-serif", 13))
         .draw()
-        .map_err(|e| failed(&e))?;
+}
 
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(cores, 0.0), (cores, y_high)],
-            4,
-            4,
-            CORES_MARKER.stroke_width(2),
-        ))
-        .map_err(|e| failed(&e))?;
+/// A dashed vertical line at the core count, labelled.
+fn draw_cores_marker<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coordinates>,
+    cores: usize,
+    y_high: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let at = cores.max(1) as f64;
+    chart.draw_series(DashedLineSeries::new(
+        [(at, 0.0), (at, y_high)],
+        4,
+        4,
+        CORES_MARKER.stroke_width(2),
+    ))?;
     let marker_font =
         TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
-    chart
-        .draw_series([Text::new(
-            format!("{} cores", study.cores),
-            (cores * 1.03, y_high * 0.99),
-            marker_font.color(&CORES_MARKER),
-        )])
-        .map_err(|e| failed(&e))?;
+    chart.draw_series([Text::new(
+        format!("{cores} cores"),
+        (at * 1.03, y_high * 0.99),
+        marker_font.color(&CORES_MARKER),
+    )])?;
+    Ok(())
+}
 
-    for line in &lines {
+/// Each line, with its marker at every point.
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coordinates>,
+    lines: &[Line],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for line in lines {
         let style = line.colour.stroke_width(line_width(line.marker));
-        chart
-            .draw_series(LineSeries::new(line.points.iter().copied(), style))
-            .map_err(|e| failed(&e))?;
+        chart.draw_series(LineSeries::new(line.points.iter().copied(), style))?;
         let fill = line.colour.filled();
         for &point in &line.points {
             match line.marker {
                 0 => chart.draw_series([Circle::new(point, 4, fill)]),
                 _ => chart.draw_series([TriangleMarker::new(point, 6, fill)]),
-            }
-            .map_err(|e| failed(&e))?;
+            }?;
         }
     }
+    Ok(())
+}
 
-    // The ideal, drawn last to stay visible over the lines: t times faster up to the core
-    // count, then flat (extra threads only take turns).
+/// The ideal, drawn last to stay visible over the lines: t times faster up to the core
+/// count, then flat (extra threads only take turns).
+fn draw_ideal<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coordinates>,
+    most_threads: f64,
+    cores: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let ideal = (0..=64).map(|i| {
         let t = most_threads.powf(f64::from(i) / 64.0);
         (t, t.min(cores))
     });
-    chart
-        .draw_series(DashedLineSeries::new(ideal, 7, 5, BLACK.stroke_width(2)))
-        .map_err(|e| failed(&e))?;
-
-    draw_legend(&legend_area, &lines).map_err(|e| failed(&e))?;
-    area.present().map_err(|e| failed(&e))?;
+    chart.draw_series(DashedLineSeries::new(ideal, 7, 5, BLACK.stroke_width(2)))?;
     Ok(())
 }
 

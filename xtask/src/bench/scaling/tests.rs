@@ -263,10 +263,14 @@ a stray print
 
 #[test]
 fn chart_draws_a_labelled_line_per_variant_and_size_and_the_ideal() {
-    let path = std::env::temp_dir().join(format!("xtask-scaling-chart-{}.svg", std::process::id()));
-    chart::write_svg(&path, "a title", &study(), &grid::VARIANTS).unwrap();
-    let svg = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
+    let temp = tempfile::Builder::new()
+        .prefix("xtask-scaling-chart-")
+        .suffix(".svg")
+        .tempfile()
+        .unwrap();
+    let path = temp.path();
+    chart::write_svg(path, "a title", &study(), &grid::VARIANTS).unwrap();
+    let svg = std::fs::read_to_string(path).unwrap();
     assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
     for text in [
         "a title",
@@ -284,5 +288,5 @@ fn chart_draws_a_labelled_line_per_variant_and_size_and_the_ideal() {
         seconds: BTreeMap::new(),
         ..study()
     };
-    assert!(chart::write_svg(&path, "empty", &empty, &grid::VARIANTS).is_err());
+    assert!(chart::write_svg(path, "empty", &empty, &grid::VARIANTS).is_err());
 }

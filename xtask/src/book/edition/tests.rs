@@ -58,7 +58,11 @@ fn unbalanced_markers_are_errors_naming_the_line() {
 
 #[test]
 fn hints_are_folded_one_per_details() {
-    let root = std::env::temp_dir().join(format!("xtask-edition-{}", std::process::id()));
+    let temp = tempfile::Builder::new()
+        .prefix("xtask-edition-")
+        .tempdir()
+        .unwrap();
+    let root = temp.path();
     let hints = root.join("exercises/01-x/hints");
     fs::create_dir_all(&hints).unwrap();
     fs::write(
@@ -66,13 +70,12 @@ fn hints_are_folded_one_per_details() {
         "<!-- for maintainers -->\n\n#### Hint 1: Look <here>\n\nFirst.\n\n#### Hint 2: Closer\n\nSecond.\n",
     )
     .unwrap();
-    let text = resolve(&root, "Stuck?\n\n{{#hints views}}\n", Edition::Student).unwrap();
-    let _ = fs::remove_dir_all(&root);
+    let text = resolve(root, "Stuck?\n\n{{#hints views}}\n", Edition::Student).unwrap();
     assert_eq!(text.matches("<details>").count(), 2, "{text}");
     assert!(text.contains("<summary>Hint 1 of 2: Look &lt;here&gt;</summary>\n\nFirst."));
     assert!(text.contains("<summary>Hint 2 of 2: Closer</summary>\n\nSecond."));
     assert!(!text.contains("maintainers"));
-    let missing = resolve(&root, "{{#hints nope}}\n", Edition::Student).unwrap_err();
+    let missing = resolve(root, "{{#hints nope}}\n", Edition::Student).unwrap_err();
     assert!(
         missing.contains("exercises/01-x/hints/nope.md"),
         "{missing}"

@@ -120,13 +120,9 @@ fn lab_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
     voided_section(md, lab, info);
 }
 
+/// The lab's tests: the failing ones, each with what it said and how to rerun it (those not
+/// run for one reason grouped), then the passed and the ignored ones.
 fn tests_section(md: &mut String, lab: &LabGrade) {
-    let passed: Vec<String> = lab
-        .tests
-        .iter()
-        .filter(|test| test.outcome == TestOutcome::Passed)
-        .map(|test| format!("`{}`", test.id))
-        .collect();
     let failing: Vec<&TestGrade> = lab
         .tests
         .iter()
@@ -140,10 +136,21 @@ fn tests_section(md: &mut String, lab: &LabGrade) {
     if failing.is_empty() {
         let _ = writeln!(md, "Every test passes.\n");
     }
-    // Tests not run for one reason (a part of the lab that did not build, the lab's time
-    // running out) are listed together, under that reason, once.
+    let grouped = not_run_groups(md, lab, &failing);
+    for test in failing {
+        if test.outcome == TestOutcome::NotRun && grouped.contains(&test.message) {
+            continue;
+        }
+        failing_test(md, lab, test);
+    }
+    passed_and_ignored(md, lab);
+}
+
+/// Tests not run for one reason (a part of the lab that did not build, the lab's time
+/// running out) are listed together, under that reason, once; returns the reasons shown.
+fn not_run_groups(md: &mut String, lab: &LabGrade, failing: &[&TestGrade]) -> Vec<Option<String>> {
     let mut shown = Vec::new();
-    for test in &failing {
+    for test in failing {
         if test.outcome != TestOutcome::NotRun || shown.contains(&test.message) {
             continue;
         }
@@ -175,53 +182,64 @@ fn tests_section(md: &mut String, lab: &LabGrade) {
             (None, _) => {}
         }
     }
-    for test in failing {
-        if test.outcome == TestOutcome::NotRun && shown.contains(&test.message) {
-            continue;
+    shown
+}
+
+/// One failing test: its outcome and points, why it was killed, what it said, where, and
+/// the command that reruns it.
+fn failing_test(md: &mut String, lab: &LabGrade, test: &TestGrade) {
+    let _ = writeln!(
+        md,
+        "### `{}`: {} ({} / {})\n",
+        test.id,
+        test.outcome.words(),
+        show(test.points),
+        show(test.max)
+    );
+    let killed = match test.outcome {
+        TestOutcome::TimedOut => Some("It was killed for running past its time limit"),
+        TestOutcome::OutOfMemory => {
+            Some("It was killed for using more memory than the limit allows")
         }
+        TestOutcome::Crashed => {
+            Some("Its process crashed (a stack overflow, an abort or a signal)")
+        }
+        _ => None,
+    };
+    if let Some(killed) = killed {
         let _ = writeln!(
             md,
-            "### `{}`: {} ({} / {})\n",
-            test.id,
-            test.outcome.words(),
-            show(test.points),
-            show(test.max)
+            "{killed}: it scores 0, and the lab's other tests still count.\n"
         );
-        let killed = match test.outcome {
-            TestOutcome::TimedOut => Some("It was killed for running past its time limit"),
-            TestOutcome::OutOfMemory => {
-                Some("It was killed for using more memory than the limit allows")
-            }
-            TestOutcome::Crashed => {
-                Some("Its process crashed (a stack overflow, an abort or a signal)")
-            }
-            _ => None,
-        };
-        if let Some(killed) = killed {
+    }
+    if let Some(message) = &test.message {
+        let _ = writeln!(md, "{}", fenced(message));
+    }
+    if let Some(location) = &test.location {
+        let _ = writeln!(md, "At {}.\n", code(location));
+    }
+    match &test.rerun {
+        Some(rerun) => {
+            let _ = writeln!(md, "Reproduce: {}\n", code(rerun));
+        }
+        None => {
             let _ = writeln!(
                 md,
-                "{killed}: it scores 0, and the lab's other tests still count.\n"
+                "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
+                lab.package, test.target, test.name
             );
         }
-        if let Some(message) = &test.message {
-            let _ = writeln!(md, "{}", fenced(message));
-        }
-        if let Some(location) = &test.location {
-            let _ = writeln!(md, "At {}.\n", code(location));
-        }
-        match &test.rerun {
-            Some(rerun) => {
-                let _ = writeln!(md, "Reproduce: {}\n", code(rerun));
-            }
-            None => {
-                let _ = writeln!(
-                    md,
-                    "Reproduce: `cargo test -p {} --test {} -- --exact {}`\n",
-                    lab.package, test.target, test.name
-                );
-            }
-        }
     }
+}
+
+/// The passed tests on one line, then each ignored one with its reason.
+fn passed_and_ignored(md: &mut String, lab: &LabGrade) {
+    let passed: Vec<String> = lab
+        .tests
+        .iter()
+        .filter(|test| test.outcome == TestOutcome::Passed)
+        .map(|test| format!("`{}`", test.id))
+        .collect();
     if !passed.is_empty() {
         let _ = writeln!(md, "Passed ({}): {}.\n", passed.len(), passed.join(", "));
     }

@@ -374,12 +374,15 @@ fn the_honesty_report_lists_findings_and_counts_the_rest() {
 
 #[test]
 fn write_outputs_writes_everything_named_by_id() {
-    let dir = std::env::temp_dir().join(format!("xtask-output-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
+    let temp = tempfile::Builder::new()
+        .prefix("xtask-output-")
+        .tempdir()
+        .unwrap();
+    let dir = temp.path();
     fs::create_dir_all(dir.join("feedback")).unwrap();
     fs::write(dir.join("feedback/stale.md"), "from an earlier run").unwrap();
     let gradebook = gradebook();
-    write_outputs(&gradebook, &dir).unwrap();
+    write_outputs(&gradebook, dir).unwrap();
     for file in [
         "gradebook.csv",
         "gradebook-long.csv",
@@ -401,16 +404,16 @@ fn write_outputs_writes_everything_named_by_id() {
 
     let mut unsafe_id = gradebook.clone();
     unsafe_id.submissions[0].id = "../alice".into();
-    let error = write_outputs(&unsafe_id, &dir).unwrap_err().to_string();
+    let error = write_outputs(&unsafe_id, dir).unwrap_err().to_string();
     assert!(error.contains("`../alice`"), "{error}");
     let mut twice = gradebook;
     twice.submissions[2].id = "ALICE".into();
-    let error = write_outputs(&twice, &dir).unwrap_err().to_string();
+    let error = write_outputs(&twice, dir).unwrap_err().to_string();
     assert!(
         error.contains("`ALICE`") && error.contains("`alice`"),
         "{error}"
     );
-    fs::remove_dir_all(&dir).unwrap();
+    temp.close().unwrap();
 }
 
 #[test]

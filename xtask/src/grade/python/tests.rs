@@ -63,7 +63,8 @@ fn a_test_listed_twice_keeps_its_worst_outcome() {
 
 #[test]
 fn a_report_that_is_a_link_is_not_read() {
-    let dir = scratch("python-report");
+    let temp = scratch("python-report");
+    let dir = temp.path();
     let secret = dir.join("secret");
     fs::write(&secret, "<testcase classname=\"t.test_a\" name=\"x\" />").unwrap();
     let report = dir.join(REPORT);
@@ -72,7 +73,7 @@ fn a_report_that_is_a_link_is_not_read() {
     fs::remove_file(&report).unwrap();
     fs::write(&report, "<testsuite/>").unwrap();
     assert_eq!(read_report(&report).as_deref(), Some("<testsuite/>"));
-    fs::remove_dir_all(&dir).unwrap();
+    temp.close().unwrap();
 }
 
 /// The course this crate belongs to.
@@ -143,7 +144,8 @@ fn the_real_lab_6_grades_its_python_exercise() {
          run `cargo xtask check`, or `python3 -m venv .venv && .venv/bin/python -m pip \
          install -r {requirements}`"
     );
-    let given = scratch("python-lab-6");
+    let temp = scratch("python-lab-6");
+    let given = temp.path();
     lab_6(&given.join("solved"), true, Some(&as_exercise));
     lab_6(&given.join("stubs"), false, None);
     // A Python crate that does not compile; the Rust exercises solved.
@@ -266,5 +268,5 @@ fn the_real_lab_6_grades_its_python_exercise() {
         ),
         "{feedback}"
     );
-    fs::remove_dir_all(&given).unwrap();
+    temp.close().unwrap();
 }

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use flate2::Compression;
@@ -17,47 +16,46 @@ use super::*;
 /// A temporary folder, removed when dropped: the archive, and the unpack root three levels
 /// down (`l1/l2/root`), so that `..` entries would land in it, where the test sees them.
 struct Scratch {
-    top: PathBuf,
+    temp: tempfile::TempDir,
 }
 
 impl Scratch {
     fn new() -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let top = std::env::temp_dir().join(format!("xi-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&top);
-        fs::create_dir_all(top.join("l1/l2/root")).unwrap();
-        Scratch { top }
+        let temp = tempfile::Builder::new().prefix("xi-").tempdir().unwrap();
+        fs::create_dir_all(temp.path().join("l1/l2/root")).unwrap();
+        Scratch { temp }
+    }
+
+    fn top(&self) -> &Path {
+        self.temp.path()
     }
 
     fn root(&self) -> PathBuf {
-        self.top.join("l1/l2/root")
+        self.top().join("l1/l2/root")
     }
 
     fn archive(&self) -> PathBuf {
-        self.top.join("archive")
+        self.top().join("archive")
     }
 
     /// Where an absolute entry points: inside the scratch, outside the root.
     fn outside(&self) -> String {
-        self.top.join("outside").display().to_string()
+        self.top().join("outside").display().to_string()
     }
 
     /// Everything under the top folder but the archive, the root and its parents: what was
     /// written outside the root (nothing, ever).
     fn stray(&self) -> Vec<PathBuf> {
         let root = self.root();
-        let allowed = [self.archive(), self.top.join("l1"), self.top.join("l1/l2")];
-        walk(&self.top)
+        let allowed = [
+            self.archive(),
+            self.top().join("l1"),
+            self.top().join("l1/l2"),
+        ];
+        walk(self.top())
             .into_iter()
             .filter(|path| !allowed.contains(path) && !path.starts_with(&root))
             .collect()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.top);
     }
 }
 
