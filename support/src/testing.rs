@@ -25,9 +25,13 @@ pub fn is_close(actual: f64, expected: f64, rtol: f64, atol: f64) -> bool {
     (actual.is_nan() && expected.is_nan()) || actual.relative_eq(&expected, atol, rtol)
 }
 
-/// Panics with a useful message unless every entry of `actual` [`is_close`]
-/// to `expected`'s, naming the worst entry: its index, both values, their
-/// difference and the tolerances.
+/// Checks that every entry of `actual` [`is_close`] to `expected`'s: a test's
+/// assertion, as NumPy's `assert_allclose`.
+///
+/// # Panics
+///
+/// If the shapes differ, or with a message naming the worst entry (its index,
+/// both values, their difference and the tolerances) if any entry is not close.
 pub fn assert_allclose(
     actual: ArrayView2<'_, f64>,
     expected: ArrayView2<'_, f64>,

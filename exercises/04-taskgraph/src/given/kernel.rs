@@ -9,6 +9,11 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, Axis};
 
 /// r[i, j] = Σₖ |x[i, k] - y[j, k]|, one thread, rows of x outermost.
+///
+/// # Panics
+///
+/// If x and y have different numbers of columns (the callers check first and
+/// return `GraphError::ShapeMismatch`); so do the two kernels below.
 pub fn cityblock_serial(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Array2<f64> {
     same_width(x, y);
     let mut r = Array2::zeros((x.nrows(), y.nrows()));

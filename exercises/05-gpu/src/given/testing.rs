@@ -54,9 +54,13 @@ pub fn gemv(a: ArrayView2<f64>, v: ArrayView1<f64>) -> Array1<f64> {
         .collect()
 }
 
-/// Panics, naming `what` and the first element that differs, unless every
-/// element of `actual` is within `tolerance` (absolute, plus relative to the
-/// expected value) of `expected`, and the shapes agree.
+/// Checks that every element of `actual` is within `tolerance` (absolute,
+/// plus relative to the expected value) of `expected`, and that the shapes
+/// agree: a test's assertion.
+///
+/// # Panics
+///
+/// Otherwise, naming `what` and the first element that differs.
 pub fn assert_close(
     actual: ArrayView2<f64>,
     expected: ArrayView2<f64>,

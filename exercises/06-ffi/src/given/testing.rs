@@ -14,8 +14,11 @@ pub fn random_points_f32(n: usize, d: usize, seed: u64) -> Array2<f32> {
 // ANCHOR: reference
 /// The Cityblock distance matrix in plain Rust, in f64 whatever the input's
 /// precision, coordinates added in order (k = 0, 1, ...): what every kernel of
-/// the lab is checked against. Panics if x and y have different numbers of
-/// columns.
+/// the lab is checked against.
+///
+/// # Panics
+///
+/// If x and y have different numbers of columns.
 pub fn cityblock_reference<T: Copy + Into<f64>>(
     x: ArrayView2<'_, T>,
     y: ArrayView2<'_, T>,

@@ -12,7 +12,10 @@ use rayon::prelude::*;
 use support::pages::zeroed_matrix;
 
 /// The Cityblock distance matrix, `r[i, j] = Σ_k |x[i, k] − y[j, k]|`.
-/// Panics if x and y have different numbers of columns (the caller checks).
+///
+/// # Panics
+///
+/// If x and y have different numbers of columns (the caller checks first).
 pub fn cityblock(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
     pairwise(x, y, |p, q| {
         Zip::from(p)
@@ -22,7 +25,10 @@ pub fn cityblock(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> 
 }
 
 /// The Euclidean distance matrix, `r[i, j] = √(Σ_k (x[i, k] − y[j, k])²)`.
-/// Panics if x and y have different numbers of columns (the caller checks).
+///
+/// # Panics
+///
+/// If x and y have different numbers of columns (the caller checks first).
 pub fn euclidean(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> {
     pairwise(x, y, |p, q| {
         let sum = Zip::from(p).and(q).fold(0.0, |sum, &a, &b| {
@@ -35,7 +41,11 @@ pub fn euclidean(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Array2<f64> 
 
 // ANCHOR: pairwise
 /// `distance` between every row of x (n, d) and every row of y (m, d), the
-/// rows of the result in parallel. Panics if the d's differ.
+/// rows of the result in parallel.
+///
+/// # Panics
+///
+/// If the d's differ.
 pub fn pairwise(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
