@@ -3,15 +3,19 @@ use super::*;
 /// Two labs in a temp directory, removed on drop: a stub and its solution each, sharing
 /// nothing yet.
 struct Tree {
+    /// Held for its drop, which removes the tree.
+    _dir: tempfile::TempDir,
     root: PathBuf,
 }
 
 impl Tree {
     fn new(test: &str) -> Tree {
-        let root =
-            std::env::temp_dir().join(format!("xtask-sharing-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        let tree = Tree { root };
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("xtask-sharing-{test}-"))
+            .tempdir()
+            .unwrap();
+        let root = dir.path().to_path_buf();
+        let tree = Tree { _dir: dir, root };
         for lab in ["01-one", "02-two"] {
             tree.write(
                 &format!("exercises/{lab}/Cargo.toml"),
@@ -62,12 +66,6 @@ impl Tree {
             );
         }
         failures[0].clone()
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
