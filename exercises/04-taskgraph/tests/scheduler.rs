@@ -28,19 +28,27 @@ fn started_before_end_of(trace: &Trace, a: usize, b: usize) -> bool {
 
 /// What tasks see of each other while they run, counted by the tasks
 /// themselves (not read off the trace): how many are inside their function
-/// now, the most there ever were, how many have finished, and which tasks
-/// started only once another had finished.
+/// now, the most there ever were, how many have finished, which tasks started
+/// only once another had finished, and where each ran.
 #[derive(Default)]
 struct Running {
     now: AtomicUsize,
     most: AtomicUsize,
     finished: AtomicUsize,
     after_a_finish: Mutex<Vec<String>>,
+    /// Per task, as rayon sees it: the index of its thread in a pool and how
+    /// many threads that pool has, or `None` when it is on no pool at all.
+    places: Mutex<Vec<Option<(usize, usize)>>>,
 }
 
 impl Running {
     /// Called by task `name` first thing.
     fn enter(&self, name: &str) {
+        let place = rayon::current_thread_index().map(|i| (i, rayon::current_num_threads()));
+        self.places
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(place);
         if self.finished.load(Ordering::SeqCst) > 0 {
             self.after_a_finish
                 .lock()
@@ -179,6 +187,18 @@ fn more_tasks_than_workers_run_in_waves() {
         workers + 2,
         "the {} squares and the sum each ran: {trace:?}",
         workers + 1
+    );
+    let places = running
+        .places
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    assert!(
+        places
+            .iter()
+            .all(|p| p.is_some_and(|(_, size)| size == workers)),
+        "every task runs on a thread of the pool it was given ({workers} threads), not on a \
+         thread or pool of its own; (thread index, pool size) per task: {places:?}"
     );
     assert_eq!(
         running.most.load(Ordering::SeqCst),
