@@ -2,16 +2,69 @@
 //! Run: cargo test -p taskgraph --test scheduler
 //!
 //! No wall-clock assertions: what is checked is the structure of a run (which
-//! tasks ran, how often, which at the same time), from its trace.
+//! tasks ran, how often, on which worker, in which order), from its trace.
+//! That tasks run at the same time is shown by a rendezvous (see
+//! [`common::Rendezvous`]): they can only all get there if they all run at once.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::sleep;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
+use taskgraph::scheduler::Trace;
 use taskgraph::{Graph, GraphError, Value};
 
-const PAUSE: Duration = Duration::from_millis(50);
+mod common;
+use common::Rendezvous;
+
+/// Whether task `a` started before task `b` ended, by the trace. (Not
+/// `Trace::overlap`: two readings of the clock may be equal, and here a task
+/// that waited for another at a rendezvous is known to overlap it.)
+fn started_before_end_of(trace: &Trace, a: usize, b: usize) -> bool {
+    match (trace.spans[a], trace.spans[b]) {
+        (Some(a), Some(b)) => a.start <= b.end,
+        _ => false,
+    }
+}
+
+/// What tasks see of each other while they run, counted by the tasks
+/// themselves (not read off the trace): how many are inside their function
+/// now, the most there ever were, how many have finished, which tasks started
+/// only once another had finished, and where each ran.
+#[derive(Default)]
+struct Running {
+    now: AtomicUsize,
+    most: AtomicUsize,
+    finished: AtomicUsize,
+    after_a_finish: Mutex<Vec<String>>,
+    /// Per task, as rayon sees it: the index of its thread in a pool and how
+    /// many threads that pool has, or `None` when it is on no pool at all.
+    places: Mutex<Vec<Option<(usize, usize)>>>,
+}
+
+impl Running {
+    /// Called by task `name` first thing.
+    fn enter(&self, name: &str) {
+        let place = rayon::current_thread_index().map(|i| (i, rayon::current_num_threads()));
+        self.places
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(place);
+        if self.finished.load(Ordering::SeqCst) > 0 {
+            self.after_a_finish
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(name.to_string());
+        }
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+    }
+
+    /// Called by a task last thing.
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        self.finished.fetch_add(1, Ordering::SeqCst);
+    }
+}
 
 #[test]
 fn values_flow_along_the_edges() {
@@ -29,31 +82,39 @@ fn values_flow_along_the_edges() {
 
 #[test]
 fn independent_tasks_run_at_the_same_time() {
+    // a and b each wait, before returning, until both are running.
+    let rendezvous = Arc::new(Rendezvous::new(2));
     let mut g = Graph::new();
-    let a = g.delayed("a", || {
-        sleep(PAUSE);
+    let meets = Arc::clone(&rendezvous);
+    let a = g.delayed("a", move || {
+        meets.meet("a");
         1_u64
     });
-    let b = g.delayed("b", || {
-        sleep(PAUSE);
+    let meets = Arc::clone(&rendezvous);
+    let b = g.delayed("b", move || {
+        meets.meet("b");
         2_u64
     });
     let sum = g.delayed2("sum", a, b, |a, b| a + b);
     let (value, trace) = g.compute_traced(sum, 4).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(*value, 3);
-    assert!(
-        trace.overlap(a.id, b.id),
-        "a and b need nothing: with 4 threads they must run at the same time (spawn every \
-         ready task on the pool, do not run them one by one): {trace:?}"
-    );
+    assert_eq!(trace.runs(), 3, "a, b and sum each ran: {trace:?}");
     let (span_a, span_b, span_sum) = (
         trace.spans[a.id].unwrap(),
         trace.spans[b.id].unwrap(),
         trace.spans[sum.id].unwrap(),
     );
+    assert_ne!(
+        span_a.worker, span_b.worker,
+        "a and b ran at the same time, so on two workers of the pool: {trace:?}"
+    );
+    assert!(
+        started_before_end_of(&trace, a.id, b.id) && started_before_end_of(&trace, b.id, a.id),
+        "a and b ran at the same time, so each started before the other ended: {trace:?}"
+    );
     assert!(
         span_sum.start >= span_a.end && span_sum.start >= span_b.end,
-        "sum starts only once both of its inputs are done"
+        "sum starts only once both of its inputs are done: {trace:?}"
     );
 }
 
@@ -95,12 +156,23 @@ fn only_the_tasks_the_target_needs_run() {
 #[test]
 fn more_tasks_than_workers_run_in_waves() {
     // The notebook's question 2: 24 calls on 24 threads take one pause, 25 take two.
+    // Here 4 independent tasks on 3 workers: each waits, before returning, until 3 are
+    // running. The first 3 can meet only if all 3 workers run them together; the fourth
+    // finds them met and passes, once a worker is free for it.
     let workers = 3;
+    let rendezvous = Arc::new(Rendezvous::new(workers));
+    let running = Arc::new(Running::default());
     let mut g = Graph::new();
+    let names: Vec<String> = (0..=workers).map(|i| format!("square({i})")).collect();
     let tasks: Vec<_> = (0..workers as u64 + 1)
-        .map(|i| {
-            g.delayed(&format!("square({i})"), move || {
-                sleep(PAUSE);
+        .zip(&names)
+        .map(|(i, name)| {
+            let (meets, running) = (Arc::clone(&rendezvous), Arc::clone(&running));
+            let own_name = name.clone();
+            g.delayed(name, move || {
+                running.enter(&own_name);
+                meets.meet(&own_name);
+                running.leave();
                 i * i
             })
         })
@@ -111,21 +183,65 @@ fn more_tasks_than_workers_run_in_waves() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(*value, 14);
     assert_eq!(
-        trace.max_concurrency(),
-        workers,
-        "{} tasks on {workers} workers: at most {workers} run at once",
+        trace.runs(),
+        workers + 2,
+        "the {} squares and the sum each ran: {trace:?}",
         workers + 1
     );
-    let first_end = tasks
+    let places = running
+        .places
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    assert!(
+        places
+            .iter()
+            .all(|p| p.is_some_and(|(_, size)| size == workers)),
+        "every task runs on a thread of the pool it was given ({workers} threads), not on a \
+         thread or pool of its own; (thread index, pool size) per task: {places:?}"
+    );
+    assert_eq!(
+        running.most.load(Ordering::SeqCst),
+        workers,
+        "{} tasks on a pool of {workers} threads: {workers} of them run at once, never more",
+        workers + 1
+    );
+    let late = running
+        .after_a_finish
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    assert_eq!(
+        late.len(),
+        1,
+        "one task waits for a free worker and starts only after another one finished, a \
+         second wave; these started after a finish: {late:?}"
+    );
+    let late_id = tasks[names.iter().position(|n| *n == late[0]).unwrap()].id;
+    let first_wave: Vec<usize> = tasks
         .iter()
-        .map(|t| trace.spans[t.id].unwrap().end)
+        .map(|t| t.id)
+        .filter(|&t| t != late_id)
+        .collect();
+    let first_end = first_wave
+        .iter()
+        .map(|&t| trace.spans[t].unwrap().end)
         .min()
         .unwrap();
-    let late = tasks
+    assert!(
+        trace.spans[late_id].unwrap().start >= first_end,
+        "the trace shows {} starting only after a task of the first wave ended: {trace:?}",
+        late[0]
+    );
+    let workers_used: BTreeSet<usize> = first_wave
         .iter()
-        .filter(|t| trace.spans[t.id].unwrap().start >= first_end)
-        .count();
-    assert_eq!(late, 1, "one task waits for a free worker: a second wave");
+        .map(|&t| trace.spans[t].unwrap().worker)
+        .collect();
+    assert_eq!(
+        workers_used.len(),
+        workers,
+        "the first wave's {workers} tasks ran together, so each on a worker of its own: {trace:?}"
+    );
 }
 
 #[test]

@@ -4,11 +4,11 @@
 //! No wall-clock assertions. That independent tasks run at the same time is
 //! shown by a rendezvous: the graph is run with every task that needs nothing
 //! waiting, before its own work, until all such tasks are running (see
-//! [`Rendezvous`]). They can only all get there together if the graph lets
+//! [`common::Rendezvous`]). They can only all get there together if the graph lets
 //! them start together; the trace then shows the structure of the run.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use taskgraph::Graph;
@@ -16,52 +16,10 @@ use taskgraph::order::levels;
 use taskgraph::scheduler::Trace;
 use taskgraph::sleepy::{branchy_sum, square_square_add, sum_of_squares};
 
+mod common;
+use common::Rendezvous;
+
 const NO_PAUSE: Duration = Duration::ZERO;
-
-/// How long a task waits at the rendezvous for the others before it fails:
-/// only a run that cannot get there at all waits this long (a running worker
-/// picks up a ready task in microseconds), and it ends well before the 20 s a
-/// test may take when graded, so the failure comes with its message.
-const DEADLINE: Duration = Duration::from_secs(10);
-
-/// A meeting point for `expected` tasks: each waits there until all of them
-/// have arrived, so their being there together does not depend on timing.
-/// `std::sync::Barrier` would wait forever for a task that never comes; this
-/// gives up after [`DEADLINE`] with a message.
-struct Rendezvous {
-    expected: usize,
-    arrived: Mutex<usize>,
-    all_here: Condvar,
-}
-
-impl Rendezvous {
-    fn new(expected: usize) -> Rendezvous {
-        Rendezvous {
-            expected,
-            arrived: Mutex::new(0),
-            all_here: Condvar::new(),
-        }
-    }
-
-    /// Arrives, then waits for the others; panics (inside the task, so the
-    /// run ends with an error naming it) when they do not all come.
-    fn meet(&self, task: &str) {
-        let mut arrived = self.arrived.lock().unwrap_or_else(|p| p.into_inner());
-        *arrived += 1;
-        self.all_here.notify_all();
-        let (arrived, _) = self
-            .all_here
-            .wait_timeout_while(arrived, DEADLINE, |arrived| *arrived < self.expected)
-            .unwrap_or_else(|p| p.into_inner());
-        assert!(
-            *arrived >= self.expected,
-            "{task} waited {DEADLINE:?} for the {} tasks that need no input to be running at \
-             the same time, but only {} started: they do not run concurrently",
-            self.expected,
-            *arrived
-        );
-    }
-}
 
 /// The tasks of `graph` that need no input, by id.
 fn leaves(graph: &Graph) -> Vec<usize> {
