@@ -75,26 +75,78 @@ fn processes_with(marker: &str) -> Vec<String> {
         .collect()
 }
 
+/// What the attacks aim at on the host, set up before grading so that the checks can tell
+/// whether any was reached.
+struct Traps {
+    /// The course's solution of lab alpha, which holds `SECRET`.
+    solution: PathBuf,
+    /// A host folder anyone may write to, so that only the sandbox keeps the file out of it:
+    /// held for as long as the traps are, removed with them.
+    _outside: tempfile::TempDir,
+    /// The file an attack writes into `outside`.
+    escape: PathBuf,
+    /// The file an attack writes into the course's root.
+    course_escape: PathBuf,
+    /// A listener on the host's loopback an attack connects to; no connection must come.
+    listener: TcpListener,
+    /// A marker in the command line of the process an attack leaves running.
+    survivor: String,
+}
+
+impl Traps {
+    fn set(root: &Path) -> Traps {
+        let outside = tempfile::Builder::new()
+            .prefix("xtask-hostile-escape-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777))
+            .tempdir()
+            .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        Traps {
+            solution: root.join("solutions/01-alpha/src/lib.rs"),
+            escape: outside.path().join("escaped.txt"),
+            _outside: outside,
+            course_escape: root.join("escaped.txt"),
+            listener,
+            survivor: format!("{}", 3_000_000 + std::process::id()),
+        }
+    }
+}
+
 #[test]
 fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
     let temp = scratch("hostile");
     let work = temp.path();
     let root = course_with_solutions(work);
-    let given = work.join("given");
-    fs::create_dir_all(&given).unwrap();
-    let solution = root.join("solutions/01-alpha/src/lib.rs");
-    // A host folder anyone may write to, so that only the sandbox keeps the file out of it.
-    let outside = tempfile::Builder::new()
-        .prefix("xtask-hostile-escape-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777))
-        .tempdir()
-        .unwrap();
-    let escape = outside.path().join("escaped.txt");
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let survivor = format!("{}", 3_000_000 + std::process::id());
+    let traps = Traps::set(&root);
+    let paths = attacks(&work.join("given"), &traps);
+    let gradebook = grade(&root, &paths, &options(&work.join("work"))).unwrap();
+    check_sandboxed_and_beta_graded(&gradebook);
+    check_forged_passes(&gradebook);
+    check_solutions_out_of_reach(&gradebook);
+    check_nothing_escapes(&gradebook, &traps);
+    check_memory_hog(&gradebook);
+    check_symlinked_src(&gradebook);
+    temp.close().unwrap();
+}
 
+/// Each attack as a submission in `given`, in the order the checks name them.
+fn attacks(given: &Path, traps: &Traps) -> Vec<PathBuf> {
+    fs::create_dir_all(given).unwrap();
+    let sources = forged_passes()
+        .into_iter()
+        .chain(reaching_the_solution(&traps.solution))
+        .chain(escapes(traps))
+        .chain([("memory-hog", MEMORY_HOG.to_string())]);
+    let mut paths: Vec<PathBuf> = sources
+        .map(|(name, alpha)| attack(given, name, &alpha))
+        .collect();
+    paths.push(symlinked_src(given));
+    paths
+}
+
+/// Sums that print libtest's verdict themselves and exit before libtest reports.
+fn forged_passes() -> [(&'static str, String); 2] {
     let forged_exact = sum_that(
         "use std::io::Write;\n\
          let _ = write!(std::io::stdout(), \"ok\\n\\nsuccesses:\\n\\ntest result: ok. 1 passed; \
@@ -107,6 +159,15 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
          let _ = writeln!(std::io::stdout(), \"test result: ok. 64 passed; 0 failed\");\n\
          std::process::exit(0);",
     );
+    [
+        ("forged-exact", forged_exact),
+        ("forged-summary", forged_summary),
+    ]
+}
+
+/// Attacks on the course's `solution`: included by absolute and by relative path at compile
+/// time, read at test time.
+fn reaching_the_solution(solution: &Path) -> [(&'static str, String); 3] {
     let deep_path = format!(
         "#[path = \"{}\"]\nmod solution;\npub use solution::*;\n",
         solution.display()
@@ -118,11 +179,23 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
          assert!(text.is_empty(), \"stolen: {{text}}\");",
         solution.display()
     ));
+    [
+        ("deep-path", deep_path),
+        ("relative-path", relative_path),
+        ("reads-course", reads_course),
+    ]
+}
+
+/// Attacks that reach out of the sandbox: writing host files, leaving a process running,
+/// connecting to the host's loopback.
+fn escapes(traps: &Traps) -> [(&'static str, String); 3] {
+    let survivor = &traps.survivor;
+    let port = traps.listener.local_addr().unwrap().port();
     let writes_outside = sum_that(&format!(
         "let _ = std::fs::write(\"{}\", \"escaped\");\n\
          let _ = std::fs::write(\"{}\", \"escaped\");",
-        escape.display(),
-        root.join("escaped.txt").display()
+        traps.escape.display(),
+        traps.course_escape.display()
     ));
     let survives = sum_that(&format!(
         "let _ = std::process::Command::new(\"setsid\").args([\"sleep\", \"{survivor}\"]).spawn();\n\
@@ -134,24 +207,26 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
          Ok(_) => v.iter().sum(),\n\
          Err(_) => -1,\n}}\n}}\n{TRIANGLE}"
     );
-    let hog = "pub fn sum(v: &[i64]) -> i64 { v.iter().sum() }\n\
+    [
+        ("writes-outside", writes_outside),
+        ("survives", survives),
+        ("connects", connects),
+    ]
+}
+
+/// A triangle that asks for 8 GiB, past the tests' memory limit.
+const MEMORY_HOG: &str = "pub fn sum(v: &[i64]) -> i64 { v.iter().sum() }\n\
                pub fn triangle(n: u64) -> u64 {\n\
                let hog = vec![1u8; 8 << 30];\n\
                (1..=n).sum::<u64>() + u64::from(hog[hog.len() / 2]) - 1\n}\n";
 
-    let paths = [
-        attack(&given, "forged-exact", &forged_exact),
-        attack(&given, "forged-summary", &forged_summary),
-        attack(&given, "deep-path", &deep_path),
-        attack(&given, "relative-path", &relative_path),
-        attack(&given, "reads-course", &reads_course),
-        attack(&given, "writes-outside", &writes_outside),
-        attack(&given, "survives", &survives),
-        attack(&given, "connects", &connects),
-        attack(&given, "memory-hog", hog),
-        symlinked_src(&given),
-    ];
-    let gradebook = grade(&root, &paths, &options(&work.join("work"))).unwrap();
+/// Lab alpha of the submission `name`.
+fn alpha<'a>(gradebook: &'a Gradebook, name: &str) -> &'a LabGrade {
+    lab(find(gradebook, name), "01-alpha")
+}
+
+/// Every attack ran in the sandbox, and cost nothing in lab beta.
+fn check_sandboxed_and_beta_graded(gradebook: &Gradebook) {
     for s in &gradebook.submissions {
         assert_eq!(s.sandbox, Sandboxing::Sandboxed, "{}", s.id);
         assert_eq!(
@@ -162,68 +237,98 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
             s.labs
         );
     }
-    let alpha = |name: &str| lab(find(&gradebook, name), "01-alpha");
+}
+
+/// Forged passes: the sums fail, with the reason; the honest triangles pass.
+fn check_forged_passes(gradebook: &Gradebook) {
     let failed = [TestOutcome::Crashed, TestOutcome::Crashed];
     let passed3 = [TestOutcome::Passed; 3];
-
-    // Forged passes: the sums fail, with the reason; the honest triangles pass.
     for name in ["forged-exact", "forged-summary"] {
-        assert_eq!(outcomes(alpha(name), "sums::"), failed, "{name}");
-        assert_eq!(outcomes(alpha(name), "triangles::")[..3], passed3, "{name}");
+        assert_eq!(outcomes(alpha(gradebook, name), "sums::"), failed, "{name}");
+        assert_eq!(
+            outcomes(alpha(gradebook, name), "triangles::")[..3],
+            passed3,
+            "{name}"
+        );
     }
-    let exact = test(alpha("forged-exact"), "sums::sum_adds_everything");
+    let exact = test(
+        alpha(gradebook, "forged-exact"),
+        "sums::sum_adds_everything",
+    );
     assert!(message(exact).contains("from inside the test"), "{exact:?}");
-    let summary = test(alpha("forged-summary"), "sums::sum_adds_everything");
+    let summary = test(
+        alpha(gradebook, "forged-summary"),
+        "sums::sum_adds_everything",
+    );
     assert!(
         message(summary).contains("before libtest reported"),
         "{summary:?}"
     );
+}
 
-    // The solutions are out of reach: at compile time and at test time.
+/// The solutions are out of reach: at compile time and at test time.
+fn check_solutions_out_of_reach(gradebook: &Gradebook) {
     for name in ["deep-path", "relative-path"] {
-        assert_eq!(alpha(name).status, LabStatus::DoesNotCompile, "{name}");
-        assert_eq!(alpha(name).points, 0.0, "{name}");
+        assert_eq!(
+            alpha(gradebook, name).status,
+            LabStatus::DoesNotCompile,
+            "{name}"
+        );
+        assert_eq!(alpha(gradebook, name).points, 0.0, "{name}");
     }
     assert_eq!(
-        outcomes(alpha("reads-course"), "sums::"),
+        outcomes(alpha(gradebook, "reads-course"), "sums::"),
         [TestOutcome::Passed; 2],
         "the course tree reads as absent"
     );
-    let json = serde_json::to_string(&gradebook).unwrap();
+    let json = serde_json::to_string(gradebook).unwrap();
     assert!(
         !json.contains(SECRET),
         "the solution leaked into the gradebook"
     );
+}
 
-    // Nothing escapes: no file outside the scratch, no process left, no host connection.
-    assert!(!escape.exists(), "{} was written", escape.display());
-    assert!(!root.join("escaped.txt").exists());
-    assert_eq!(processes_with(&survivor), Vec::<String>::new());
-    assert_eq!(alpha("survives").points, 6.0);
+/// Nothing escapes: no file outside the scratch, no process left, no host connection.
+fn check_nothing_escapes(gradebook: &Gradebook, traps: &Traps) {
+    assert!(
+        !traps.escape.exists(),
+        "{} was written",
+        traps.escape.display()
+    );
+    assert!(!traps.course_escape.exists());
+    assert_eq!(processes_with(&traps.survivor), Vec::<String>::new());
+    assert_eq!(alpha(gradebook, "survives").points, 6.0);
     assert_eq!(
-        outcomes(alpha("connects"), "sums::"),
+        outcomes(alpha(gradebook, "connects"), "sums::"),
         [TestOutcome::Failed; 2]
     );
     assert_eq!(
-        listener.accept().map(|_| ()).map_err(|e| e.kind()),
+        traps.listener.accept().map(|_| ()).map_err(|e| e.kind()),
         Err(ErrorKind::WouldBlock),
         "a test reached the host's loopback"
     );
+}
 
-    // A memory hog is stopped at the limit, and the feedback says so.
-    let hog = test(alpha("memory-hog"), "triangles::triangle_of_four_is_ten");
+/// A memory hog is stopped at the limit, and the feedback says so.
+fn check_memory_hog(gradebook: &Gradebook) {
+    let hog = test(
+        alpha(gradebook, "memory-hog"),
+        "triangles::triangle_of_four_is_ten",
+    );
     assert_eq!(hog.outcome, TestOutcome::OutOfMemory, "{hog:?}");
     assert!(
         message(hog).starts_with("exceeded the memory limit (1 GiB)"),
         "{hog:?}"
     );
     assert_eq!(
-        outcomes(alpha("memory-hog"), "sums::"),
+        outcomes(alpha(gradebook, "memory-hog"), "sums::"),
         [TestOutcome::Passed; 2]
     );
+}
 
-    // A symbolic link where the sources should be is refused, by name.
-    let linked = alpha("symlinked-src");
+/// A symbolic link where the sources should be is refused, by name.
+fn check_symlinked_src(gradebook: &Gradebook) {
+    let linked = alpha(gradebook, "symlinked-src");
     assert_eq!(linked.status, LabStatus::Refused, "{linked:?}");
     assert!(
         linked
@@ -233,7 +338,6 @@ fn hostile_submissions_fail_closed_and_cost_only_their_own_tests() {
             .contains("exercises/01-alpha/src is a symbolic link"),
         "{linked:?}"
     );
-    temp.close().unwrap();
 }
 
 /// A submission whose alpha `src/` is an absolute link to someone else's sources.
@@ -365,29 +469,69 @@ fn a_submission_cannot_poison_the_build_cache_of_the_next() {
 
 #[test]
 fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
-    use std::os::unix::ffi::OsStrExt;
     let temp = scratch("odd-inputs");
     let work = temp.path();
     let given = work.join("given");
     fs::create_dir_all(&given).unwrap();
-    let correct = submission("all-correct");
-    // Names: accents, spaces, quotes, and bytes that are not UTF-8.
+    let mut paths = odd_names(&given);
+    paths.push(gzip_bomb(&given));
+    paths.push(archived_link(&given));
+    let options = Options {
+        archive_caps: input::Caps {
+            max_bytes: 16 << 20,
+            max_entries: 1000,
+        },
+        ..options(&work.join("work"))
+    };
+    let gradebook = grade(&course(), &paths, &options).unwrap();
+    check_odd_inputs_graded_or_refused(&gradebook);
+    // Every output is written, whatever the names.
+    let out = work.join("out");
+    write_outputs(&gradebook, &out).unwrap();
+    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    assert!(csv.contains("Jérôme Lefèvre"), "{csv}");
+    assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 5);
+    temp.close().unwrap();
+}
+
+/// The correct submission under names with accents, spaces, quotes, and bytes that are not
+/// UTF-8, in `given`.
+fn odd_names(given: &Path) -> Vec<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
     let accented = given.join("Jérôme Lefèvre");
     let quoted = given.join("O'Brien \"Bob\"");
     let raw = given.join(std::ffi::OsStr::from_bytes(b"caf\xe9-latin1"));
     for dir in [&accented, &quoted, &raw] {
-        run_ok(Command::new("cp").arg("-r").arg(&correct).arg(dir));
+        run_ok(
+            Command::new("cp")
+                .arg("-r")
+                .arg(submission("all-correct"))
+                .arg(dir),
+        );
     }
-    // A gzip bomb: 64 MiB of zeros in a few hundred KiB, against a 16 MiB cap.
+    vec![accented, quoted, raw]
+}
+
+/// A gzip bomb in `given`: 64 MiB of zeros in a few hundred KiB, against a 16 MiB cap.
+fn gzip_bomb(given: &Path) -> PathBuf {
     let bomb = given.join("bomb.tar.gz");
     run_ok(Command::new("sh").arg("-c").arg(format!(
         "cd {} && head -c 67108864 /dev/zero > zeros && tar -czf {} zeros && rm zeros",
         given.display(),
         bomb.display()
     )));
-    // An archive whose alpha src/ is a relative link, and another where it is a real folder.
+    bomb
+}
+
+/// An archive in `given` whose alpha src/ is a relative link (to beta's, a real folder).
+fn archived_link(given: &Path) -> PathBuf {
     let linked = given.join("linked");
-    run_ok(Command::new("cp").arg("-r").arg(&correct).arg(&linked));
+    run_ok(
+        Command::new("cp")
+            .arg("-r")
+            .arg(submission("all-correct"))
+            .arg(&linked),
+    );
     let src = linked.join("exercises/01-alpha/src");
     fs::remove_dir_all(&src).unwrap();
     std::os::unix::fs::symlink("../02-beta/src", &src).unwrap();
@@ -397,21 +541,18 @@ fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
             .arg("-czf")
             .arg(&linked_tar)
             .arg("-C")
-            .arg(&given)
+            .arg(given)
             .arg("linked"),
     );
-    let options = Options {
-        archive_caps: input::Caps {
-            max_bytes: 16 << 20,
-            max_entries: 1000,
-        },
-        ..options(&work.join("work"))
-    };
-    let paths = [accented, quoted, raw, bomb, linked_tar];
-    let gradebook = grade(&course(), &paths, &options).unwrap();
+    linked_tar
+}
+
+/// The odd names are graded under safe ids; the bomb and the link are refused, each saying
+/// why.
+fn check_odd_inputs_graded_or_refused(gradebook: &Gradebook) {
     use SubmissionStatus::{Graded, Unreadable};
     assert_eq!(
-        summary(&gradebook),
+        summary(gradebook),
         [
             ("Jérôme Lefèvre", 12.0, Graded),
             ("O'Brien \"Bob\"", 12.0, Graded),
@@ -438,11 +579,4 @@ fn odd_names_bombs_and_archived_links_grade_or_are_refused_by_name() {
             .contains("symbolic link"),
         "{linked:?}"
     );
-    // Every output is written, whatever the names.
-    let out = work.join("out");
-    write_outputs(&gradebook, &out).unwrap();
-    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
-    assert!(csv.contains("Jérôme Lefèvre"), "{csv}");
-    assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 5);
-    temp.close().unwrap();
 }

@@ -412,6 +412,18 @@ impl Failure {
             outcome: None,
         }
     }
+
+    /// Every test ran and failed with `message` (pytest as a whole timed out or crashed).
+    fn each_failed(status: LabStatus, why: String, message: String) -> Failure {
+        Failure {
+            status,
+            why,
+            outcome: Some(Outcome::Failed {
+                message,
+                location: None,
+            }),
+        }
+    }
 }
 
 impl Grader<'_> {
@@ -456,7 +468,8 @@ impl Grader<'_> {
         }
     }
 
-    /// The outcome of each of `tests`, or how they failed as a whole.
+    /// The outcome of each of `tests`, or how they failed as a whole: the submission's sources
+    /// taken and synced, the extension built, pytest run, and its report scored.
     fn python_tests(
         &self,
         lab: &CourseLab,
@@ -466,33 +479,68 @@ impl Grader<'_> {
         deadline: Instant,
         tests: &[&TestInfo],
     ) -> Result<Result<BTreeMap<String, Outcome>, Failure>> {
-        let crate_dir = part.crate_dir(&lab.name);
-        let rel = Path::new(&lab.name).join(&part.dir).join("src");
-        let src = match self.take(opened, scratch, &rel) {
+        let src = match self.python_sources(lab, part, opened, scratch) {
             Ok(src) => src,
-            Err((status, why)) => return Ok(Err(Failure::not_run(status, why))),
+            Err(failure) => return Ok(Err(failure)),
         };
+        let venv = venv(self.course, lab)?;
+        if let Err((status, why)) = self.sync(part.src(&lab.name), &src) {
+            return Ok(Err(Failure::not_run(status, why)));
+        }
+        let wheel = match self.python_wheel(lab, part, &venv, deadline)? {
+            Ok(wheel) => wheel,
+            Err(failure) => return Ok(Err(failure)),
+        };
+        let report = match self.pytest_report(lab, part, &wheel, deadline, tests.len())? {
+            Ok(report) => report,
+            Err(failure) => return Ok(Err(failure)),
+        };
+        Ok(Ok(scored(part, &report, tests)))
+    }
+
+    /// The submission's `src/` of the Python crate, taken into `scratch`; not taken, or without
+    /// the library's source file (nothing would build), it fails as a whole.
+    fn python_sources(
+        &self,
+        lab: &CourseLab,
+        part: &PythonPart,
+        opened: &input::Opened,
+        scratch: &Path,
+    ) -> Result<PathBuf, Failure> {
+        let rel = Path::new(&lab.name).join(&part.dir).join("src");
+        let src = self
+            .take(opened, scratch, &rel)
+            .map_err(|(status, why)| Failure::not_run(status, why))?;
         if let Ok(lib) = part.lib_path.strip_prefix("src")
             && !src.join(lib).is_file()
         {
             let why = format!(
                 "{}/{} is missing from the submission",
-                crate_dir.display(),
+                part.crate_dir(&lab.name).display(),
                 part.lib_path.display()
             );
-            return Ok(Err(Failure::not_run(LabStatus::DoesNotCompile, why)));
+            return Err(Failure::not_run(LabStatus::DoesNotCompile, why));
         }
-        let venv = venv(self.course, lab)?;
-        if let Err((status, why)) = self.sync(part.src(&lab.name), &src) {
-            return Ok(Err(Failure::not_run(status, why)));
-        }
+        Ok(src)
+    }
+
+    /// The wheel of the synced Python crate, built within what is left before `deadline`, or
+    /// why there is none (it does not compile, or ran out of time).
+    fn python_wheel(
+        &self,
+        lab: &CourseLab,
+        part: &PythonPart,
+        venv: &Path,
+        deadline: Instant,
+    ) -> Result<Result<PathBuf, Failure>> {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             let why = "the lab's time limit ran out before the Python extension was built".into();
             return Ok(Err(Failure::not_run(LabStatus::TimedOut, why)));
         }
-        let wheel = match self.worker.build_python(lab, part, &venv, left)? {
-            Built::Wheel(wheel) => wheel,
+        let crate_dir = part.crate_dir(&lab.name);
+        Ok(match self.worker.build_python(lab, part, venv, left)? {
+            Built::Wheel(wheel) => Ok(wheel),
             Built::DoesNotCompile(error) => {
                 let why = format!(
                     "the Python extension {} does not compile, so its tests did not run \
@@ -500,7 +548,7 @@ impl Grader<'_> {
                     crate_dir.display(),
                     crate_dir.display()
                 );
-                return Ok(Err(Failure::not_run(LabStatus::DoesNotCompile, why)));
+                Err(Failure::not_run(LabStatus::DoesNotCompile, why))
             }
             Built::TimedOut => {
                 let why = format!(
@@ -509,14 +557,26 @@ impl Grader<'_> {
                     crate_dir.display(),
                     libtest::seconds(self.options.lab_timeout)
                 );
-                return Ok(Err(Failure::not_run(LabStatus::TimedOut, why)));
+                Err(Failure::not_run(LabStatus::TimedOut, why))
             }
-        };
+        })
+    }
+
+    /// pytest's report on the `count` Python tests with `wheel` installed, or why there is none
+    /// (no time left, pytest killed at its limit, or no report written).
+    fn pytest_report(
+        &self,
+        lab: &CourseLab,
+        part: &PythonPart,
+        wheel: &Path,
+        deadline: Instant,
+        count: usize,
+    ) -> Result<Result<String, Failure>> {
         // One process for every test: each test's limit, once per test and once for pytest's
         // own start (the imports), within what is left of the lab's.
         let per_test = self.options.test_timeout;
-        let time = (per_test * (tests.len() as u32 + 1))
-            .min(deadline.saturating_duration_since(Instant::now()));
+        let time =
+            (per_test * (count as u32 + 1)).min(deadline.saturating_duration_since(Instant::now()));
         if time.is_zero() {
             let why = "the lab's time limit ran out before the Python tests could run".into();
             return Ok(Err(Failure::not_run(LabStatus::TimedOut, why)));
@@ -525,7 +585,7 @@ impl Grader<'_> {
             time,
             resources: self.options.test_resources,
         };
-        let ran = self.worker.pytest(lab, part, &wheel, limits)?;
+        let ran = self.worker.pytest(lab, part, wheel, limits)?;
         if ran.timed_out {
             let limit = libtest::seconds(time);
             let why = format!(
@@ -538,50 +598,41 @@ impl Grader<'_> {
                  ran past its limit",
                 libtest::TIMED_OUT
             );
-            let outcome = Outcome::Failed {
-                message,
-                location: None,
-            };
-            return Ok(Err(Failure {
-                status: LabStatus::TimedOut,
-                why,
-                outcome: Some(outcome),
-            }));
+            return Ok(Err(Failure::each_failed(LabStatus::TimedOut, why, message)));
         }
         let Some(report) = ran.report else {
             let why = format!(
                 "pytest wrote no report ({}), so none of the Python tests counts; it said:\n{}",
                 ran.status, ran.output
             );
-            let outcome = Outcome::Failed {
-                message: format!("{}: {why}", libtest::CRASHED),
-                location: None,
-            };
-            return Ok(Err(Failure {
-                status: LabStatus::Crashed,
-                why,
-                outcome: Some(outcome),
-            }));
+            let message = format!("{}: {why}", libtest::CRASHED);
+            return Ok(Err(Failure::each_failed(LabStatus::Crashed, why, message)));
         };
-        let mut reported = outcomes(part, &report);
-        Ok(Ok(tests
-            .iter()
-            .map(|test| {
-                let outcome = match reported.remove(&test.id) {
-                    Some(Outcome::Ignored(reason)) => Outcome::Failed {
-                        message: format!("skipped, which scores nothing: {reason}"),
-                        location: None,
-                    },
-                    Some(outcome) => outcome,
-                    None => Outcome::Failed {
-                        message: format!("{} pytest's report does not list it", libtest::NOT_RUN),
-                        location: None,
-                    },
-                };
-                (test.id.clone(), outcome)
-            })
-            .collect()))
+        Ok(Ok(report))
     }
+}
+
+/// The outcome of each of `tests` in pytest's `report`. Fail closed: a skipped test scores
+/// nothing, and one the report does not list did not run.
+fn scored(part: &PythonPart, report: &str, tests: &[&TestInfo]) -> BTreeMap<String, Outcome> {
+    let mut reported = outcomes(part, report);
+    tests
+        .iter()
+        .map(|test| {
+            let outcome = match reported.remove(&test.id) {
+                Some(Outcome::Ignored(reason)) => Outcome::Failed {
+                    message: format!("skipped, which scores nothing: {reason}"),
+                    location: None,
+                },
+                Some(outcome) => outcome,
+                None => Outcome::Failed {
+                    message: format!("{} pytest's report does not list it", libtest::NOT_RUN),
+                    location: None,
+                },
+            };
+            (test.id.clone(), outcome)
+        })
+        .collect()
 }
 
 #[cfg(test)]

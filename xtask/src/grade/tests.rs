@@ -163,16 +163,34 @@ const GOLDEN: &[(&str, f64, LabStatus, f64, LabStatus)] = &[
 fn fixture_submissions_get_their_expected_grades() {
     let temp = scratch("golden");
     let work = temp.path();
-    let paths: Vec<PathBuf> = GOLDEN
+    let gradebook = grade(&course(), &golden_paths(), &options(work)).unwrap();
+    check_golden_points(&gradebook);
+    check_stubs(&gradebook);
+    check_does_not_compile(&gradebook);
+    check_panic(&gradebook);
+    check_infinite_loop(&gradebook, work);
+    check_instructor_tests_restored(&gradebook);
+    check_added_dependency(&gradebook);
+    check_stack_overflow(&gradebook);
+    check_exercises_only(&gradebook);
+    check_golden_outputs(&gradebook, &work.join("out"));
+    temp.close().unwrap();
+}
+
+/// Where each of `GOLDEN`'s submissions is, in order.
+fn golden_paths() -> Vec<PathBuf> {
+    GOLDEN
         .iter()
         .map(|(name, ..)| match *name {
             // Just the exercises/ tree, as some students hand in.
             "exercises-only" => submission(name).join("exercises"),
             _ => submission(name),
         })
-        .collect();
-    let gradebook = grade(&course(), &paths, &options(work)).unwrap();
+        .collect()
+}
 
+/// Each submission gets `GOLDEN`'s points and statuses, out of the course's 12 points.
+fn check_golden_points(gradebook: &Gradebook) {
     assert_eq!(gradebook.max, 12.0);
     let maxes: Vec<f64> = gradebook.labs.iter().map(|lab| lab.max).collect();
     assert_eq!(maxes, [6.0, 6.0]);
@@ -191,9 +209,11 @@ fn fixture_submissions_get_their_expected_grades() {
         assert_eq!(s.points, alpha + beta, "{name}");
         assert_eq!(s.max, 12.0);
     }
+}
 
-    // Stubs: zero, every test failed with its todo!() message; the GPU test is ignored.
-    let stubs = lab(find(&gradebook, "all-stubs"), "01-alpha");
+/// Stubs: zero, every test failed with its todo!() message; the GPU test is ignored.
+fn check_stubs(gradebook: &Gradebook) {
+    let stubs = lab(find(gradebook, "all-stubs"), "01-alpha");
     let sum = test(stubs, "sums::sum_adds_everything");
     assert_eq!(sum.outcome, TestOutcome::Failed);
     assert!(
@@ -205,12 +225,14 @@ fn fixture_submissions_get_their_expected_grades() {
         (gpu.outcome, message(gpu), gpu.max),
         (TestOutcome::Ignored, "needs a CUDA GPU", 0.0)
     );
-    let beta = lab(find(&gradebook, "all-stubs"), "02-beta");
+    let beta = lab(find(gradebook, "all-stubs"), "02-beta");
     let maxes: Vec<f64> = beta.tests.iter().map(|t| t.max).collect();
     assert_eq!(maxes, [3.0, 1.5, 1.5], "{beta:?}");
+}
 
-    // Does not compile: the first error, with the path the student knows; nothing ran.
-    let broken = lab(find(&gradebook, "no-compile"), "01-alpha");
+/// Does not compile: the first error, with the path the student knows; nothing ran.
+fn check_does_not_compile(gradebook: &Gradebook) {
+    let broken = lab(find(gradebook, "no-compile"), "01-alpha");
     assert!(reason(broken).contains("mismatched types"), "{broken:?}");
     assert!(
         reason(broken).contains("exercises/01-alpha/src/lib.rs:5:5"),
@@ -223,9 +245,11 @@ fn fixture_submissions_get_their_expected_grades() {
             .iter()
             .all(|t| matches!(t.outcome, TestOutcome::NotRun | TestOutcome::Ignored))
     );
+}
 
-    // A panic fails only its own test, with the panic's message and where it happened.
-    let panic = lab(find(&gradebook, "panic"), "01-alpha");
+/// A panic fails only its own test, with the panic's message and where it happened.
+fn check_panic(gradebook: &Gradebook) {
+    let panic = lab(find(gradebook, "panic"), "01-alpha");
     let zero = test(panic, "triangles::triangle_of_zero_is_zero");
     assert_eq!(zero.outcome, TestOutcome::Failed);
     assert!(
@@ -236,9 +260,12 @@ fn fixture_submissions_get_their_expected_grades() {
         zero.location.as_deref(),
         Some("exercises/01-alpha/src/lib.rs:11:9")
     );
+}
 
-    // An infinite loop: that test is killed, with the process it started; the others count.
-    let looping = lab(find(&gradebook, "infinite-loop"), "02-beta");
+/// An infinite loop: that test is killed, with the process it started (nothing is left
+/// running under `work`); the others count.
+fn check_infinite_loop(gradebook: &Gradebook, work: &Path) {
+    let looping = lab(find(gradebook, "infinite-loop"), "02-beta");
     let palindromes = test(looping, "words::palindromes_are_detected");
     assert_eq!(palindromes.outcome, TestOutcome::TimedOut);
     assert!(
@@ -250,11 +277,13 @@ fn fixture_submissions_get_their_expected_grades() {
         "{looping:?}"
     );
     assert_eq!(processes_under(work), Vec::<String>::new());
+}
 
-    // Edited and deleted tests: the instructor's are back.
-    let edited = lab(find(&gradebook, "assert-true"), "01-alpha");
+/// Edited and deleted tests: the instructor's are back.
+fn check_instructor_tests_restored(gradebook: &Gradebook) {
+    let edited = lab(find(gradebook, "assert-true"), "01-alpha");
     assert!(message(test(edited, "sums::sum_of_nothing_is_zero")).contains("not yet implemented"));
-    let deleted = lab(find(&gradebook, "deleted-test"), "01-alpha");
+    let deleted = lab(find(gradebook, "deleted-test"), "01-alpha");
     let outcome = |id| test(deleted, id).outcome;
     assert_eq!(outcome("sums::sum_adds_everything"), TestOutcome::Passed);
     assert_eq!(
@@ -263,19 +292,23 @@ fn fixture_submissions_get_their_expected_grades() {
     );
     assert_eq!(
         test(
-            lab(find(&gradebook, "deleted-test"), "02-beta"),
+            lab(find(gradebook, "deleted-test"), "02-beta"),
             "words::reverse_of_empty_is_empty"
         )
         .outcome,
         TestOutcome::Passed
     );
+}
 
-    // An added dependency: the manifest is the instructor's, so the crate is unknown.
-    let added = lab(find(&gradebook, "added-dependency"), "01-alpha");
+/// An added dependency: the manifest is the instructor's, so the crate is unknown.
+fn check_added_dependency(gradebook: &Gradebook) {
+    let added = lab(find(gradebook, "added-dependency"), "01-alpha");
     assert!(reason(added).contains("itoa"), "{added:?}");
+}
 
-    // A stack overflow crashes its tests (each rerun alone), not the grader or the lab.
-    let overflow = lab(find(&gradebook, "stack-overflow"), "01-alpha");
+/// A stack overflow crashes its tests (each rerun alone), not the grader or the lab.
+fn check_stack_overflow(gradebook: &Gradebook) {
+    let overflow = lab(find(gradebook, "stack-overflow"), "01-alpha");
     let crashed = test(overflow, "sums::sum_adds_everything");
     assert_eq!(crashed.outcome, TestOutcome::Crashed);
     assert!(
@@ -294,37 +327,21 @@ fn fixture_submissions_get_their_expected_grades() {
         test(overflow, "triangles::triangle_of_a_hundred").outcome,
         TestOutcome::Passed
     );
+}
 
-    let missing = lab(find(&gradebook, "exercises-only"), "02-beta");
+/// Just the exercises/ tree of one lab: the other lab is missing, and says so.
+fn check_exercises_only(gradebook: &Gradebook) {
+    let missing = lab(find(gradebook, "exercises-only"), "02-beta");
     assert!(
         reason(missing).contains("no exercises/02-beta/src"),
         "{missing:?}"
     );
+}
 
-    // The outputs.
-    let out = work.join("out");
-    write_outputs(&gradebook, &out).unwrap();
-    let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(
-        lines[0],
-        "id,name,01-alpha,01-alpha max,01-alpha status,02-beta,02-beta max,02-beta status,\
-         total,max,status,sandbox,source"
-    );
-    let row = |start: &str| lines.iter().any(|line| line.starts_with(start));
-    assert_eq!(lines.len(), GOLDEN.len() + 1);
-    assert!(
-        row("panic,panic,5,6,ok,6,6,ok,11,12,ok,sandboxed,"),
-        "{csv}"
-    );
-    assert!(
-        row("infinite-loop,infinite-loop,6,6,ok,3,6,timed out,9,12,02-beta: timed out,"),
-        "{csv}"
-    );
-    assert!(
-        row("no-compile,no-compile,0,6,does not compile,6,6,ok,6,12,01-alpha: does not compile,"),
-        "{csv}"
-    );
+/// The outputs written to `out`: both CSVs, the JSON, the honesty report and the feedback.
+fn check_golden_outputs(gradebook: &Gradebook, out: &Path) {
+    write_outputs(gradebook, out).unwrap();
+    check_golden_csv(&fs::read_to_string(out.join("gradebook.csv")).unwrap());
     let long = fs::read_to_string(out.join("gradebook-long.csv")).unwrap();
     assert_eq!(
         long.lines().next(),
@@ -354,8 +371,30 @@ fn fixture_submissions_get_their_expected_grades() {
     );
     let feedback = fs::read_to_string(out.join("feedback/no-compile.md")).unwrap();
     assert!(feedback.contains("mismatched types"), "{feedback}");
+}
 
-    temp.close().unwrap();
+/// gradebook.csv: its header, one row per submission, and a few rows in full.
+fn check_golden_csv(csv: &str) {
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,name,01-alpha,01-alpha max,01-alpha status,02-beta,02-beta max,02-beta status,\
+         total,max,status,sandbox,source"
+    );
+    let row = |start: &str| lines.iter().any(|line| line.starts_with(start));
+    assert_eq!(lines.len(), GOLDEN.len() + 1);
+    assert!(
+        row("panic,panic,5,6,ok,6,6,ok,11,12,ok,sandboxed,"),
+        "{csv}"
+    );
+    assert!(
+        row("infinite-loop,infinite-loop,6,6,ok,3,6,timed out,9,12,02-beta: timed out,"),
+        "{csv}"
+    );
+    assert!(
+        row("no-compile,no-compile,0,6,does not compile,6,6,ok,6,12,01-alpha: does not compile,"),
+        "{csv}"
+    );
 }
 
 pub(super) fn run_ok(command: &mut Command) {
@@ -367,8 +406,18 @@ pub(super) fn run_ok(command: &mut Command) {
 fn archives_repositories_and_unreadable_submissions() {
     let temp = scratch("inputs");
     let work = temp.path();
-    let given = work.join("given");
-    fs::create_dir_all(&given).unwrap();
+    let paths = given_inputs(&work.join("given"));
+    let gradebook = grade(&course(), &paths, &options(&work.join("work"))).unwrap();
+    check_input_grades(&gradebook);
+    check_input_outputs(&gradebook, &work.join("out"), paths.len());
+    temp.close().unwrap();
+}
+
+/// Submissions in every form a grader is handed, made in `given`: archives good and broken, a
+/// file, a path that does not exist, an empty folder, and a repository twice (its last commit
+/// and its working tree). In the order `check_input_grades` expects.
+fn given_inputs(given: &Path) -> Vec<PathBuf> {
+    fs::create_dir_all(given).unwrap();
     let submissions = fixtures().join("submissions");
 
     // A .tar.gz with everything inside one folder, and a .zip of just exercises/.
@@ -389,9 +438,22 @@ fn archives_repositories_and_unreadable_submissions() {
     fs::write(given.join("broken.tar.gz"), b"not a gzip stream").unwrap();
     fs::write(given.join("notes.txt"), b"my homework").unwrap();
     fs::create_dir_all(given.join("empty")).unwrap();
+    let carol = carol_repository(given, &submissions);
+    vec![
+        given.join("alice.tar.gz"),
+        given.join("bob.zip"),
+        given.join("broken.tar.gz"),
+        given.join("notes.txt"),
+        given.join("nowhere"),
+        given.join("empty"),
+        carol.join(".git"),
+        carol,
+    ]
+}
 
-    // A repository: its last commit is graded through `.git`; its working tree, broken after
-    // the commit, is graded as a directory.
+/// A repository: its last commit is graded through `.git`; its working tree, broken after
+/// the commit, is graded as a directory.
+fn carol_repository(given: &Path, submissions: &Path) -> PathBuf {
     let carol = given.join("carol");
     run_ok(
         Command::new("cp")
@@ -421,21 +483,14 @@ fn archives_repositories_and_unreadable_submissions() {
         "pub fn sum(values: &[i64]) -> i64 { values }\npub fn triangle(n: u64) -> u64 { n }\n",
     )
     .unwrap();
+    carol
+}
 
-    let paths = [
-        given.join("alice.tar.gz"),
-        given.join("bob.zip"),
-        given.join("broken.tar.gz"),
-        given.join("notes.txt"),
-        given.join("nowhere"),
-        given.join("empty"),
-        carol.join(".git"),
-        carol.clone(),
-    ];
-    let gradebook = grade(&course(), &paths, &options(&work.join("work"))).unwrap();
+/// Each input is graded or refused with its reason; the two carols are told apart.
+fn check_input_grades(gradebook: &Gradebook) {
     use SubmissionStatus::{Graded, Unreadable};
     assert_eq!(
-        summary(&gradebook),
+        summary(gradebook),
         [
             ("alice", 12.0, Graded),
             ("bob", 11.0, Graded),
@@ -447,7 +502,7 @@ fn archives_repositories_and_unreadable_submissions() {
             ("carol", 6.0, Graded),
         ]
     );
-    let why = |name| find(&gradebook, name).reason.clone().unwrap_or_default();
+    let why = |name| find(gradebook, name).reason.clone().unwrap_or_default();
     assert!(
         why("broken").contains("cannot read the archive"),
         "{}",
@@ -464,7 +519,7 @@ fn archives_repositories_and_unreadable_submissions() {
         why("nowhere")
     );
     assert!(why("empty").contains("no exercises/"), "{}", why("empty"));
-    let bob = lab(find(&gradebook, "bob"), "01-alpha");
+    let bob = lab(find(gradebook, "bob"), "01-alpha");
     assert_eq!(bob.status, LabStatus::Ok);
     // The two carols: the same name, told apart by their ids (name + hash of the path).
     let carols = &gradebook.submissions[6..];
@@ -476,11 +531,14 @@ fn archives_repositories_and_unreadable_submissions() {
         lab(&carols[1], "01-alpha").status,
         LabStatus::DoesNotCompile
     );
+}
 
-    let out = work.join("out");
-    write_outputs(&gradebook, &out).unwrap();
+/// The outputs in `out`: a CSV row for each of the `inputs`, unreadable ones included, and
+/// feedback that says why.
+fn check_input_outputs(gradebook: &Gradebook, out: &Path, inputs: usize) {
+    write_outputs(gradebook, out).unwrap();
     let csv = fs::read_to_string(out.join("gradebook.csv")).unwrap();
-    assert_eq!(csv.lines().count(), paths.len() + 1, "{csv}");
+    assert_eq!(csv.lines().count(), inputs + 1, "{csv}");
     assert!(
         csv.lines().any(|line| line
             .starts_with("notes.txt,notes.txt,0,6,missing,0,6,missing,0,12,\"unreadable: ")),
@@ -488,7 +546,6 @@ fn archives_repositories_and_unreadable_submissions() {
     );
     let feedback = fs::read_to_string(out.join("feedback/broken.md")).unwrap();
     assert!(feedback.contains("could not be read"), "{feedback}");
-    temp.close().unwrap();
 }
 
 #[test]

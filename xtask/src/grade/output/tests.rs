@@ -58,10 +58,21 @@ fn submission(id: &str, name: &str, labs: Vec<LabGrade>) -> SubmissionGrade {
     }
 }
 
-/// Two labs (3 + 3 points); lab 2 has a GPU test voided on the grader's machine.
+/// Two labs (3 + 3 points); lab 2 has a GPU test voided on the grader's machine. Three
+/// submissions: one that passes all, one that fails every way with honesty findings, one the
+/// grader failed on.
 pub(crate) fn gradebook() -> Gradebook {
+    Gradebook {
+        labs: lab_infos(),
+        max: 6.0,
+        submissions: vec![alice(), bob(), carol()],
+    }
+}
+
+/// Full marks; the voided GPU test scores nothing either way.
+fn alice() -> SubmissionGrade {
     use TestOutcome::*;
-    let alice = submission(
+    submission(
         "alice",
         "alice",
         vec![
@@ -87,7 +98,13 @@ pub(crate) fn gradebook() -> Gradebook {
                 ],
             ),
         ],
-    );
+    )
+}
+
+/// A name that needs quoting everywhere, every kind of failure, no sandbox, and honesty
+/// findings whose text needs escaping.
+fn bob() -> SubmissionGrade {
+    use TestOutcome::*;
     let mut bob = submission(
         "Bob_Muller",
         "Bob, \"Bobby\" Müller\n",
@@ -145,32 +162,38 @@ pub(crate) fn gradebook() -> Gradebook {
             why: "takes another file <as> its source".into(),
         },
     ];
+    bob
+}
+
+/// A submission the grader itself failed on.
+fn carol() -> SubmissionGrade {
     let mut carol = submission("carol", "carol", Vec::new());
     carol.status = SubmissionStatus::Error;
     carol.reason = Some("the grader panicked: boom".into());
-    Gradebook {
-        labs: vec![
-            LabInfo {
-                name: "01-alpha".into(),
-                package: "alpha".into(),
-                title: "Alpha".into(),
-                max: 3.0,
-                voided: BTreeMap::new(),
-            },
-            LabInfo {
-                name: "02-beta".into(),
-                package: "beta".into(),
-                title: "Beta".into(),
-                max: 3.0,
-                voided: BTreeMap::from([(
-                    "gpu::d".to_string(),
-                    "the grader's machine lacks nvcc".to_string(),
-                )]),
-            },
-        ],
-        max: 6.0,
-        submissions: vec![alice, bob, carol],
-    }
+    carol
+}
+
+/// The two labs: 3 points each, lab 2's GPU test voided.
+fn lab_infos() -> Vec<LabInfo> {
+    vec![
+        LabInfo {
+            name: "01-alpha".into(),
+            package: "alpha".into(),
+            title: "Alpha".into(),
+            max: 3.0,
+            voided: BTreeMap::new(),
+        },
+        LabInfo {
+            name: "02-beta".into(),
+            package: "beta".into(),
+            title: "Beta".into(),
+            max: 3.0,
+            voided: BTreeMap::from([(
+                "gpu::d".to_string(),
+                "the grader's machine lacks nvcc".to_string(),
+            )]),
+        },
+    ]
 }
 
 /// A minimal RFC 4180 reader, to check that what is written reads back.

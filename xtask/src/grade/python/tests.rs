@@ -146,6 +146,19 @@ fn the_real_lab_6_grades_its_python_exercise() {
     );
     let temp = scratch("python-lab-6");
     let given = temp.path();
+    let submissions = lab_6_submissions(given);
+    let gradebook = grade_real_lab_6(&root, &submissions);
+    let (python, rust_max) = check_python_tests_listed(&gradebook);
+    check_solved(&gradebook, python[0]);
+    check_stubs(&gradebook);
+    check_broken(&gradebook, &python, rust_max);
+    check_lab_6_feedback(&gradebook, &given.join("out"), python.len());
+    temp.close().unwrap();
+}
+
+/// Three submissions of lab 6 in `given`: solved, the stubs, and one whose Python crate does
+/// not compile (its Rust exercises solved).
+fn lab_6_submissions(given: &Path) -> Vec<PathBuf> {
     lab_6(&given.join("solved"), true, Some(&as_exercise));
     lab_6(&given.join("stubs"), false, None);
     // A Python crate that does not compile; the Rust exercises solved.
@@ -156,11 +169,14 @@ fn the_real_lab_6_grades_its_python_exercise() {
         )
     };
     lab_6(&given.join("broken"), true, Some(&broken));
-    let submissions: Vec<PathBuf> = ["solved", "stubs", "broken"]
+    ["solved", "stubs", "broken"]
         .iter()
         .map(|name| given.join(name))
-        .collect();
+        .collect()
+}
 
+/// `submissions` graded on the course at `root`, lab 6 only, in the shared work directory.
+fn grade_real_lab_6(root: &Path, submissions: &[PathBuf]) -> Gradebook {
     let user = super::super::sandbox::user_id();
     let work = env::temp_dir().join(format!("xtask-grade-{user}-real-lab-6"));
     // The warm-up's list of tests is made again by this build of the grader; the compiled
@@ -179,12 +195,20 @@ fn the_real_lab_6_grades_its_python_exercise() {
         },
         ..options(&work)
     };
-    let gradebook: Gradebook = grade(&root, &submissions, &options).unwrap();
+    grade(root, submissions, &options).unwrap()
+}
 
+/// Whether a test of lab 6 is one of its Python tests.
+fn is_python(id: &str) -> bool {
+    id.starts_with("python/")
+}
+
+/// The Python tests are graded as tests of the lab, one point each: their ids, and the
+/// points of the lab's Rust tests.
+fn check_python_tests_listed(gradebook: &Gradebook) -> (Vec<&str>, f64) {
     let info = &gradebook.labs[0];
     assert_eq!((gradebook.labs.len(), info.name.as_str()), (1, "06-ffi"));
-    let solved = lab(find(&gradebook, "solved"), "06-ffi");
-    let is_python = |id: &str| id.starts_with("python/");
+    let solved = lab(find(gradebook, "solved"), "06-ffi");
     let python: Vec<&str> = solved
         .tests
         .iter()
@@ -205,20 +229,26 @@ fn the_real_lab_6_grades_its_python_exercise() {
         .map(|t| t.max)
         .sum();
     assert_eq!(info.max, rust_max + python.len() as f64);
+    (python, rust_max)
+}
 
-    // Solved: every Python test passes, and says how to run it again.
+/// Solved: every Python test passes, and says (the first, `python_test`) how to run it again.
+fn check_solved(gradebook: &Gradebook, python_test: &str) {
+    let solved = lab(find(gradebook, "solved"), "06-ffi");
     assert_eq!(solved.status, LabStatus::Ok, "{solved:#?}");
     assert_eq!(solved.points, solved.max, "{solved:#?}");
-    let one = test(solved, python[0]);
+    let one = test(solved, python_test);
     assert!(
         one.rerun
             .as_deref()
             .is_some_and(|rerun| rerun.contains(".venv/bin/python -m pytest")),
         "{one:?}"
     );
+}
 
-    // The stubs: every Python test fails, with the stub's own message.
-    let stubs = lab(find(&gradebook, "stubs"), "06-ffi");
+/// The stubs: every Python test fails, with the stub's own message.
+fn check_stubs(gradebook: &Gradebook) {
+    let stubs = lab(find(gradebook, "stubs"), "06-ffi");
     assert_eq!(stubs.points, 0.0, "{stubs:#?}");
     let cdist = test(
         stubs,
@@ -226,10 +256,12 @@ fn the_real_lab_6_grades_its_python_exercise() {
     );
     assert_eq!(cdist.outcome, TestOutcome::Failed);
     assert!(message(cdist).contains("not yet implemented"), "{cdist:?}");
+}
 
-    // A Python crate that does not compile costs the Python tests, not the Rust ones; the
-    // error is the compiler's, with the paths the student knows.
-    let broken = lab(find(&gradebook, "broken"), "06-ffi");
+/// A Python crate that does not compile costs the `python` tests, not the Rust ones (worth
+/// `rust_max`); the error is the compiler's, with the paths the student knows.
+fn check_broken(gradebook: &Gradebook, python: &[&str], rust_max: f64) {
+    let broken = lab(find(gradebook, "broken"), "06-ffi");
     assert_eq!(broken.status, LabStatus::DoesNotCompile, "{broken:#?}");
     assert_eq!(broken.points, rust_max, "{broken:#?}");
     let reason = broken.reason.as_deref().unwrap_or_default();
@@ -242,17 +274,20 @@ fn the_real_lab_6_grades_its_python_exercise() {
         !reason.contains("worker-") && !reason.contains("maturin failed"),
         "{reason}"
     );
-    for id in &python {
+    for id in python {
         let t = test(broken, id);
         assert_eq!(t.outcome, TestOutcome::NotRun, "{t:?}");
         assert!(message(t).contains("error[E0061]"), "{t:?}");
     }
+}
 
-    let out = given.join("out");
-    write_outputs(&gradebook, &out).unwrap();
+/// The feedback written to `out`: the broken crate's Python tests (`python_tests` of them)
+/// not run, and not blamed on cargo's build; the stubs' rerun by pytest.
+fn check_lab_6_feedback(gradebook: &Gradebook, out: &Path, python_tests: usize) {
+    write_outputs(gradebook, out).unwrap();
     let feedback = fs::read_to_string(out.join("feedback/broken.md")).unwrap();
     assert!(
-        feedback.contains(&format!("### {} tests not run", python.len())),
+        feedback.contains(&format!("### {python_tests} tests not run")),
         "{feedback}"
     );
     assert!(
@@ -268,5 +303,4 @@ fn the_real_lab_6_grades_its_python_exercise() {
         ),
         "{feedback}"
     );
-    temp.close().unwrap();
 }
