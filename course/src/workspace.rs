@@ -351,12 +351,24 @@ pub fn discover(root: &Path) -> Result<Vec<Lab>> {
 
 /// Keeps the labs named by `filters` (`01`, `1`, `01-strides`, `strides`); all when empty.
 pub fn select(labs: Vec<Lab>, filters: &[String]) -> Result<Vec<Lab>> {
-    if filters.is_empty() {
-        return Ok(labs);
-    }
+    select_by(labs, filters, |lab| (&lab.name, &lab.stub.package))
+}
+
+/// [`select`] for any model of a lab (the grader has its own): `names` gives a lab's directory
+/// name (`01-strides`) and its package (`strides`). A filter that names no lab is an error
+/// that lists them.
+pub fn select_by<T>(
+    labs: Vec<T>,
+    filters: &[String],
+    names: impl Fn(&T) -> (&str, &str),
+) -> Result<Vec<T>> {
+    let named = |lab: &T, filter: &str| {
+        let (name, package) = names(lab);
+        matches(name, package, filter)
+    };
     for filter in filters {
-        if !labs.iter().any(|lab| matches(lab, filter)) {
-            let known: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
+        if !labs.iter().any(|lab| named(lab, filter)) {
+            let known: Vec<&str> = labs.iter().map(|lab| names(lab).0).collect();
             bail!(
                 "no lab matches `{filter}`; the labs are: {}",
                 known.join(", ")
@@ -365,17 +377,34 @@ pub fn select(labs: Vec<Lab>, filters: &[String]) -> Result<Vec<Lab>> {
     }
     Ok(labs
         .into_iter()
-        .filter(|lab| filters.iter().any(|filter| matches(lab, filter)))
+        .filter(|lab| filters.is_empty() || filters.iter().any(|filter| named(lab, filter)))
         .collect())
 }
 
-fn matches(lab: &Lab, filter: &str) -> bool {
-    let (number, topic) = lab.name.split_once('-').unwrap_or((&lab.name, ""));
+/// Whether `filter` names the lab `name` (`01-strides`) with package `package`: by its number
+/// (`1`, `01`), its directory, its topic (`strides`) or its package.
+fn matches(name: &str, package: &str, filter: &str) -> bool {
+    let (number, topic) = name.split_once('-').unwrap_or((name, ""));
     let same_number = matches!(
         (number.parse::<u32>(), filter.parse::<u32>()),
         (Ok(a), Ok(b)) if a == b
     );
-    same_number || filter == lab.name || filter == topic || filter == lab.stub.package
+    same_number || filter == name || filter == topic || filter == package
+}
+
+/// `path` with `.` and `..` resolved lexically (the files need not exist): `a/b/../c` → `a/c`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `check`) scan the built HTML for broken internal links and network references.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Result, bail};
@@ -11,6 +11,7 @@ use crate::cargo::{self, cargo_error};
 use crate::html::{Token, css_urls, tokens};
 use crate::lint::{files_under, read_or_fail, rel};
 use crate::report::Tally;
+use crate::workspace::normalize;
 
 pub mod edition;
 pub mod leaks;
@@ -262,21 +263,6 @@ fn check_url(build: &Path, base: &Path, tag: &str, url: &str) -> Option<String> 
         _ => "add the file under book/src or fix its path (relative to the chapter)",
     };
     (!exists).then(|| format!("broken link <{tag}> `{url}`: no such file in the build; {fix}"))
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn percent_decode(text: &str) -> String {

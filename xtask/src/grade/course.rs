@@ -322,27 +322,7 @@ pub fn lib_path(dir: &Path) -> Result<PathBuf> {
 
 /// The labs that `filters` name: `1`, `01`, `01-strides`, `strides`; all when empty.
 fn select(labs: Vec<CourseLab>, filters: &[String]) -> Result<Vec<CourseLab>> {
-    let matches = |lab: &CourseLab, filter: &str| {
-        let (number, topic) = lab.name.split_once('-').unwrap_or((&lab.name, ""));
-        let same_number = matches!(
-            (number.parse::<u32>(), filter.parse::<u32>()),
-            (Ok(a), Ok(b)) if a == b
-        );
-        same_number || filter == lab.name || filter == topic || filter == lab.package
-    };
-    for filter in filters {
-        if !labs.iter().any(|lab| matches(lab, filter)) {
-            let known: Vec<&str> = labs.iter().map(|lab| lab.name.as_str()).collect();
-            bail!(
-                "no lab matches `{filter}`; the labs are: {}",
-                known.join(", ")
-            );
-        }
-    }
-    Ok(labs
-        .into_iter()
-        .filter(|lab| filters.is_empty() || filters.iter().any(|f| matches(lab, f)))
-        .collect())
+    workspace::select_by(labs, filters, |lab| (&lab.name, &lab.package))
 }
 
 fn check_grading(lab: &CourseLab) -> Result<()> {

@@ -14,11 +14,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::{files_where, listed, read_or_fail, rel, rust_files_under};
 use crate::report::Tally;
-use crate::workspace;
+use crate::workspace::{self, normalize};
 
 const SIDES: [&str; 2] = ["exercises", "solutions"];
 
@@ -209,21 +209,6 @@ fn reaches(text: &str) -> Vec<(usize, &str)> {
         }
     }
     found
-}
-
-/// `path` with `.` and `..` resolved lexically (the files need not exist).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use ndarray::{Array2, ArrayView2};
 use parallel_solution::DimensionMismatch;
@@ -21,7 +20,7 @@ use parallel_solution::blocked::cityblock_blocked;
 use parallel_solution::mt19937::Mt19937;
 use parallel_solution::placement::cityblock_par_rows;
 use parallel_solution::pool::in_pool;
-use support::compare::{json_number, parse_size, target_features};
+use support::compare::{json_number, parse_size, target_features, time};
 
 type Variant = fn(ArrayView2<f64>, ArrayView2<f64>) -> Result<Array2<f64>, DimensionMismatch>;
 
@@ -114,20 +113,12 @@ fn measure(
     inner: usize,
 ) -> Result<String, DimensionMismatch> {
     let mut last = None;
-    let mut call = || {
+    let call = || {
         drop(last.take()); // free the previous result first: one (n, m) result alive at a time
         last = Some(variant(x, y)?);
         Ok::<_, DimensionMismatch>(())
     };
-    let started = Instant::now();
-    call()?;
-    let warmup = started.elapsed().as_secs_f64();
-    let mut best = f64::INFINITY;
-    for _ in 0..inner {
-        let started = Instant::now();
-        call()?;
-        best = best.min(started.elapsed().as_secs_f64());
-    }
+    let (best, warmup) = time(inner, call)?;
     // Row sums, then their sum: xtask checks that every cell of a size agrees.
     let result = last.expect("called");
     let checksum: f64 = result.rows().into_iter().map(|row| row.sum()).sum();
