@@ -195,12 +195,14 @@ pub fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
 fn missing_tools(labs: &[Lab]) -> Vec<String> {
     let mut lines = Vec::new();
     for lab in labs {
-        for (name, feature) in &lab.meta.features {
-            if !feature.installed() {
+        for (name, tool) in lab.meta.system_tools() {
+            if !tool.installed() {
                 lines.push(format!(
-                    "lab {}: the tests that need its `{name}` feature are skipped: `{}` is not \
-                     installed ({})",
-                    lab.name, feature.needs, feature.install
+                    "lab {}: the tests that need `{name}` are skipped: `{}` is not installed \
+                     ({})",
+                    lab.name,
+                    tool.needs,
+                    tool.install()
                 ));
             }
         }

@@ -61,22 +61,35 @@ pub struct LabToml {
     /// requires the tool and tests with the feature; `progress` and `grade` enable it where
     /// the tool is installed, and elsewhere the tests that need it are ignored.
     #[serde(default)]
-    pub features: BTreeMap<String, ToolFeature>,
+    pub features: BTreeMap<String, SystemTool>,
+    /// System tools the lab's build script looks for itself (lab 6: gfortran): without one
+    /// the crate still builds and the tests that need it report themselves skipped. `check`
+    /// requires them; `progress` says what is missing.
+    #[serde(default)]
+    pub tools: BTreeMap<String, SystemTool>,
 }
 
-/// `[features.NAME]` in lab.toml: what the feature needs.
+/// `[features.NAME]` or `[tools.NAME]` in lab.toml: a system tool, and how to get it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToolFeature {
+pub struct SystemTool {
     /// A program whose presence on PATH shows the tool is installed (e.g. `mpicc`).
     pub needs: String,
-    /// How to install it, said when it is missing.
-    pub install: String,
+    /// The Debian packages that provide it; `cargo xtask check` installs them.
+    pub debian: Vec<String>,
 }
 
-impl ToolFeature {
+impl SystemTool {
     pub fn installed(&self) -> bool {
         on_path(&self.needs)
+    }
+
+    /// How to install it, said when it is missing.
+    pub fn install(&self) -> String {
+        format!(
+            "Debian/Ubuntu: `sudo apt-get install {}`",
+            self.debian.join(" ")
+        )
     }
 }
 
@@ -176,6 +189,11 @@ pub struct Lab {
 }
 
 impl LabToml {
+    /// Every system tool the lab needs, cargo feature or not, by name.
+    pub fn system_tools(&self) -> impl Iterator<Item = (&String, &SystemTool)> {
+        self.features.iter().chain(&self.tools)
+    }
+
     /// The lab's features whose tool is installed here.
     pub fn installed_features(&self) -> Vec<String> {
         self.features
@@ -460,11 +478,18 @@ mod tests {
     fn a_feature_is_on_where_its_tool_is_and_qualified_by_package() {
         let meta: LabToml = toml::from_str(
             "title = \"T\"\nchapter = \"c.md\"\n\
-             [features.here]\nneeds = \"sh\"\ninstall = \"-\"\n\
-             [features.absent]\nneeds = \"no-such-program-anywhere\"\ninstall = \"apt install it\"\n",
+             [features.here]\nneeds = \"sh\"\ndebian = []\n\
+             [features.absent]\nneeds = \"no-such-program-anywhere\"\ndebian = [\"it\"]\n\
+             [tools.other]\nneeds = \"no-such-compiler\"\ndebian = [\"a\", \"b\"]\n",
         )
         .unwrap();
         assert_eq!(meta.installed_features(), ["here"]);
+        let tools: Vec<&String> = meta.system_tools().map(|(name, _)| name).collect();
+        assert_eq!(tools, ["absent", "here", "other"]);
+        assert_eq!(
+            meta.tools["other"].install(),
+            "Debian/Ubuntu: `sudo apt-get install a b`"
+        );
         let krate = Crate {
             dir: PathBuf::new(),
             package: "taskgraph".into(),

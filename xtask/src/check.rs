@@ -16,6 +16,7 @@ use crate::{book, lint};
 mod handout;
 pub(crate) mod python;
 mod staging;
+mod system;
 mod tools;
 
 pub struct Options {
@@ -81,6 +82,9 @@ impl Step<'_> {
 /// Runs every check; returns whether all passed. The last line printed is the tally.
 pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let labs = workspace::select(workspace::discover(root)?, &options.labs)?;
+    // First what the machine needs, or the one command that installs it: a fresh Debian
+    // machine then passes with nothing but the README's commands.
+    system::ensure(&labs)?;
     let plan = plan(&labs, options.skip_book);
     let mut ui = Ui::new(plan.len());
     let mut rows = Vec::new();
@@ -104,14 +108,18 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     Ok(failed == 0)
 }
 
-/// The steps, in order: the lint, each lab's own steps, then the workspace-wide ones.
+/// The steps, in order: the lint, every lab's Python requirements (a lab's tests may use
+/// another lab's: lab 3's NumPy is in every file), each lab's own steps, then the
+/// workspace-wide ones.
 fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
     let mut plan = vec![Step::Lint];
     for lab in labs {
         if let Some(requirements) = &lab.meta.requirements {
             plan.push(Step::Requirements(lab, requirements));
         }
-        if !lab.meta.features.is_empty() {
+    }
+    for lab in labs {
+        if lab.meta.system_tools().next().is_some() {
             plan.push(Step::Tools(lab));
         }
         // A lab without its solution is the structure lint's failure.
@@ -199,12 +207,14 @@ fn requirements(root: &Path, lab: &Lab, file: &str) -> Result<Tally> {
 /// Each lab feature's tool is installed, so that the lab is tested whole (CI installs them).
 fn tools_installed(lab: &Lab) -> Tally {
     let mut tally = Tally::default();
-    for (name, feature) in &lab.meta.features {
-        tally.check(feature.installed(), || {
+    for (name, tool) in lab.meta.system_tools() {
+        tally.check(tool.installed(), || {
             format!(
-                "{}'s feature `{name}` needs `{}`, not found on PATH: install it ({}); until \
-                 then the tests that need it are ignored",
-                lab.name, feature.needs, feature.install
+                "{}'s `{name}` needs `{}`, not found on PATH: install it ({}); until then the \
+                 tests that need it are skipped",
+                lab.name,
+                tool.needs,
+                tool.install()
             )
         });
     }
@@ -231,7 +241,7 @@ fn solution(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
         for test in &target.results {
             match &test.outcome {
                 Outcome::Passed => tally.pass(),
-                Outcome::Ignored(reason) => tally.note(format!("ignored {}: {reason}", test.id)),
+                Outcome::Ignored(reason) => ignored(&mut tally, &test.id, reason),
                 Outcome::Failed { message, location } => tally.fail(format!(
                     "solution fails `{}`: {message}{}\n  rerun: cargo test -p {package} --test {} -- --exact {}",
                     test.id,
@@ -246,6 +256,19 @@ fn solution(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
         tally.note("no tests yet");
     }
     Ok(tally)
+}
+
+/// A test ignored by its attribute (lab 5's GPU tests on a machine without one) is a note; one
+/// that skipped itself at run time for want of a tool (NumPy, gfortran) fails: `check`
+/// requires every tool, and installs them first.
+fn ignored(tally: &mut Tally, id: &str, reason: &str) {
+    match reason.strip_prefix(crate::libtest::SKIP_PREFIX) {
+        Some(why) => tally.fail(format!(
+            "`{id}` skipped itself: {why}\n  `cargo xtask check` requires every tool the tests \
+             use: install it and check again"
+        )),
+        None => tally.note(format!("ignored {id}: {reason}")),
+    }
 }
 
 /// The stub compiles warning-free, and each shared test fails on it unless allow-listed.
@@ -296,7 +319,7 @@ pub(crate) fn stub(root: &Path, lab: &Lab, timeout: Duration) -> Result<Tally> {
                  exercises/{}/lab.toml [stub_passes] with a reason",
                 test.id, lab.name
             )),
-            (Outcome::Ignored(reason), _) => tally.note(format!("ignored {}: {reason}", test.id)),
+            (Outcome::Ignored(reason), _) => ignored(&mut tally, &test.id, reason),
         }
     }
     for id in allowed.keys().filter(|id| !seen.contains(&id.as_str())) {

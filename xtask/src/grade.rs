@@ -42,7 +42,7 @@ mod output;
 mod progress;
 mod python;
 mod run;
-mod sandbox;
+pub(crate) mod sandbox;
 mod scratch;
 mod seal;
 pub mod shard;

@@ -91,7 +91,7 @@ fn the_matrix_product_exercise_reproduces_the_ulhpc_reference() {
 }
 
 /// The Python with NumPy to check against: `$NUMPY_PYTHON`, else the
-/// workspace's `.venv` (made by `.ci/run` and `cargo xtask bench`).
+/// workspace's `.venv` (made by `cargo xtask check` and `cargo xtask bench`).
 fn numpy_python() -> Option<String> {
     if let Ok(python) = std::env::var("NUMPY_PYTHON") {
         return Some(python);
@@ -100,13 +100,9 @@ fn numpy_python() -> Option<String> {
     venv.exists().then(|| venv.display().to_string())
 }
 
-/// Why the comparison with NumPy cannot run, and what to do: one line for the test's output.
-/// Where CI sets `NUMPY_REQUIRED`, a missing NumPy is a failure instead.
+/// Why the comparison with NumPy cannot run, and what to do: the line that marks the test
+/// skipped (`cargo xtask check`, which installs NumPy first, counts a skip as a failure).
 fn skip(reason: &str) {
-    assert!(
-        std::env::var_os("NUMPY_REQUIRED").is_none(),
-        "NUMPY_REQUIRED is set, but {reason}"
-    );
     eprintln!(
         "skipped: {reason}: from the workspace's root, python3 -m venv .venv && \
          .venv/bin/pip install numpy, or set NUMPY_PYTHON to a Python that has NumPy"

@@ -54,7 +54,7 @@ impl Setup {
 
     fn fix(&self) -> String {
         format!(
-            "run `.ci/run`, or: `python3 -m venv .venv && .venv/bin/python -m pip install -r {}`",
+            "run `cargo xtask check` (it makes .venv), or: `python3 -m venv .venv && .venv/bin/python -m pip install -r {}`",
             self.requirements
         )
     }

@@ -28,10 +28,10 @@ pub struct CourseLab {
     /// The lab features (lab.toml `[features]`) whose tool is installed here: the tests that
     /// need the others are ignored, and count neither way.
     pub features: Vec<String>,
-    /// The features whose tool is not installed here, each with "it needs `mpicc` (how to
-    /// install it)": their tests are not even built, so `grade` stops unless told to count
-    /// them for no one.
-    pub missing_features: Vec<(String, String)>,
+    /// The system tools (lab.toml `[features]` and `[tools]`) not installed here, each with
+    /// "it needs `mpicc` (how to install it)": their tests are not even built or skip
+    /// themselves, so `grade` stops unless told to count them for no one.
+    pub missing_tools: Vec<(String, String)>,
     /// The student files of the exercises (lab.toml `[exercise_files]`), relative to the lab.
     pub exercise_files: Vec<String>,
     /// The lab's Python extension crate (lab.toml `[python]`), whose pytest tests grade its
@@ -169,14 +169,14 @@ impl CourseLab {
             .as_ref()
             .map(|python| PythonPart::load(&dir, python))
             .transpose()?;
-        let missing_features = meta
-            .features
-            .iter()
-            .filter(|(_, feature)| !feature.installed())
-            .map(|(name, feature)| {
+        let missing_tools = meta
+            .system_tools()
+            .filter(|(_, tool)| !tool.installed())
+            .map(|(name, tool)| {
                 let why = format!(
                     "its tests need `{}`, which is not installed ({})",
-                    feature.needs, feature.install
+                    tool.needs,
+                    tool.install()
                 );
                 (name.clone(), why)
             })
@@ -185,7 +185,7 @@ impl CourseLab {
             python,
             lib_path: lib_path(&dir)?,
             features: meta.installed_features(),
-            missing_features,
+            missing_tools,
             exercise_files: meta.exercise_files.values().flatten().cloned().collect(),
             package: krate.package,
             title: meta.title,

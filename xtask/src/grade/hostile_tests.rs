@@ -370,7 +370,7 @@ fn course_with_a_missing_tool(work: &Path) -> PathBuf {
             "[grading]",
             "[exercise_files]\nwords = [\"src/lib.rs\"]\n\n\
              [features.imaginary]\nneeds = \"xtask-fixture-missing-tool\"\n\
-             install = \"nowhere to be had\"\n\n[grading]",
+             debian = [\"nowhere-to-be-had\"]\n\n[grading]",
         ),
     )
     .unwrap();
@@ -398,7 +398,7 @@ fn a_test_the_machine_cannot_run_stops_grading_or_counts_for_no_one() {
         "{error}"
     );
     assert!(
-        error.contains("02-beta `feature:imaginary`: its tests need `xtask-fixture-missing-tool`"),
+        error.contains("02-beta `tool:imaginary`: its tests need `xtask-fixture-missing-tool`"),
         "{error}"
     );
     assert!(error.contains("--void-missing-tools"), "{error}");

@@ -25,11 +25,11 @@ use crate::libtest::Outcome;
 const WARM_UP_LIMIT: Duration = Duration::from_secs(3600);
 
 /// The tests of `lab` that count for no one on this machine, with why: those its solution
-/// fails here (`calibrate`), and each feature whose tool is missing (`feature:NAME`).
+/// fails here (`calibrate`), and each system tool that is missing (`tool:NAME`).
 pub(super) fn voided(lab: &CourseLab, prepared: &Prepared) -> BTreeMap<String, String> {
     let mut voided = prepared.voided.get(&lab.name).cloned().unwrap_or_default();
-    for (feature, why) in &lab.missing_features {
-        voided.insert(format!("feature:{feature}"), why.clone());
+    for (feature, why) in &lab.missing_tools {
+        voided.insert(format!("tool:{feature}"), why.clone());
     }
     voided
 }

@@ -6,6 +6,21 @@ use ndarray::{Array2, ArrayView2, Zip};
 /// from the course's `support` crate.
 pub use support::testing::{assert_allclose, random_points};
 
+/// Whether this crate has its Fortran kernels. Without them (gfortran was missing when the
+/// crate was built) it prints the line that marks the calling test skipped, with how to
+/// install gfortran, and the test returns at once:
+/// `if !fortran_kernels_built() { return; }`.
+pub fn fortran_kernels_built() -> bool {
+    if cfg!(has_fortran) {
+        return true;
+    }
+    println!(
+        "skipped: gfortran was missing when this crate was built: {}",
+        crate::error::FORTRAN_FIX
+    );
+    false
+}
+
 /// The same points in single precision.
 pub fn random_points_f32(n: usize, d: usize, seed: u64) -> Array2<f32> {
     random_points(n, d, seed).mapv(|v| v as f32)
