@@ -84,15 +84,19 @@ pub fn one_lab(root: &Path, filter: &str) -> Result<Lab> {
     Ok(labs.remove(0))
 }
 
-/// The lab's exercises in order: `lab.toml`'s list, else the test files' stems.
+/// The lab's exercises in order: `lab.toml`'s list, else the test files' stems; then its
+/// Python exercise, if it has one.
 pub fn exercises(lab: &Lab) -> Result<Vec<String>> {
-    if !lab.meta.exercises.is_empty() {
-        return Ok(lab.meta.exercises.clone());
-    }
-    Ok(rust_files(&lab.stub.dir.join("tests"))?
-        .iter()
-        .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
-        .collect())
+    let mut exercises = if lab.meta.exercises.is_empty() {
+        rust_files(&lab.stub.dir.join("tests"))?
+            .iter()
+            .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
+            .collect()
+    } else {
+        lab.meta.exercises.clone()
+    };
+    exercises.extend(lab.meta.python_exercise());
+    Ok(exercises)
 }
 
 fn known_exercise(lab: &Lab, exercise: &str, command: &str) -> Result<String> {
@@ -181,9 +185,23 @@ fn render(lab: &Lab, exercise: &str, hint: &Hint, count: usize, command: &str) -
             .to_string()
     };
     format!(
-        "{heading}\n{rule}\n\n{}\n\n{rule}\n{next}\nRun the tests: cargo test -p {} --test {exercise}",
-        hint.body, lab.stub.package
+        "{heading}\n{rule}\n\n{}\n\n{rule}\n{next}\nRun the tests: {}",
+        hint.body,
+        test_command(lab, exercise)
     )
+}
+
+/// How to run an exercise's tests: its test file, or for the Python exercise, pytest on the
+/// module that maturin builds from the student's crate.
+fn test_command(lab: &Lab, exercise: &str) -> String {
+    if lab.meta.python_exercise().as_deref() == Some(exercise) {
+        let dir = format!("exercises/{}/{exercise}", lab.name);
+        return format!(
+            ".venv/bin/maturin develop --release -m {dir}/Cargo.toml && .venv/bin/python -m \
+             pytest {dir}/tests"
+        );
+    }
+    format!("cargo test -p {} --test {exercise}", lab.stub.package)
 }
 
 #[cfg(test)]

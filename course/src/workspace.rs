@@ -189,6 +189,12 @@ pub struct Lab {
 }
 
 impl LabToml {
+    /// The Python extension's exercise (lab 6: `python`, its crate's directory), which has
+    /// hints like the Rust exercises though pytest, not a test file, checks it.
+    pub fn python_exercise(&self) -> Option<String> {
+        self.python.as_ref().map(|python| python.dir.clone())
+    }
+
     /// Every system tool the lab needs, cargo feature or not, by name.
     pub fn system_tools(&self) -> impl Iterator<Item = (&String, &SystemTool)> {
         self.features.iter().chain(&self.tools)

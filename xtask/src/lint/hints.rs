@@ -46,16 +46,20 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
     check_no_stray_hints(root, &stub_dir, lab, &exercises, tally);
 }
 
-/// The lab's exercises: lab.toml's list, or else the stems of its test files.
+/// The lab's exercises: lab.toml's list, or else the stems of its test files; then its
+/// Python exercise, if it has one.
 fn exercises_of(stub_dir: &Path, meta: Option<&LabToml>, tally: &mut Tally) -> Vec<String> {
     let listed = meta.map(|meta| meta.exercises.clone()).unwrap_or_default();
-    if !listed.is_empty() {
-        return listed;
-    }
-    super::listed(tally, rust_files(&stub_dir.join("tests")))
-        .iter()
-        .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
-        .collect()
+    let mut exercises: Vec<String> = if listed.is_empty() {
+        super::listed(tally, rust_files(&stub_dir.join("tests")))
+            .iter()
+            .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
+            .collect()
+    } else {
+        listed
+    };
+    exercises.extend(meta.and_then(LabToml::python_exercise));
+    exercises
 }
 
 /// Where the lab's pages are, relative to the root: beside its landing page (lab.toml
