@@ -53,7 +53,10 @@ impl Step<'_> {
                     lab.name
                 )
             }
-            Step::Tools(lab) => format!("{}: the tools its features need are installed", lab.name),
+            Step::Tools(lab) => format!(
+                "{}: the system tools its tests need are installed",
+                lab.name
+            ),
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
             Step::Python(lab, _) => format!(
