@@ -13,6 +13,7 @@ use crate::lint::{files_under, read_or_fail, rel};
 use crate::report::Tally;
 use crate::workspace::normalize;
 
+pub mod browser;
 pub mod edition;
 pub mod leaks;
 
@@ -265,7 +266,7 @@ fn check_url(build: &Path, base: &Path, tag: &str, url: &str) -> Option<String> 
     (!exists).then(|| format!("broken link <{tag}> `{url}`: no such file in the build; {fix}"))
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -41,6 +41,7 @@ enum Step<'a> {
     Fmt,
     Doc,
     Book,
+    Browser,
 }
 
 impl Step<'_> {
@@ -78,6 +79,11 @@ impl Step<'_> {
             Step::Book => {
                 "book: both editions build offline, links resolve, no answers for students".into()
             }
+            Step::Browser => format!(
+                "book in a browser at {} px, light and dark: no page scrolls sideways, SVGs \
+                 are opaque, figure text is legible",
+                book::browser::WIDTHS.map(|w| w.to_string()).join(" and ")
+            ),
         }
     }
 }
@@ -146,7 +152,8 @@ fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
         Step::Doc,
     ]);
     if !skip_book {
-        plan.push(Step::Book);
+        // The browser reads what the book step built.
+        plan.extend([Step::Book, Step::Browser]);
     }
     plan
 }
@@ -188,6 +195,7 @@ fn run_step(
         Step::Book => ui
             .suspend(|| book::ensure_tools(root))
             .and_then(|()| book_step(root)),
+        Step::Browser => book_layout(root),
     }
 }
 
@@ -348,4 +356,24 @@ fn book_step(root: &Path) -> Result<Tally> {
     let student = built.student.parent().unwrap_or(root);
     tally.absorb(book::leaks::scan_student(root, student));
     Ok(tally)
+}
+
+/// The editions the book step built, rendered in headless Chromium (`book::browser` has the
+/// rules).
+pub fn book_layout(root: &Path) -> Result<Tally> {
+    let built = book::browser::built_editions(root);
+    let editions: Vec<book::browser::Edition> = built
+        .iter()
+        .map(|(name, dir)| book::browser::Edition { name, dir })
+        .collect();
+    if let Some(missing) = editions
+        .iter()
+        .find(|e| !e.dir.join("index.html").is_file())
+    {
+        anyhow::bail!(
+            "{} is not built (the book step failed?): nothing to render",
+            missing.dir.display()
+        );
+    }
+    book::browser::check(&editions)
 }

@@ -105,6 +105,10 @@ enum Command {
         /// reference edition (with the solution walkthroughs).
         #[arg(long, value_enum, default_value_t = EditionArg::Student)]
         edition: EditionArg,
+        /// Then render every page in headless Chromium and check the layout (the step of
+        /// `cargo xtask check` that does so): no sideways page, opaque and legible SVGs.
+        #[arg(long, conflicts_with = "open_path")]
+        layout: bool,
     },
     /// Grade submissions with the instructor's tests: a gradebook (CSV, JSON) and a feedback
     /// report per student. Only students' `exercises/*/src/**` (and a lab's Python crate's
@@ -302,7 +306,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             &root,
             &gpu_test::Options { quick, bundle },
         )?)),
-        Command::Book { open_path, edition } => build_book(&root, open_path, edition),
+        Command::Book {
+            open_path,
+            edition,
+            layout,
+        } => build_book(&root, open_path, edition, layout),
         Command::Grade(args) => grade(&root, args),
         Command::Handout {
             outdir,
@@ -332,7 +340,7 @@ fn exit_code(passed: bool) -> ExitCode {
 
 /// `cargo xtask book`: builds both editions and says where they are; in the handout, whose
 /// book comes built, only says where it is.
-fn build_book(root: &Path, open_path: bool, edition: EditionArg) -> Result<ExitCode> {
+fn build_book(root: &Path, open_path: bool, edition: EditionArg, layout: bool) -> Result<ExitCode> {
     if handout::is_handout(root) {
         let index = handout::built_book(root)?;
         match open_path {
@@ -351,6 +359,19 @@ fn build_book(root: &Path, open_path: bool, edition: EditionArg) -> Result<ExitC
             built.student.display(),
             built.reference.display()
         );
+    }
+    if layout {
+        let rows = [report::Row {
+            step: "the book in a browser".into(),
+            tally: check::book_layout(root)?,
+        }];
+        report::print_summary(&rows);
+        let (_, failed) = report::totals(&rows);
+        return Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,19 +1,24 @@
-//! The scaling study as a picture: speed-up over 1 thread against the thread count (log₂
-//! axis), one line per (variant, size), the ideal min(t, cores) dashed, and a dashed vertical
-//! marker at the core count. The legend sits in a panel of its own, right of the plot: with a
-//! dozen lines it would hide some of them inside it.
+//! The scaling study as a picture, in small multiples: one panel per variant, each with its
+//! speed-up over 1 thread against the thread count (log₂ axis), one line per size, the ideal
+//! min(t, cores) dashed, and a dashed vertical marker at the core count. The panels share
+//! their axes, so that the variants compare at a glance; each has its legend on its right.
+//!
+//! Drawn for the book's column (750 CSS px on a desktop, [`super::super::chart::WIDTH`]), on an
+//! opaque white background (the book has dark themes), text 12 px or more.
 
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::super::chart::{WIDTH, font};
 use super::table::Study;
 
-/// Okabe–Ito colours (black kept for the ideal line), one per size: told apart by
-/// colour-blind readers too. The variants differ by marker.
+/// Okabe–Ito colours (black kept for the ideal line), one per size, told apart by
+/// colour-blind readers too; each size has its own marker as well.
 const COLOURS: [RGBColor; 7] = [
     RGBColor(230, 159, 0),   // orange
     RGBColor(86, 180, 233),  // sky blue
@@ -23,83 +28,118 @@ const COLOURS: [RGBColor; 7] = [
     RGBColor(204, 121, 167), // reddish purple
     RGBColor(240, 228, 66),  // yellow, last: the palest on white
 ];
-const CORES_MARKER: RGBColor = RGBColor(120, 120, 120);
+const CORES_MARKER: RGBColor = RGBColor(110, 110, 110);
 
-const WIDTH: u32 = 960;
-const HEIGHT: u32 = 540;
-const LEGEND_WIDTH: u32 = 250;
-const LEGEND_ROW: i32 = 19;
+const TITLE_HEIGHT: u32 = 36;
+const PANEL_HEIGHT: u32 = 290;
+const LEGEND_WIDTH: u32 = 180;
+const LEGEND_ROW: i32 = 20;
+/// Text sizes in CSS px.
+const TEXT_PX: f64 = 12.0;
+const TITLE_PX: f64 = 15.0;
 
-/// One line of the chart.
+/// One line of a panel: one size.
 struct Line {
     label: String,
-    colour: RGBColor,
-    /// Which marker: 0 a circle (the first variant), else a triangle.
-    marker: usize,
+    /// Which size, in the study's order: picks the colour and the marker.
+    at: usize,
     points: Vec<(f64, f64)>,
 }
 
 /// The chart's coordinates: threads on a log₂ axis, speed-up on a linear one.
 type Coordinates = Cartesian2d<LogCoord<f64>, RangedCoordf64>;
 
-/// Writes the chart of `study`'s speed-ups, one line per variant (in `variants`) and size.
+/// The axes all panels share.
+struct Axes {
+    most_threads: f64,
+    cores: usize,
+    y_high: f64,
+}
+
+/// Writes the chart of `study`'s speed-ups: a panel per variant (in `variants`) that has any.
 pub fn write_svg(path: &Path, title: &str, study: &Study, variants: &[&str]) -> Result<()> {
     let failed = |error: &dyn std::fmt::Display| anyhow!("drawing {}: {error}", path.display());
-    let lines = lines_of(study, variants);
-    if lines.is_empty() {
+    let panels: Vec<(&str, Vec<Line>)> = variants
+        .iter()
+        .map(|&variant| (variant, lines_of(study, variant)))
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect();
+    if panels.is_empty() {
         bail!(
             "no speed-ups to draw in {}: no size ran at 1 thread",
             path.display()
         );
     }
-    let cores = study.cores.max(1) as f64;
+    let cores = study.cores.max(1);
     let most_threads = study.threads.iter().copied().max().unwrap_or(1).max(1) as f64;
-    let highest = lines
+    let highest = panels
         .iter()
-        .flat_map(|line| line.points.iter().map(|&(_, s)| s))
-        .fold(cores.min(most_threads), f64::max);
-    let (x_low, x_high, y_high) = (0.85, most_threads * 1.18, highest * 1.15);
+        .flat_map(|(_, lines)| {
+            lines
+                .iter()
+                .flat_map(|line| line.points.iter().map(|&(_, s)| s))
+        })
+        .fold((cores as f64).min(most_threads), f64::max);
+    let axes = Axes {
+        most_threads,
+        cores,
+        y_high: highest * 1.15,
+    };
 
-    let area = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let height = TITLE_HEIGHT + PANEL_HEIGHT * panels.len() as u32;
+    let area = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
     area.fill(&WHITE).map_err(|e| failed(&e))?;
-    let (plot_area, legend_area) = area.split_horizontally(WIDTH - LEGEND_WIDTH);
-    let mut chart = ChartBuilder::on(&plot_area)
-        .caption(title, ("sans-serif", 17))
-        .margin(14)
-        .x_label_area_size(38)
-        .y_label_area_size(48)
-        .build_cartesian_2d((x_low..x_high).log_scale().base(2.0), 0.0..y_high)
+    let area = area
+        .titled(title, ("sans-serif", font(TITLE_PX)))
         .map_err(|e| failed(&e))?;
-    draw_axes(&mut chart, most_threads).map_err(|e| failed(&e))?;
-    draw_cores_marker(&mut chart, study.cores, y_high).map_err(|e| failed(&e))?;
-    draw_lines(&mut chart, &lines).map_err(|e| failed(&e))?;
-    draw_ideal(&mut chart, most_threads, cores).map_err(|e| failed(&e))?;
-    draw_legend(&legend_area, &lines).map_err(|e| failed(&e))?;
+    for ((variant, lines), panel) in panels.iter().zip(area.split_evenly((panels.len(), 1))) {
+        draw_panel(&panel, variant, lines, &axes).map_err(|e| failed(&e))?;
+    }
     area.present().map_err(|e| failed(&e))?;
     Ok(())
 }
 
-/// A line per variant and size that has speed-ups (a size never run at 1 thread has none):
-/// the colour tells the size, the marker the variant.
-fn lines_of(study: &Study, variants: &[&str]) -> Vec<Line> {
+/// One variant's panel: its plot, and its legend on the right.
+fn draw_panel<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    variant: &str,
+    lines: &[Line],
+    axes: &Axes,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (plot_area, legend_area) = panel.split_horizontally(WIDTH - LEGEND_WIDTH);
+    let mut chart = ChartBuilder::on(&plot_area)
+        .caption(variant, ("sans-serif", font(TITLE_PX)))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(52)
+        .build_cartesian_2d(
+            (0.85..axes.most_threads * 1.18).log_scale().base(2.0),
+            0.0..axes.y_high,
+        )?;
+    draw_axes(&mut chart, axes.most_threads)?;
+    draw_cores_marker(&mut chart, axes.cores, axes.y_high)?;
+    draw_lines(&mut chart, lines)?;
+    draw_ideal(&mut chart, axes.most_threads, axes.cores as f64)?;
+    draw_legend(&legend_area, lines)
+}
+
+/// A line per size of `variant` that has speed-ups (a size never run at 1 thread has none).
+fn lines_of(study: &Study, variant: &str) -> Vec<Line> {
     let mut lines = Vec::new();
-    for (marker, &variant) in variants.iter().enumerate() {
-        for row in study.rows(variant) {
-            let at = study.sizes.iter().position(|&s| s == row.size).unwrap_or(0);
-            let points: Vec<(f64, f64)> = study
-                .threads
-                .iter()
-                .zip(study.speed_ups(&row))
-                .filter_map(|(&t, speed_up)| Some((t as f64, speed_up?)))
-                .collect();
-            if !points.is_empty() {
-                lines.push(Line {
-                    label: format!("{variant} · {}", row.size.pretty()),
-                    colour: COLOURS[at % COLOURS.len()],
-                    marker,
-                    points,
-                });
-            }
+    for row in study.rows(variant) {
+        let at = study.sizes.iter().position(|&s| s == row.size).unwrap_or(0);
+        let points: Vec<(f64, f64)> = study
+            .threads
+            .iter()
+            .zip(study.speed_ups(&row))
+            .filter_map(|(&t, speed_up)| Some((t as f64, speed_up?)))
+            .collect();
+        if !points.is_empty() {
+            lines.push(Line {
+                label: row.size.pretty(),
+                at,
+                points,
+            });
         }
     }
     lines
@@ -120,7 +160,8 @@ fn draw_axes<DB: DrawingBackend>(
         .x_desc("threads (log scale)")
         .y_desc("speed-up over 1 thread")
         .y_label_formatter(&|s| format!("{s:.1}"))
-        .label_style(("sans-serif", 13))
+        .label_style(("sans-serif", font(TEXT_PX)))
+        .axis_desc_style(("sans-serif", font(TEXT_PX)))
         .draw()
 }
 
@@ -137,8 +178,8 @@ fn draw_cores_marker<DB: DrawingBackend>(
         4,
         CORES_MARKER.stroke_width(2),
     ))?;
-    let marker_font =
-        TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
+    let marker_font = TextStyle::from(("sans-serif", font(TEXT_PX)).into_font())
+        .pos(Pos::new(HPos::Left, VPos::Top));
     chart.draw_series([Text::new(
         format!("{cores} cores"),
         (at * 1.03, y_high * 0.99),
@@ -153,17 +194,37 @@ fn draw_lines<DB: DrawingBackend>(
     lines: &[Line],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     for line in lines {
-        let style = line.colour.stroke_width(line_width(line.marker));
-        chart.draw_series(LineSeries::new(line.points.iter().copied(), style))?;
-        let fill = line.colour.filled();
+        let colour = colour(line.at);
+        chart.draw_series(LineSeries::new(
+            line.points.iter().copied(),
+            colour.stroke_width(2),
+        ))?;
         for &point in &line.points {
-            match line.marker {
-                0 => chart.draw_series([Circle::new(point, 4, fill)]),
-                _ => chart.draw_series([TriangleMarker::new(point, 6, fill)]),
-            }?;
+            draw_marker(chart.plotting_area(), line.at, point, colour)?;
         }
     }
     Ok(())
+}
+
+fn colour(at: usize) -> RGBColor {
+    COLOURS[at % COLOURS.len()]
+}
+
+/// Draws the marker of the size at `at`, centred on `point`: a circle, a triangle, a square
+/// or a cross, so that sizes differ by shape as well as colour.
+fn draw_marker<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    at: usize,
+    point: CT::From,
+    colour: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let fill = colour.filled();
+    match at % 4 {
+        0 => area.draw(&Circle::new(point, 4, fill)),
+        1 => area.draw(&TriangleMarker::new(point, 6, fill)),
+        2 => area.draw(&(EmptyElement::at(point) + Rectangle::new([(-4, -4), (4, 4)], fill))),
+        _ => area.draw(&Cross::new(point, 5, colour.stroke_width(2))),
+    }
 }
 
 /// The ideal, drawn last to stay visible over the lines: t times faster up to the core
@@ -181,32 +242,23 @@ fn draw_ideal<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The second variant's lines are thinner: where both variants scale alike, the first one's
-/// line still shows under the second's.
-fn line_width(marker: usize) -> u32 {
-    if marker == 0 { 3 } else { 1 }
-}
-
-/// The legend, a row per line, then the ideal and the core marker; pixel coordinates.
+/// The legend, a row per size, then the ideal and the core marker; pixel coordinates.
 fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &DrawingArea<DB, Shift>,
     lines: &[Line],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font =
-        TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-    let (x0, x1) = (8, 40);
-    let mut y = 52;
+    let text = TextStyle::from(("sans-serif", font(TEXT_PX)).into_font())
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let (x0, x1) = (4, 34);
+    let mut y = 44;
     for line in lines {
+        let colour = colour(line.at);
         area.draw(&PathElement::new(
             vec![(x0, y), (x1, y)],
-            line.colour.stroke_width(line_width(line.marker)),
+            colour.stroke_width(2),
         ))?;
-        let centre = ((x0 + x1) / 2, y);
-        match line.marker {
-            0 => area.draw(&Circle::new(centre, 4, line.colour.filled()))?,
-            _ => area.draw(&TriangleMarker::new(centre, 6, line.colour.filled()))?,
-        }
-        area.draw(&Text::new(line.label.clone(), (x1 + 8, y), font.clone()))?;
+        draw_marker(area, line.at, ((x0 + x1) / 2, y), colour)?;
+        area.draw(&Text::new(line.label.clone(), (x1 + 8, y), text.clone()))?;
         y += LEGEND_ROW;
     }
     y += LEGEND_ROW / 2;
@@ -220,7 +272,7 @@ fn draw_legend<DB: DrawingBackend>(
                 colour.stroke_width(2),
             ))?;
         }
-        area.draw(&Text::new(label, (x1 + 8, y), font.clone()))?;
+        area.draw(&Text::new(label, (x1 + 8, y), text.clone()))?;
         y += LEGEND_ROW;
     }
     Ok(())

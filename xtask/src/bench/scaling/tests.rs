@@ -262,7 +262,7 @@ a stray print
 }
 
 #[test]
-fn chart_draws_a_labelled_line_per_variant_and_size_and_the_ideal() {
+fn chart_draws_a_panel_per_variant_with_a_line_per_size_and_the_ideal() {
     let temp = tempfile::Builder::new()
         .prefix("xtask-scaling-chart-")
         .suffix(".svg")
@@ -274,19 +274,42 @@ fn chart_draws_a_labelled_line_per_variant_and_size_and_the_ideal() {
     assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
     for text in [
         "a title",
-        "blocked · 500×500×500",
-        "blocked · 10000×10000×500",
-        "par_rows · 500×500×500",
+        "\nblocked\n",
+        "\npar_rows\n",
+        "500×500×500",
+        "10000×10000×500",
         "ideal: min(t, cores)",
         "2 cores",
         "threads (log scale)",
     ] {
         assert!(svg.contains(text), "the chart lacks {text:?}");
     }
-    assert!(!svg.contains("par_rows · 10000×10000×500"));
+    // Both panels have a 500×500×500 line; only blocked's has the largest size.
+    assert_eq!(svg.matches("\n500×500×500\n").count(), 2);
+    assert_eq!(svg.matches("\n10000×10000×500\n").count(), 1);
     let empty = Study {
         seconds: BTreeMap::new(),
         ..study()
     };
     assert!(chart::write_svg(path, "empty", &empty, &grid::VARIANTS).is_err());
+}
+
+#[test]
+fn the_chart_is_opaque_and_legible_in_the_books_column() {
+    let path = tempfile::Builder::new().suffix(".svg").tempfile().unwrap();
+    chart::write_svg(
+        path.path(),
+        "Lab 3, Cityblock: speed-up",
+        &study(),
+        &grid::VARIANTS,
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(path.path()).unwrap();
+    let test = "the_chart_is_opaque_and_legible_in_the_books_column";
+    let Some(tally) =
+        crate::book::browser::tests::figures_in_the_book(test, &[("scaling.svg", svg)])
+    else {
+        return;
+    };
+    assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
 }
