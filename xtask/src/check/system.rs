@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use crate::workspace::Lab;
 
 /// The instructor's tools that no lab declares, each with why `check` needs it.
-const COURSE_PACKAGES: [(&str, &str); 3] = [
+const COURSE_PACKAGES: [(&str, &str); 4] = [
     // Debian's python3 has no venv module of its own: `check` creates .venv with it.
     (
         "python3-venv",
@@ -24,6 +24,8 @@ const COURSE_PACKAGES: [(&str, &str); 3] = [
     // each test process ended: the grader's own tests run both.
     ("bubblewrap", "the grader's sandbox"),
     ("strace", "the grader's witness of each test process"),
+    // The browser step renders the built book in headless Chromium.
+    ("chromium", "the book's layout check in a real browser"),
 ];
 
 /// A Debian package and why the course needs it.
