@@ -19,6 +19,11 @@ use crate::report::Tally;
 use crate::testrun::{self, Tests};
 use crate::workspace::{self, Crate, Lab, PythonToml};
 
+/// How long one maturin build may take. A build is not a test: `--timeout` (one test
+/// executable's limit) is far too short for a release build of pyo3, ndarray and rayon from
+/// nothing on a busy two-core machine.
+const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
+
 /// One pytest test: `<file stem>::<name>` and how it went.
 #[derive(Debug, PartialEq)]
 pub struct Case {
@@ -101,12 +106,12 @@ pub fn check(root: &Path, lab: &Lab, python: &PythonToml, timeout: Duration) -> 
 /// `maturin develop --release` of `krate` into the venv; the error when it fails. maturin
 /// builds in `target/maturin`: it sets PYO3_BUILD_EXTENSION_MODULE, which changes pyo3's
 /// build, and sharing `target/` with plain cargo would rebuild pyo3 on every switch.
-fn develop(root: &Path, setup: &Setup, krate: &Crate, timeout: Duration) -> Result<Option<String>> {
+fn develop(root: &Path, setup: &Setup, krate: &Crate) -> Result<Option<String>> {
     let mut command = maturin(root, setup);
     command
         .args(["develop", "--release", "-m"])
         .arg(krate.manifest());
-    let out = process::capture(command, timeout)?;
+    let out = process::capture(command, BUILD_LIMIT)?;
     if out.status.is_some_and(|s| s.success()) {
         return Ok(None);
     }
@@ -172,7 +177,7 @@ fn solution_passes(
     timeout: Duration,
     tally: &mut Tally,
 ) -> Result<()> {
-    if let Some(error) = develop(root, setup, solution, timeout)? {
+    if let Some(error) = develop(root, setup, solution)? {
         tally.fail(format!("the solution's extension does not build: {error}"));
         return Ok(());
     }
@@ -210,7 +215,7 @@ fn stub_fails(
     tally: &mut Tally,
 ) -> Result<()> {
     let stub = &setup.stub;
-    if let Some(error) = develop(root, setup, stub, timeout)? {
+    if let Some(error) = develop(root, setup, stub)? {
         tally.fail(format!(
             "the stub's extension does not build: keep its API identical to the solution's, \
              bodies `todo!(...)`: {error}"
@@ -292,7 +297,7 @@ fn wheel(
         ".venv/bin/maturin build --release -m {} -o target/wheels",
         rel(root, &solution.manifest())
     );
-    let wheel = match build_wheel(root, setup, solution, timeout)? {
+    let wheel = match build_wheel(root, setup, solution)? {
         Ok(wheel) => wheel,
         Err(why) => {
             tally.fail(format!("`{build_command}` {why}"));
@@ -324,7 +329,6 @@ fn build_wheel(
     root: &Path,
     setup: &Setup,
     solution: &Crate,
-    timeout: Duration,
 ) -> Result<std::result::Result<PathBuf, String>> {
     let mut command = maturin(root, setup);
     command
@@ -332,7 +336,7 @@ fn build_wheel(
         .arg(solution.manifest())
         .arg("-o")
         .arg(root.join("target").join("wheels"));
-    let out = process::capture(command, timeout)?;
+    let out = process::capture(command, BUILD_LIMIT)?;
     if !out.status.is_some_and(|s| s.success()) {
         return Ok(Err(format!(
             "failed:\n{}",
