@@ -27,6 +27,7 @@ use size::Size;
 
 mod agree;
 mod binaries;
+pub mod book;
 mod chart;
 mod header;
 mod machine;
