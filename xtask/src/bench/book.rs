@@ -174,6 +174,7 @@ fn describe(source: &Source, quick: bool) -> String {
             example,
             args,
             quick_args,
+            ..
         } => format!(
             "`cargo run --release -p {package} --example {example} -- {}`",
             (if quick { quick_args } else { args }).join(" ")
@@ -247,9 +248,13 @@ fn run_source(
             example,
             args,
             quick_args,
+            python,
         } => {
             let exe = binaries::build_example(root, package, example, Side::RustBaseline)?;
             let mut command = Command::new(exe);
+            if let Some(requirements) = python {
+                command.arg("--python").arg(venv::ensure(root, &root.join(requirements))?);
+            }
             command
                 .args(if quick { quick_args } else { args })
                 .env(RUST_MALLOC.0, RUST_MALLOC.1)

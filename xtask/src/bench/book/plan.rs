@@ -57,6 +57,9 @@ pub enum Source {
         example: &'static str,
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
+        /// It runs a Python peer itself: the venv is filled from these pins and its Python
+        /// passed as `--python`.
+        python: Option<&'static str>,
     },
     /// A Python script of a solution that prints cell lines (`--json`), run in the venv.
     Python {
@@ -162,18 +165,35 @@ pub const MEASUREMENTS: &[Measurement] = &[
         rounds: 2,
     },
     Measurement {
-        name: "04-taskgraph-graph",
+        name: "04-taskgraph-compare",
         pages: &[
             "04-taskgraph/measured-overhead.md",
             "04-taskgraph/measured-chunked.md",
         ],
-        method: "Lab 4's bench `graph`: the scheduler's cost per task, the chunked Cityblock \
-                 kernel and the chunked mean, default build; seconds per call.",
+        method: "Lab 4's comparison command: the scheduler's cost per task against \
+                 `dask.delayed`'s (`python/dask_overhead.py`, best of its repeats, per round: \
+                 build is making the graph, compute is running it on a pool started \
+                 beforehand), and the chunked Cityblock graph against lab 3's kernel (best of 3 \
+                 calls per round); seconds.",
+        sources: &[Source::RustExample {
+            package: "taskgraph-solution",
+            example: "compare_taskgraph",
+            args: &["--json", "--rounds", "5"],
+            quick_args: &["--json", "--rounds", "1", "--sizes", "100,1000"],
+            python: Some("solutions/04-taskgraph/python/requirements.txt"),
+        }],
+        rounds: 1,
+    },
+    Measurement {
+        name: "04-taskgraph-graph",
+        pages: &["04-taskgraph/measured-chunked.md"],
+        method: "Lab 4's bench `graph`, group `cityblock 2000x2000x50`: the kernels nested in \
+                 the chunked graph, default build; seconds per call.",
         sources: &[Source::Criterion {
             package: "taskgraph-solution",
             bench: "graph",
-            filter: "",
-            quick_filter: "scheduler overhead",
+            filter: "cityblock 2000x2000x50",
+            quick_filter: "cityblock 2000x2000x50/serial kernel",
             quick_env: &[],
             configs: &[DEFAULT],
             layout: Layout::TablePerGroup,
@@ -192,6 +212,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
                 example: "threads_vs_processes",
                 args: &["--json", "--n", "1000", "--tasks", "4", "--repeats", "3"],
                 quick_args: &["--json", "--n", "200", "--tasks", "4", "--repeats", "1"],
+                python: None,
             },
             Source::Python {
                 script: "solutions/04-taskgraph/python/threads_vs_processes.py",
