@@ -99,8 +99,18 @@ fn main() {
                 .expect("a size we asked for");
             dask[i] = (dask[i].0.min(build), dask[i].1.min(compute));
             let row = format!("{tasks} tasks");
-            cells.add(OVERHEAD_TABLE, &row, &format!("dask {version} build"), build);
-            cells.add(OVERHEAD_TABLE, &row, &format!("dask {version} compute"), compute);
+            cells.add(
+                OVERHEAD_TABLE,
+                &row,
+                &format!("dask {version} build"),
+                build,
+            );
+            cells.add(
+                OVERHEAD_TABLE,
+                &row,
+                &format!("dask {version} compute"),
+                compute,
+            );
             dask_version = version;
         }
     }

@@ -77,8 +77,10 @@ pub fn redraw(root: &Path, quick: bool) -> Result<()> {
     for measurement in plan::MEASUREMENTS {
         let path = files.data(measurement.name);
         if !path.is_file() {
+            // The page's include must resolve before the first run: say so instead of a table.
+            write(&files.table(measurement.name), &data::placeholder())?;
             println!(
-                "{}: no data yet ({}), skipped",
+                "{}: no data yet ({}): wrote a placeholder",
                 measurement.name,
                 path.display()
             );
@@ -92,6 +94,11 @@ pub fn redraw(root: &Path, quick: bool) -> Result<()> {
     }
     println!(
         "bench --redraw: {drawn} table file(s) rendered from {}",
+        files.data.display()
+    );
+    println!(
+        "(The comparisons with Python and the scaling study render only when measured; their raw \
+         lines are kept in {} as <name>.jsonl.)",
         files.data.display()
     );
     Ok(())
@@ -248,12 +255,20 @@ fn run_source(
             example,
             args,
             quick_args,
+            native,
             python,
         } => {
-            let exe = binaries::build_example(root, package, example, Side::RustBaseline)?;
+            let side = if native {
+                Side::RustNative
+            } else {
+                Side::RustBaseline
+            };
+            let exe = binaries::build_example(root, package, example, side)?;
             let mut command = Command::new(exe);
             if let Some(requirements) = python {
-                command.arg("--python").arg(venv::ensure(root, &root.join(requirements))?);
+                command
+                    .arg("--python")
+                    .arg(venv::ensure(root, &root.join(requirements))?);
             }
             command
                 .args(if quick { quick_args } else { args })

@@ -10,7 +10,7 @@ use std::process::Stdio;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use super::super::{RUST_MALLOC, binaries};
+use super::super::{RUST_MALLOC, THREAD_VARIABLES, binaries};
 use crate::cargo;
 
 /// One build and environment the bench runs in: a column of the table (or a table).
@@ -72,6 +72,11 @@ pub fn run(
         .env("CRITERION_HOME", home)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
+    // Every thread knob at the number of cores, as the header says.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for variable in THREAD_VARIABLES {
+        command.env(variable, cores.to_string());
+    }
     for (key, value) in env {
         command.env(key, value);
     }

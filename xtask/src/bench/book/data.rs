@@ -157,3 +157,12 @@ impl Dataset {
         text
     }
 }
+
+/// The include file of a measurement with no data yet: the page builds, and says why it has
+/// no table.
+pub fn placeholder() -> String {
+    format!(
+        "{GENERATED}\n\n*Not measured yet in this tree: `cargo xtask bench --book` measures this \
+         table on the machine at hand.*\n"
+    )
+}

@@ -57,6 +57,8 @@ pub enum Source {
         example: &'static str,
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
+        /// Built with `-C target-cpu=native` (in its own target dir), else the default build.
+        native: bool,
         /// It runs a Python peer itself: the venv is filled from these pins and its Python
         /// passed as `--python`.
         python: Option<&'static str>,
@@ -165,6 +167,22 @@ pub const MEASUREMENTS: &[Measurement] = &[
         rounds: 2,
     },
     Measurement {
+        name: "03-parallel-limits",
+        pages: &["03-parallel/measured.md"],
+        method: "Lab 3's example `limits`, native build: the blocked kernel's tile alone with its \
+                 panels in cache (scaled to the work of 5000×5000×50 on every thread), and a \
+                 fresh 5000×5000 result written once; seconds per run.",
+        sources: &[Source::RustExample {
+            package: "parallel-solution",
+            example: "limits",
+            args: &["--json"],
+            quick_args: &["--json"],
+            native: true,
+            python: None,
+        }],
+        rounds: 3,
+    },
+    Measurement {
         name: "04-taskgraph-compare",
         pages: &[
             "04-taskgraph/measured-overhead.md",
@@ -180,6 +198,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             example: "compare_taskgraph",
             args: &["--json", "--rounds", "5"],
             quick_args: &["--json", "--rounds", "1", "--sizes", "100,1000"],
+            native: false,
             python: Some("solutions/04-taskgraph/python/requirements.txt"),
         }],
         rounds: 1,
@@ -193,7 +212,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             package: "taskgraph-solution",
             bench: "graph",
             filter: "cityblock 2000x2000x50",
-            quick_filter: "cityblock 2000x2000x50/serial kernel",
+            quick_filter: "cityblock 2000x2000x50/serial kernel, one thread",
             quick_env: &[],
             configs: &[DEFAULT],
             layout: Layout::TablePerGroup,
@@ -212,6 +231,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
                 example: "threads_vs_processes",
                 args: &["--json", "--n", "1000", "--tasks", "4", "--repeats", "3"],
                 quick_args: &["--json", "--n", "200", "--tasks", "4", "--repeats", "1"],
+                native: false,
                 python: None,
             },
             Source::Python {
@@ -227,15 +247,16 @@ pub const MEASUREMENTS: &[Measurement] = &[
     Measurement {
         name: "06-ffi-kernels",
         pages: &["06-ffi/measured-kernels.md"],
-        method: "Lab 6's bench `ffi`: the C and Fortran kernels called from Rust, default and \
-                 native build; seconds per call.",
+        method: "Lab 6's bench `ffi`: the C and Fortran kernels called from Rust (built by \
+                 `build.rs` without `-march=native`, so the default build only), OpenMP on every \
+                 core; seconds per call.",
         sources: &[Source::Criterion {
             package: "ffi-solution",
             bench: "ffi",
             filter: "cityblock_",
             quick_filter: "cityblock_",
             quick_env: &[],
-            configs: &[DEFAULT, NATIVE],
+            configs: &[DEFAULT],
             layout: Layout::TablePerConfig,
         }],
         rounds: 2,
