@@ -114,12 +114,16 @@ def main():
     measure(why, f"pickle and unpickle x and {tasks} results",
             lambda: [pickle.loads(pickle.dumps((x, full))) for _ in range(tasks)])
 
-    for chunksize in (None, 1):
-        (pids,) = dask.compute(pid_graph, scheduler="processes", chunksize=chunksize)
-        used = len({pid for pid, _ in pids})
-        label = "the default chunksize" if chunksize is None else "chunksize=1"
-        note(f"dask `processes` with {label} ran the {tasks} calls in {used} worker "
-             f"process(es) of {workers}.")
+    # Which processes ran the calls, on a pool already up (so that no worker is still starting).
+    with ProcessPoolExecutor(workers, mp_context=context) as started:
+        list(started.map(nothing, range(workers)))
+        for chunksize in (None, 1):
+            (pids,) = dask.compute(pid_graph, scheduler="processes", chunksize=chunksize,
+                                   pool=started)
+            used = len({pid for pid, _ in pids})
+            label = "the default chunksize" if chunksize is None else "chunksize=1"
+            note(f"On a pool of {workers} workers started beforehand, dask `processes` with "
+                 f"{label} ran the {tasks} calls in {used} worker process(es).")
     note(f"Measured with dask {dask.__version__}, NumPy {np.__version__}; dask's processes "
          f"scheduler starts its pool with the `{dask.config.get('multiprocessing.context', 'spawn')}` "
          f"method and batches ready tasks by its `chunksize` setting "

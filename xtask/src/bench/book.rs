@@ -27,6 +27,7 @@ mod cells;
 mod criterion;
 mod data;
 mod header;
+mod mpi;
 mod plan;
 
 #[cfg(test)]
@@ -152,7 +153,7 @@ fn measure(
     Ok(Dataset {
         name: measurement.name.to_string(),
         command: format!(
-            "cargo xtask bench --book{quick} --only {} (runs: {})",
+            "`cargo xtask bench --book{quick} --only {}`, which runs {}",
             measurement.name,
             commands.join("; ")
         ),
@@ -186,6 +187,22 @@ fn describe(source: &Source, quick: bool) -> String {
             "`cargo run --release -p {package} --example {example} -- {}`",
             (if quick { quick_args } else { args }).join(" ")
         ),
+        Source::Mpi {
+            bin,
+            ranks,
+            sizes,
+            quick_sizes,
+            repeats,
+            ..
+        } => {
+            let sizes = if quick { quick_sizes } else { sizes };
+            let ranks: Vec<String> = ranks.iter().map(usize::to_string).collect();
+            format!(
+                "`mpirun -np {} target/release/{bin} --time N M D {repeats}` for N×M×D in {}",
+                ranks.join("|"),
+                sizes.join(", ")
+            )
+        }
         Source::Python {
             script,
             args,
@@ -275,6 +292,26 @@ fn run_source(
                 .env(RUST_MALLOC.0, RUST_MALLOC.1)
                 .current_dir(root);
             run_program(command)
+        }
+        Source::Mpi {
+            package,
+            bin,
+            ranks,
+            sizes,
+            quick_sizes,
+            repeats,
+        } => {
+            let exe = mpi::build(root, package, bin)?;
+            let mut printed = cells::Printed::default();
+            for size in if quick { quick_sizes } else { sizes } {
+                for &np in ranks {
+                    let mut command = mpi::command(&exe, np, size, repeats);
+                    command.current_dir(root);
+                    let stdout = run_to_end(command)?;
+                    printed.cells.extend(mpi::parse(&stdout, size)?);
+                }
+            }
+            Ok(printed)
         }
         Source::Python {
             script,

@@ -13,7 +13,7 @@ use super::header::MachineHeader;
 pub struct Dataset {
     /// The file stem: `01-strides-transpose` → `measured/01-strides-transpose.md`.
     pub name: String,
-    /// The command that reproduces the measurement (as run by `--book`).
+    /// The command that reproduces the measurement, and what it runs (Markdown).
     pub command: String,
     /// Sentences above the tables: what each cell is.
     pub method: String,
@@ -144,7 +144,7 @@ impl Dataset {
         let _ = writeln!(
             text,
             "Each cell: the median, then the best, the spread (± half of worst − best, as a \
-             share of the median) and the number of samples. Reproduce: `{}`.\n",
+             share of the median) and the number of samples. Reproduce: {}.\n",
             self.command
         );
         for table in &self.tables {

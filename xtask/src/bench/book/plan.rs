@@ -63,6 +63,16 @@ pub enum Source {
         /// passed as `--python`.
         python: Option<&'static str>,
     },
+    /// Exercise 7's MPI program (`--time N M D REPEATS`), under `mpirun -np` each rank count;
+    /// it prints the best of REPEATS for the ranks and for the serial kernel in rank 0.
+    Mpi {
+        package: &'static str,
+        bin: &'static str,
+        ranks: &'static [usize],
+        sizes: &'static [&'static str],
+        quick_sizes: &'static [&'static str],
+        repeats: usize,
+    },
     /// A Python script of a solution that prints cell lines (`--json`), run in the venv.
     Python {
         script: &'static str,
@@ -220,6 +230,22 @@ pub const MEASUREMENTS: &[Measurement] = &[
         rounds: 2,
     },
     Measurement {
+        name: "04-taskgraph-mpi",
+        pages: &["04-taskgraph/measured-mpi.md"],
+        method: "Exercise 7's program under `mpirun -np 1` and `-np 2`, each rank a process with \
+                 one thread; each sample is the best of 5 runs of the program (`--time`), the \
+                 serial kernel timed in rank 0's process after them.",
+        sources: &[Source::Mpi {
+            package: "taskgraph-solution",
+            bin: "taskgraph-solution-mpi",
+            ranks: &[1, 2],
+            sizes: &["2000x2000x50", "4000x4000x50"],
+            quick_sizes: &["500x500x50"],
+            repeats: 5,
+        }],
+        rounds: 4,
+    },
+    Measurement {
         name: "04-taskgraph-processes",
         pages: &["04-taskgraph/measured-processes.md"],
         method: "The original's threads-vs-processes notebook: one call of the pure-Python (and \
@@ -238,7 +264,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
                 script: "solutions/04-taskgraph/python/threads_vs_processes.py",
                 requirements: "solutions/04-taskgraph/python/requirements.txt",
                 args: &["--json", "--n", "1000", "--tasks", "4", "--repeats", "3"],
-                quick_args: &["--json", "--n", "100", "--tasks", "4", "--repeats", "1"],
+                quick_args: &["--json", "--n", "200", "--tasks", "4", "--repeats", "1"],
                 quick_env: &[],
             },
         ],

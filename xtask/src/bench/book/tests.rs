@@ -7,6 +7,7 @@ use super::cells::{Found, Gathered, parse_lines};
 use super::criterion::per_iteration;
 use super::data::{Dataset, GENERATED, format_cell, format_duration, summarize};
 use super::header::{Limits, MachineHeader, parse_limits};
+use super::mpi;
 use super::plan::{Files, MEASUREMENTS, Source, select, slug};
 
 fn header() -> MachineHeader {
@@ -239,7 +240,7 @@ fn a_dataset_survives_its_json_and_renders_the_same() {
     });
     let dataset = Dataset {
         name: "01-x".into(),
-        command: "cargo xtask bench --book --only 01-x".into(),
+        command: "`cargo xtask bench --book --only 01-x`".into(),
         method: "How.".into(),
         machine: header(),
         tables: gathered.into_tables(),
@@ -252,4 +253,17 @@ fn a_dataset_survives_its_json_and_renders_the_same() {
     assert!(text.starts_with(GENERATED), "{text}");
     assert!(text.contains("- A note."), "{text}");
     assert_eq!(text, dataset.markdown());
+}
+
+#[test]
+fn the_mpi_programs_line_gives_the_ranks_and_the_serial_kernel() {
+    let stdout =
+        "some banner\n2000x2000x50: 2 ranks 66.2 ms, serial kernel 107.0 ms, speed-up 1.61\n";
+    let cells = mpi::parse(stdout, "2000x2000x50").unwrap();
+    assert_eq!(cells.len(), 2);
+    assert_eq!(cells[0].row, "2 rank(s)");
+    assert!((cells[0].seconds[0] - 0.0662).abs() < 1e-12);
+    assert!((cells[1].seconds[0] - 0.107).abs() < 1e-12);
+    assert_eq!(cells[1].column, "2000x2000x50");
+    assert!(mpi::parse(stdout, "4000x4000x50").is_err());
 }
