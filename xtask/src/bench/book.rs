@@ -203,6 +203,19 @@ fn describe(source: &Source, quick: bool) -> String {
                 sizes.join(", ")
             )
         }
+        Source::OutOfCore {
+            blocks,
+            shape,
+            quick_shape,
+        } => {
+            let blocks: Vec<String> = blocks.iter().map(usize::to_string).collect();
+            format!(
+                "`(ulimit -v 524288; cargo run --release -p taskgraph-solution --example \
+                 out_of_core -- {} --block B --json)` for B in {}, the page cache dropped before each",
+                (if quick { quick_shape } else { shape }).join(" "),
+                blocks.join(", ")
+            )
+        }
         Source::Python {
             script,
             args,
@@ -313,6 +326,42 @@ fn run_source(
             }
             Ok(printed)
         }
+        Source::OutOfCore {
+            blocks,
+            shape,
+            quick_shape,
+        } => {
+            let exe = binaries::build_example(
+                root,
+                "taskgraph-solution",
+                "out_of_core",
+                Side::RustBaseline,
+            )?;
+            let mut printed = cells::Printed::default();
+            for &block in blocks {
+                // Not in a smoke run: it would slow everything else on the machine.
+                let dropped = !quick && drop_page_cache();
+                let mut command = Command::new("sh");
+                command
+                    .arg("-c")
+                    .arg("ulimit -v 524288 && exec \"$@\"")
+                    .arg("out_of_core")
+                    .arg(&exe)
+                    .args(if quick { quick_shape } else { shape })
+                    .args(["--block", &block.to_string(), "--json"])
+                    .current_dir(root);
+                let mut found = run_program(command)?;
+                if !dropped {
+                    found.notes.push(format!(
+                        "{block} rows per block: the page cache was not dropped (a `--quick` run, \
+                         or not root), so the first run may be warm too."
+                    ));
+                }
+                printed.cells.append(&mut found.cells);
+                printed.notes.append(&mut found.notes);
+            }
+            Ok(printed)
+        }
         Source::Python {
             script,
             requirements,
@@ -332,6 +381,13 @@ fn run_source(
             run_program(command)
         }
     }
+}
+
+/// Drops the kernel's page cache (root only), so that the next read comes from the disk;
+/// whether it could.
+fn drop_page_cache() -> bool {
+    let synced = Command::new("sync").status().is_ok_and(|s| s.success());
+    synced && fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
 }
 
 /// Runs a program that prints cell lines, every thread knob at the number of cores.

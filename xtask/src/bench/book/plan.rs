@@ -73,6 +73,15 @@ pub enum Source {
         quick_sizes: &'static [&'static str],
         repeats: usize,
     },
+    /// Lab 4's out-of-core example, once per block size, each run in a fresh process under a
+    /// 512 MiB cap on its address space, after dropping the page cache where allowed; its
+    /// first pass reads from disk (cold), its second from the page cache (warm).
+    OutOfCore {
+        blocks: &'static [usize],
+        /// `--days --rows --cols`: the original's fields, or small ones with `--quick`.
+        shape: &'static [&'static str],
+        quick_shape: &'static [&'static str],
+    },
     /// A Python script of a solution that prints cell lines (`--json`), run in the venv.
     Python {
         script: &'static str,
@@ -244,6 +253,20 @@ pub const MEASUREMENTS: &[Measurement] = &[
             repeats: 5,
         }],
         rounds: 4,
+    },
+    Measurement {
+        name: "04-taskgraph-outofcore",
+        pages: &["04-taskgraph/measured-outofcore.md"],
+        method: "Lab 4's example `out_of_core`: the mean of the original's fields, a block of \
+                 rows at a time, the process's address space capped at 512 MiB (`ulimit -v`); \
+                 the first run after dropping the page cache (cold, where the run may drop it: \
+                 see the notes), the second with the files in the cache (warm); seconds.",
+        sources: &[Source::OutOfCore {
+            blocks: &[16, 64, 256],
+            shape: &["--days", "4", "--rows", "5760", "--cols", "11520"],
+            quick_shape: &["--days", "2", "--rows", "576", "--cols", "1152"],
+        }],
+        rounds: 2,
     },
     Measurement {
         name: "04-taskgraph-processes",
