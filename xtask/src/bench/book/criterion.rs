@@ -35,6 +35,7 @@ pub struct Samples {
 
 #[derive(Deserialize)]
 struct BenchmarkJson {
+    full_id: String,
     group_id: String,
     function_id: Option<String>,
     value_str: Option<String>,
@@ -70,7 +71,6 @@ pub fn run(
         .args(["--noplot"])
         .args(extra)
         .env("CRITERION_HOME", home)
-        .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     // Every thread knob at the number of cores, as the header says.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -94,17 +94,21 @@ pub fn run(
         config.label,
         home.display()
     );
-    let status = command
-        .status()
+    let out = command
+        .output()
         .with_context(|| format!("could not run cargo bench for {package}"))?;
-    if !status.success() {
-        bail!("cargo bench -p {package} --bench {bench} failed ({status})");
+    if !out.status.success() {
+        bail!(
+            "cargo bench -p {package} --bench {bench} failed ({})",
+            out.status
+        );
     }
-    read(home)
+    read(home, &String::from_utf8_lossy(&out.stdout))
 }
 
-/// Every benchmark under a CRITERION_HOME, sorted by group and id.
-pub fn read(home: &Path) -> Result<Vec<Samples>> {
+/// Every benchmark under a CRITERION_HOME, in the order the bench ran them (the order its
+/// report `stdout` names them in; unnamed ones last, by name).
+pub fn read(home: &Path, stdout: &str) -> Result<Vec<Samples>> {
     let mut found = Vec::new();
     for dir in new_dirs(home)? {
         let names: BenchmarkJson = read_json(&dir.join("benchmark.json"))?;
@@ -115,14 +119,29 @@ pub fn read(home: &Path) -> Result<Vec<Samples>> {
             (None, Some(value)) => value,
             (None, None) => String::new(),
         };
-        found.push(Samples {
-            group: names.group_id,
-            id,
-            seconds: per_iteration(&sample.iters, &sample.times),
-        });
+        let ran_at = first_line_naming(stdout, &names.full_id).unwrap_or(usize::MAX);
+        found.push((
+            ran_at,
+            Samples {
+                group: names.group_id,
+                id,
+                seconds: per_iteration(&sample.iters, &sample.times),
+            },
+        ));
     }
-    found.sort_by(|a, b| (&a.group, &a.id).cmp(&(&b.group, &b.id)));
-    Ok(found)
+    found.sort_by(|(a_at, a), (b_at, b)| (a_at, &a.group, &a.id).cmp(&(b_at, &b.group, &b.id)));
+    Ok(found.into_iter().map(|(_, samples)| samples).collect())
+}
+
+/// The first line of criterion's report that names `id` (as a whole word: `…/trick` is not
+/// `…/trick_checked`).
+pub fn first_line_naming(stdout: &str, id: &str) -> Option<usize> {
+    stdout.lines().position(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("Benchmarking ").unwrap_or(line);
+        line.strip_prefix(id)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':']))
+    })
 }
 
 /// Seconds per iteration of each sample (criterion records nanoseconds per sample).

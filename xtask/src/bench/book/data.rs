@@ -92,7 +92,7 @@ pub fn format_duration(seconds: f64) -> String {
 /// A cell as the tables show it: the median, then the best and the spread.
 pub fn format_cell(summary: &Summary) -> String {
     format!(
-        "{} (best {}, ±{:.0} %, {}×)",
+        "{} (best {}, ±{:.0} %, n = {})",
         format_duration(summary.median),
         format_duration(summary.best),
         summary.spread * 50.0,

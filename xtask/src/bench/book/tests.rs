@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::cells::{Found, Gathered, parse_lines};
-use super::criterion::per_iteration;
+use super::criterion::{first_line_naming, per_iteration};
 use super::data::{Dataset, GENERATED, format_cell, format_duration, summarize};
 use super::header::{Limits, MachineHeader, parse_limits};
 use super::mpi;
@@ -151,7 +151,7 @@ fn durations_pick_a_readable_unit() {
     assert_eq!(format_duration(0.137), "137 ms");
     assert_eq!(format_duration(4.9), "4.90 s");
     let s = summarize(&[0.010, 0.012]).unwrap();
-    assert_eq!(format_cell(&s), "11.0 ms (best 10.0 ms, ±9 %, 2×)");
+    assert_eq!(format_cell(&s), "11.0 ms (best 10.0 ms, ±9 %, n = 2)");
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn cells_of_later_rounds_join_the_same_cell_in_first_seen_order() {
     assert_eq!(tables[0].cell("b", "x").unwrap().seconds, [1.0, 3.0]);
     let markdown = tables[0].markdown();
     assert!(
-        markdown.contains("| a |  | 2.00 s (best 2.00 s, ±0 %, 1×) |"),
+        markdown.contains("| a |  | 2.00 s (best 2.00 s, ±0 %, n = 1) |"),
         "{markdown}"
     );
 }
@@ -266,4 +266,14 @@ fn the_mpi_programs_line_gives_the_ranks_and_the_serial_kernel() {
     assert!((cells[1].seconds[0] - 0.107).abs() < 1e-12);
     assert_eq!(cells[1].column, "2000x2000x50");
     assert!(mpi::parse(stdout, "4000x4000x50").is_err());
+}
+
+#[test]
+fn criterion_reports_give_the_order_the_bench_ran_in() {
+    let stdout = "edm_5/trick_checked   time: [1 ms 1 ms 1 ms]\n\
+                  Benchmarking edm_5/trick: Warming up\n\
+                  edm_5/trick            time: [2 ms 2 ms 2 ms]\n";
+    assert_eq!(first_line_naming(stdout, "edm_5/trick_checked"), Some(0));
+    assert_eq!(first_line_naming(stdout, "edm_5/trick"), Some(1));
+    assert_eq!(first_line_naming(stdout, "edm_5/direct"), None);
 }
