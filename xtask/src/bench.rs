@@ -10,6 +10,7 @@
 //! smoke run never overwrites the book's measurements.
 //!
 //! `--scaling` runs lab 3's scaling study instead (threads, not languages): [`scaling`].
+//! `--book` runs every measurement of the book in one run, these two included: [`book`].
 
 use std::collections::BTreeMap;
 use std::fs;
