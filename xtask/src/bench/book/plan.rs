@@ -303,7 +303,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             package: "ffi-solution",
             bench: "ffi",
             filter: "cityblock_",
-            quick_filter: "cityblock_",
+            quick_filter: "cityblock_2000x2000x50",
             quick_env: &[],
             configs: &[DEFAULT],
             layout: Layout::TablePerConfig,
