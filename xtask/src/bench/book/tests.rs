@@ -261,9 +261,9 @@ fn the_mpi_programs_line_gives_the_ranks_and_the_serial_kernel() {
         "some banner\n2000x2000x50: 2 ranks 66.2 ms, serial kernel 107.0 ms, speed-up 1.61\n";
     let cells = mpi::parse(stdout, "2000x2000x50").unwrap();
     assert_eq!(cells.len(), 2);
-    assert_eq!(cells[0].row, "2 rank(s)");
-    assert!((cells[0].seconds[0] - 0.0662).abs() < 1e-12);
-    assert!((cells[1].seconds[0] - 0.107).abs() < 1e-12);
+    assert_eq!(cells[1].row, "2 rank(s)");
+    assert!((cells[1].seconds[0] - 0.0662).abs() < 1e-12);
+    assert!((cells[0].seconds[0] - 0.107).abs() < 1e-12);
     assert_eq!(cells[1].column, "2000x2000x50");
     assert!(mpi::parse(stdout, "4000x4000x50").is_err());
 }
