@@ -449,6 +449,9 @@ fn run_comparisons(
         timings.push((format!("{lab} (compare python)"), clock.elapsed()));
     }
     let clock = Instant::now();
+    ffi_peers(root, files, header, quick)?;
+    timings.push(("06-ffi (ffi_peers.py)".to_string(), clock.elapsed()));
+    let clock = Instant::now();
     let options = super::scaling::Options {
         sizes: None,
         inner: super::scaling::DEFAULT_INNER,
@@ -461,6 +464,48 @@ fn run_comparisons(
     head_with_machine(&files.table(stem), header)?;
     timings.push((format!("{stem} (scaling)"), clock.elapsed()));
     Ok(timings)
+}
+
+/// Lab 6's extension called from Python (`ffi_peers.py`): built into the venv with maturin,
+/// then timed against SciPy and numba. It writes the book's table and chart itself
+/// (`--write-book`), so a `--quick` run only proves that it runs, keeping its JSON lines.
+fn ffi_peers(root: &Path, files: &Files, header: &MachineHeader, quick: bool) -> Result<()> {
+    let venv = root.join(".venv");
+    for requirements in [
+        "exercises/06-ffi/python/requirements.txt",
+        "solutions/03-parallel/python/requirements.txt",
+    ] {
+        venv::ensure(root, &root.join(requirements))?;
+    }
+    let mut develop = Command::new(venv.join("bin/maturin"));
+    develop
+        .args([
+            "develop",
+            "--release",
+            "-m",
+            "solutions/06-ffi/python/Cargo.toml",
+        ])
+        .current_dir(root)
+        .env("VIRTUAL_ENV", &venv)
+        // maturin's build differs from cargo's (PYO3_BUILD_EXTENSION_MODULE): its own dir,
+        // as `cargo xtask check` keeps it.
+        .env("CARGO_TARGET_DIR", root.join("target/maturin"))
+        .env_remove("PYO3_PYTHON");
+    run_to_end(develop).context("maturin develop of lab 6's extension")?;
+    let mut command = Command::new(venv.join("bin/python"));
+    command
+        .arg("solutions/06-ffi/python/ffi_peers.py")
+        .arg(if quick { "--quick" } else { "--write-book" })
+        .current_dir(root);
+    let stdout = run_to_end(command)?;
+    write(
+        &files.data.join("06-ffi.jsonl"),
+        &super::json_lines(&stdout),
+    )?;
+    if !quick {
+        head_with_machine(&files.table("06-ffi"), header)?;
+    }
+    Ok(())
 }
 
 /// Copies a comparison's raw JSON lines from target/compare/ next to the data.
