@@ -230,7 +230,8 @@ struct BenchArgs {
     #[arg(long, conflicts_with_all = ["scaling", "labs", "sizes"])]
     redraw: bool,
     /// With --book: only the measurements whose names start with these (`04`,
-    /// `01-strides-transpose`); the comparisons and the scaling study run only without it.
+    /// `01-strides-transpose`); the comparisons with Python, lab 6's `ffi_peers.py` and the
+    /// scaling study run only without it.
     #[arg(long, requires = "book")]
     only: Vec<String>,
     /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
