@@ -10,6 +10,7 @@
 //! smoke run never overwrites the book's measurements.
 //!
 //! `--scaling` runs lab 3's scaling study instead (threads, not languages): [`scaling`].
+//! `--book` runs every measurement of the book in one run, these two included: [`book`].
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -27,6 +28,7 @@ use size::Size;
 
 mod agree;
 mod binaries;
+pub mod book;
 mod chart;
 mod header;
 mod machine;

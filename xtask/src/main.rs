@@ -8,6 +8,8 @@
 //! - `cargo xtask grade [SUBMISSION ...]`: grade students' work; gradebook and feedback.
 //! - `cargo xtask bench --compare python`: the labs' Rust against the course's Python, measured.
 //! - `cargo xtask bench --scaling`: lab 3's kernels at 1, 2, … threads, as the ULHPC table.
+//! - `cargo xtask bench --book`: every measured table of the book in one run (`--redraw`: from
+//!   the committed data).
 //! - `cargo xtask gpu-test`: lab 5 on a machine with an NVIDIA GPU: GPU tests, benches, CuPy.
 
 use std::ffi::OsString;
@@ -222,6 +224,20 @@ struct BenchArgs {
     /// efficiency) and a speed-up chart. The full grid is cut to about 10 minutes.
     #[arg(long)]
     scaling: bool,
+    /// Instead: every measured table and chart of the book, in one run on this machine, each
+    /// headed by the machine and its measured limits (peak FMA rate, write bandwidth); the raw
+    /// data goes to book/src/labs/measured/data/. With --quick: small sizes, into
+    /// target/compare/quick/.
+    #[arg(long, conflicts_with_all = ["scaling", "labs", "sizes", "redraw"])]
+    book: bool,
+    /// Instead: render every table of --book again from its committed data, measuring nothing.
+    #[arg(long, conflicts_with_all = ["scaling", "labs", "sizes"])]
+    redraw: bool,
+    /// With --book: only the measurements whose names start with these (`04`,
+    /// `01-strides-transpose`); the comparisons with Python, lab 6's `ffi_peers.py` and the
+    /// scaling study run only without it.
+    #[arg(long, requires = "book")]
+    only: Vec<String>,
     /// Only these labs: a number (`2`), directory (`02-vectorization`) or package
     /// (`vectorization`); default: every lab with Python peers.
     #[arg(long = "lab", conflicts_with = "scaling")]
@@ -428,6 +444,9 @@ fn bench(root: &Path, args: BenchArgs) -> Result<ExitCode> {
     let BenchArgs {
         compare: Peer::Python,
         scaling,
+        book,
+        redraw,
+        only,
         labs,
         sizes,
         repeats,
@@ -435,6 +454,14 @@ fn bench(root: &Path, args: BenchArgs) -> Result<ExitCode> {
         inner,
         quick,
     } = args;
+    if redraw {
+        bench::book::redraw(root, quick)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if book {
+        bench::book::run(root, &bench::book::Options { quick, only })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if scaling {
         let options = bench::scaling::Options {
             sizes,

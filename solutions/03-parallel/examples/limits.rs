@@ -5,8 +5,10 @@
 //!
 //! ```sh
 //! RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
-//!     cargo run --release -p parallel-solution --example limits
+//!     cargo run --release -p parallel-solution --example limits [-- --json]
 //! ```
+//!
+//! With `--json`, every timing as a cell line for `cargo xtask bench --book`.
 //!
 //! The chapter's "limit of the machine" compares their sum with the kernel.
 
@@ -23,18 +25,32 @@ use parallel_solution::blocked::avx512::{MR, NR, tile_into};
 #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
 use parallel_solution::blocked::{MR, NR, tile_into};
 
-/// Best of `rounds` timings of `f`, in seconds.
-fn best_of(rounds: usize, mut f: impl FnMut()) -> f64 {
+/// `rounds` timings of `f`, in seconds.
+fn timings(rounds: usize, mut f: impl FnMut()) -> Vec<f64> {
     (0..rounds)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed().as_secs_f64()
         })
-        .fold(f64::INFINITY, f64::min)
+        .collect()
+}
+
+fn best(seconds: &[f64]) -> f64 {
+    seconds.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// A cell line for `cargo xtask bench --book` (names without quotes).
+fn cell(row: &str, seconds: &[f64]) {
+    let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
+    println!(
+        "{{\"table\": \"The blocked kernel's two limits\", \"row\": \"{row}\", \"column\": \"time\", \"seconds\": [{}]}}",
+        list.join(", ")
+    );
 }
 
 fn main() {
+    let json = std::env::args().any(|a| a == "--json");
     // 1. One x panel against 64 y panels at d = 50: 10 KB + 400 KB, in L1 and L2.
     let (d, panels) = (50, 64);
     let xp: Vec<f64> = (0..MR * d).map(|i| (i as f64 * 0.37).sin()).collect();
@@ -43,7 +59,7 @@ fn main() {
         .collect();
     let mut out = vec![0.0; MR * NR];
     let sweeps = 2000;
-    let seconds = best_of(5, || {
+    let tile_runs = timings(5, || {
         for _ in 0..sweeps {
             for y_panel in yp.chunks_exact(NR * d) {
                 let tile = TileOut {
@@ -57,7 +73,7 @@ fn main() {
             black_box(&out);
         }
     });
-    let per_second = (sweeps * panels * MR * NR * d) as f64 / seconds;
+    let per_second = (sweeps * panels * MR * NR * d) as f64 / best(&tile_runs);
     println!(
         "tile {MR}x{NR}, panels in cache, 1 thread: {:.1} G pair-coordinates/s",
         per_second / 1e9
@@ -66,7 +82,7 @@ fn main() {
     // 2. A fresh 5000 × 5000 result, every value written once, on all threads.
     let (n, m) = (5000, 5000);
     let threads = rayon::current_num_threads();
-    let seconds = best_of(5, || {
+    let write_runs = timings(5, || {
         let mut r = zeroed_matrix(n, m);
         let values = r.as_slice_mut().expect("row-major");
         values
@@ -76,11 +92,26 @@ fn main() {
     });
     println!(
         "fresh {n}x{m} result written once, {threads} threads: {:.1} ms",
-        seconds * 1e3
+        best(&write_runs) * 1e3
     );
     let work = (n * m * 50) as f64;
     println!(
         "at {n}x{m}x50: the tiles alone on {threads} threads take at least {:.1} ms",
         work / per_second / threads as f64 * 1e3
     );
+    if json {
+        // Each tile run, scaled to the work of 5000x5000x50 on every thread.
+        let scale = work / (sweeps * panels * MR * NR * d) as f64 / threads as f64;
+        let tiles: Vec<f64> = tile_runs.iter().map(|s| s * scale).collect();
+        cell(
+            &format!(
+                "the {MR}x{NR} tiles of {n}x{m}x50 alone, panels in cache, {threads} threads (from 1 thread's rate)"
+            ),
+            &tiles,
+        );
+        cell(
+            &format!("a fresh {n}x{m} result written once, {threads} threads"),
+            &write_runs,
+        );
+    }
 }

@@ -7,8 +7,11 @@
 //!
 //! ```sh
 //! cargo run --release -p taskgraph-solution --example compare_taskgraph -- \
-//!     [--python .venv/bin/python] [--rounds 3] [--threads 2]
+//!     [--python .venv/bin/python] [--rounds 3] [--threads 2] [--sizes 100,1000,10000] [--json]
 //! ```
+//!
+//! With `--json`, every round's times as cell lines for `cargo xtask bench --book`, which
+//! gives each cell its best, median and spread.
 //!
 //! The Python side needs dask in the venv:
 //! `.venv/bin/python -m pip install -r solutions/04-taskgraph/python/requirements.txt`.
@@ -31,7 +34,40 @@ struct Options {
     python: String,
     rounds: usize,
     threads: usize,
+    sizes: Vec<u64>,
+    json: bool,
 }
+
+/// Every round's time of each cell, in the order first measured: (table, row, column, seconds).
+#[derive(Default)]
+struct Cells(Vec<(String, String, String, Vec<f64>)>);
+
+impl Cells {
+    fn add(&mut self, table: &str, row: &str, column: &str, seconds: f64) {
+        let key = |c: &&mut (String, String, String, Vec<f64>)| {
+            c.0 == table && c.1 == row && c.2 == column
+        };
+        match self.0.iter_mut().find(key) {
+            Some(cell) => cell.3.push(seconds),
+            None => self
+                .0
+                .push((table.into(), row.into(), column.into(), vec![seconds])),
+        }
+    }
+
+    /// One JSON line per cell (the names hold no quotes or backslashes).
+    fn print(&self) {
+        for (table, row, column, seconds) in &self.0 {
+            let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
+            println!(
+                "{{\"table\": \"{table}\", \"row\": \"{row}\", \"column\": \"{column}\", \"seconds\": [{}]}}",
+                list.join(", ")
+            );
+        }
+    }
+}
+
+const OVERHEAD_TABLE: &str = "The scheduler's cost: N leaves and their sum";
 
 fn main() {
     let options = parse();
@@ -41,22 +77,40 @@ fn main() {
         .expect("a pool");
     println!("{}, {} threads\n", machine(), options.threads);
 
-    // Best (build, compute) per size, for Rust and for dask.
-    let mut rust = [(f64::INFINITY, f64::INFINITY); SIZES.len()];
-    let mut dask = rust;
+    // Best (build, compute) per size, for Rust and for dask; every round's in `cells`.
+    let sizes = &options.sizes;
+    let mut rust = vec![(f64::INFINITY, f64::INFINITY); sizes.len()];
+    let mut dask = rust.clone();
     let mut dask_version = String::from("?");
+    let mut cells = Cells::default();
     for round in 0..options.rounds {
         eprintln!("round {} of {}", round + 1, options.rounds);
-        for (best, &tasks) in rust.iter_mut().zip(&SIZES) {
+        for (best, &tasks) in rust.iter_mut().zip(sizes) {
             let (build, compute) = rust_overhead(tasks, &pool);
             *best = (best.0.min(build), best.1.min(compute));
+            let row = format!("{tasks} tasks");
+            cells.add(OVERHEAD_TABLE, &row, "Rust build", build);
+            cells.add(OVERHEAD_TABLE, &row, "Rust compute", compute);
         }
         for (tasks, build, compute, version) in python_overhead(&options) {
-            let i = SIZES
+            let i = sizes
                 .iter()
                 .position(|&s| s == tasks)
                 .expect("a size we asked for");
             dask[i] = (dask[i].0.min(build), dask[i].1.min(compute));
+            let row = format!("{tasks} tasks");
+            cells.add(
+                OVERHEAD_TABLE,
+                &row,
+                &format!("dask {version} build"),
+                build,
+            );
+            cells.add(
+                OVERHEAD_TABLE,
+                &row,
+                &format!("dask {version} compute"),
+                compute,
+            );
             dask_version = version;
         }
     }
@@ -64,7 +118,7 @@ fn main() {
         "| tasks | Rust build | Rust compute | per task | dask {dask_version} build | dask compute | per task | compute ratio |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for ((&tasks, r), d) in SIZES.iter().zip(&rust).zip(&dask) {
+    for ((&tasks, r), d) in sizes.iter().zip(&rust).zip(&dask) {
         let per = |t: f64| format!("{:.2} µs", t / (tasks + 1) as f64 * 1e6);
         println!(
             "| {tasks} | {} | {} | {} | {} | {} | {} | {:.0} × |",
@@ -78,7 +132,10 @@ fn main() {
         );
     }
 
-    chunked_against_lab3(&pool, options.rounds.max(3));
+    chunked_against_lab3(&pool, options.rounds.max(3), &mut cells);
+    if options.json {
+        cells.print();
+    }
 }
 
 /// The bench's graph: `tasks` leaves returning a number, and their sum.
@@ -106,10 +163,12 @@ fn rust_overhead(tasks: u64, pool: &rayon::ThreadPool) -> (f64, f64) {
 
 /// (tasks, build s, compute s, dask version) from the Python script.
 fn python_overhead(options: &Options) -> Vec<(u64, f64, f64, String)> {
+    let sizes: Vec<String> = options.sizes.iter().map(u64::to_string).collect();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/dask_overhead.py");
     let out = Command::new(&options.python)
         .arg(script)
         .args(["--threads", &options.threads.to_string()])
+        .args(["--sizes", &sizes.join(",")])
         .output()
         .unwrap_or_else(|e| panic!("could not run {}: {e}", options.python));
     assert!(
@@ -137,7 +196,7 @@ fn python_overhead(options: &Options) -> Vec<(u64, f64, f64, String)> {
 
 /// Cityblock 2000×2000×50 by one thread, by the chunked graph with this
 /// lab's kernel and with lab 3's in its tasks, and by lab 3's kernel alone.
-fn chunked_against_lab3(pool: &rayon::ThreadPool, rounds: usize) {
+fn chunked_against_lab3(pool: &rayon::ThreadPool, rounds: usize, cells: &mut Cells) {
     let (x, y) = (points(2000, 50, 1), points(2000, 50, 2));
     let threads = pool.current_num_threads();
     let expected = cityblock_serial(x.view(), y.view());
@@ -169,11 +228,14 @@ fn chunked_against_lab3(pool: &rayon::ThreadPool, rounds: usize) {
         assert!(close, "{name} disagrees with the serial kernel");
     }
     let mut best = vec![f64::INFINITY; variants.len()];
+    let table = format!("Cityblock 2000x2000x50, {threads} chunks on {threads} threads");
     for _ in 0..rounds {
-        for (b, (_, run)) in best.iter_mut().zip(&variants) {
-            *b = b.min(best_of(3, || {
+        for (b, (name, run)) in best.iter_mut().zip(&variants) {
+            let took = best_of(3, || {
                 black_box(run());
-            }));
+            });
+            *b = b.min(took);
+            cells.add(&table, name, "time (best of 3 calls)", took);
         }
     }
     println!("\nCityblock 2000×2000×50, {threads} chunks on {threads} threads:\n");
@@ -252,6 +314,8 @@ fn parse() -> Options {
         python: ".venv/bin/python".into(),
         rounds: 3,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        sizes: SIZES.to_vec(),
+        json: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -260,7 +324,16 @@ fn parse() -> Options {
             "--python" => options.python = value(),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--threads" => options.threads = value().parse().expect("--threads N"),
-            other => panic!("unknown argument {other}: --python PATH, --rounds N, --threads N"),
+            "--sizes" => {
+                options.sizes = value()
+                    .split(',')
+                    .map(|s| s.parse().expect("--sizes N,N,…"))
+                    .collect()
+            }
+            "--json" => options.json = true,
+            other => panic!(
+                "unknown argument {other}: --python PATH, --rounds N, --threads N, --sizes N,…, --json"
+            ),
         }
     }
     options

@@ -4,13 +4,14 @@
 //!
 //! ```sh
 //! cargo run --release -p taskgraph-solution --example out_of_core -- \
-//!     [--dir target/outofcore] [--days 4] [--rows 5760] [--cols 11520] [--block 64] [--threads N]
+//!     [--dir target/outofcore] [--days 4] [--rows 5760] [--cols 11520] [--block 64] [--threads N] [--json]
 //! # the same under a 512 MiB cap on the address space: it still runs
 //! (ulimit -v 524288; cargo run --release ...)
 //! ```
 //!
 //! The defaults are 4 of the original's 5760 × 11520 daily fields: 2.1 GB on
-//! disk (the stack is kept for the next run; `--clean` removes it).
+//! disk (the stack is kept for the next run; `--clean` removes it). With `--json`, each run's
+//! time as a cell line, and the peak memory as a note, for `cargo xtask bench --book`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -26,6 +27,7 @@ struct Args {
     block: usize,
     threads: usize,
     clean: bool,
+    json: bool,
 }
 
 fn args() -> Args {
@@ -37,6 +39,7 @@ fn args() -> Args {
         block: 64,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         clean: false,
+        json: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,6 +56,7 @@ fn args() -> Args {
             "--block" => args.block = number(value()),
             "--threads" => args.threads = number(value()),
             "--clean" => args.clean = true,
+            "--json" => args.json = true,
             other => panic!("unknown flag {other}: see the example's header"),
         }
     }
@@ -99,6 +103,28 @@ fn main() {
             args.threads,
             report.bytes_read as f64 / seconds / 1e9,
             peak_rss_bytes() as f64 / (1 << 20) as f64,
+        );
+        if args.json {
+            let table = format!(
+                "The mean of {} days of {}x{} ({:.2} GB) on {} threads",
+                report.days,
+                report.shape.0,
+                report.shape.1,
+                report.bytes_read as f64 / 1e9,
+                args.threads
+            );
+            println!(
+                "{{\"table\": \"{table}\", \"row\": \"{} rows per block ({} blocks)\", \
+                 \"column\": \"{pass} run\", \"seconds\": [{seconds:e}]}}",
+                args.block, report.blocks
+            );
+        }
+    }
+    if args.json {
+        println!(
+            "{{\"note\": \"{} rows per block: peak memory (RSS) {:.0} MiB.\"}}",
+            args.block,
+            peak_rss_bytes() as f64 / (1 << 20) as f64
         );
     }
     if args.clean {

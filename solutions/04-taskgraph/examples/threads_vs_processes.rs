@@ -4,7 +4,7 @@
 //! `tasks` child processes (this program, run again with `--child`).
 //!
 //! ```sh
-//! cargo run --release -p taskgraph-solution --example threads_vs_processes -- [--n 1000] [--tasks 4]
+//! cargo run --release -p taskgraph-solution --example threads_vs_processes -- [--n 1000] [--tasks 4] [--repeats 1] [--json]
 //! ```
 
 use std::hint::black_box;
@@ -39,51 +39,69 @@ fn main() {
             .map_or(default, |v| v.parse().expect("a number"))
     };
     let (n, tasks) = (value("--n", 1000), value("--tasks", 4));
+    let repeats = value("--repeats", 1).max(1);
+    // `--json`: one cell line per timing, for `cargo xtask bench --book`.
+    let json = args.iter().any(|a| a == "--json");
     let x = points(n);
     if args.iter().any(|a| a == "--child") {
         black_box(signed_sum_matrix(&x, &x));
         return;
     }
-
-    let started = Instant::now();
-    black_box(signed_sum_matrix(&x, &x));
-    let one = started.elapsed().as_secs_f64();
-    println!("one call, {n}x{n}x50: {:.3} s", one);
-
-    let mut graph = Graph::new();
-    let shared = std::sync::Arc::new(x);
-    let calls: Vec<_> = (0..tasks)
-        .map(|_| {
-            let x = std::sync::Arc::clone(&shared);
-            graph.delayed("signed_sum_matrix", move || signed_sum_matrix(&x, &x).sum())
-        })
-        .collect();
-    let all = graph.delayed_all("all", &calls, |sums| sums.len());
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let started = Instant::now();
-    graph.compute_traced(all, threads).expect("the graph runs");
-    let took = started.elapsed().as_secs_f64();
-    println!(
-        "{tasks} calls, graph on {threads} threads: {took:.3} s ({:.2} x one call)",
-        took / one
-    );
-
+    let shared = std::sync::Arc::new(x);
     let me = std::env::current_exe().expect("this program's path");
-    let started = Instant::now();
-    let children: Vec<_> = (0..tasks)
-        .map(|_| {
-            Command::new(&me)
-                .args(["--child", "--n", &n.to_string()])
-                .spawn()
-                .expect("a child process")
-        })
-        .collect();
-    for mut child in children {
-        assert!(child.wait().expect("the child ends").success());
+
+    let mut times: [Vec<f64>; 3] = Default::default();
+    for _ in 0..repeats {
+        let started = Instant::now();
+        black_box(signed_sum_matrix(&shared, &shared));
+        times[0].push(started.elapsed().as_secs_f64());
+
+        let mut graph = Graph::new();
+        let calls: Vec<_> = (0..tasks)
+            .map(|_| {
+                let x = std::sync::Arc::clone(&shared);
+                graph.delayed("signed_sum_matrix", move || signed_sum_matrix(&x, &x).sum())
+            })
+            .collect();
+        let all = graph.delayed_all("all", &calls, |sums| sums.len());
+        let started = Instant::now();
+        graph.compute_traced(all, threads).expect("the graph runs");
+        times[1].push(started.elapsed().as_secs_f64());
+
+        let started = Instant::now();
+        let children: Vec<_> = (0..tasks)
+            .map(|_| {
+                Command::new(&me)
+                    .args(["--child", "--n", &n.to_string()])
+                    .spawn()
+                    .expect("a child process")
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().expect("the child ends").success());
+        }
+        times[2].push(started.elapsed().as_secs_f64());
     }
-    let took = started.elapsed().as_secs_f64();
-    println!(
-        "{tasks} calls, {tasks} processes: {took:.3} s ({:.2} x one call)",
-        took / one
-    );
+    let one = times[0].iter().copied().fold(f64::INFINITY, f64::min);
+    let rows = [
+        "one call".to_string(),
+        format!("{tasks} calls on threads"),
+        format!("{tasks} calls on processes"),
+    ];
+    for (row, seconds) in rows.iter().zip(&times) {
+        let best = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+        println!(
+            "{row}, {n}x{n}x50: {best:.3} s ({:.2} x one call)",
+            best / one
+        );
+        if json {
+            let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
+            println!(
+                "{{\"table\": \"{tasks} calls on {n}x{n} points of 50 coordinates\", \
+                 \"row\": \"{row}\", \"column\": \"Rust\", \"seconds\": [{}]}}",
+                list.join(", ")
+            );
+        }
+    }
 }

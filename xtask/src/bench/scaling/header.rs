@@ -68,7 +68,8 @@ pub fn notes(
         .collect();
     if !skipped.is_empty() {
         notes.push(format!(
-            "`cityblock_par_rows` is about 15 times slower than the blocked kernel: it runs only \
+            "`cityblock_par_rows` is several times slower than the blocked kernel (the tables give the \
+             ratio): it runs only \
              up to n·m·d = {:.0e} pair-coordinates, so not at {}.",
             grid.par_rows_max_work as f64,
             skipped.join(", ")

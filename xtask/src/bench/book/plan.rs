@@ -1,0 +1,389 @@
+//! What `cargo xtask bench --book` measures: every measured table of the book, each with the
+//! sources that fill it (a criterion bench in some builds, a program's JSON lines), and the
+//! file names it writes. Pure data and naming, so that it can be tested without measuring.
+
+use std::path::{Path, PathBuf};
+
+use super::criterion::Config;
+
+/// The default build, 4 KiB pages: what `cargo bench` measures with no setting.
+pub const DEFAULT: Config = Config {
+    label: "default build",
+    native: false,
+    huge_pages: false,
+};
+pub const DEFAULT_HUGE: Config = Config {
+    label: "default build, huge pages",
+    native: false,
+    huge_pages: true,
+};
+pub const NATIVE: Config = Config {
+    label: "native build",
+    native: true,
+    huge_pages: false,
+};
+pub const NATIVE_HUGE: Config = Config {
+    label: "native build, huge pages",
+    native: true,
+    huge_pages: true,
+};
+
+/// How a criterion bench's samples become cells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Layout {
+    /// One table per criterion group (a size), one column per config.
+    TablePerGroup,
+    /// One table per config, one column per group (the sizes side by side).
+    TablePerConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Source {
+    Criterion {
+        package: &'static str,
+        bench: &'static str,
+        /// criterion's filter: a prefix of the groups the page shows.
+        filter: &'static str,
+        /// With `--quick`: the smallest group only.
+        quick_filter: &'static str,
+        /// With `--quick`: the bench's own size knob, if it has one.
+        quick_env: &'static [(&'static str, &'static str)],
+        configs: &'static [Config],
+        layout: Layout,
+    },
+    /// A solution's example that prints cell lines (`--json`).
+    RustExample {
+        package: &'static str,
+        example: &'static str,
+        args: &'static [&'static str],
+        quick_args: &'static [&'static str],
+        /// Built with `-C target-cpu=native` (in its own target dir), else the default build.
+        native: bool,
+        /// It runs a Python peer itself: the venv is filled from these pins and its Python
+        /// passed as `--python`.
+        python: Option<&'static str>,
+    },
+    /// Exercise 7's MPI program (`--time N M D REPEATS`), under `mpirun -np` each rank count;
+    /// it prints the best of REPEATS for the ranks and for the serial kernel in rank 0.
+    Mpi {
+        package: &'static str,
+        bin: &'static str,
+        ranks: &'static [usize],
+        sizes: &'static [&'static str],
+        quick_sizes: &'static [&'static str],
+        repeats: usize,
+    },
+    /// Lab 4's out-of-core example, once per block size, each run in a fresh process under a
+    /// 512 MiB cap on its address space, after dropping the page cache where allowed; its
+    /// first pass reads from disk (cold), its second from the page cache (warm).
+    OutOfCore {
+        blocks: &'static [usize],
+        /// `--days --rows --cols`: the original's fields, or small ones with `--quick`.
+        shape: &'static [&'static str],
+        quick_shape: &'static [&'static str],
+    },
+    /// A Python script of a solution that prints cell lines (`--json`), run in the venv.
+    Python {
+        script: &'static str,
+        requirements: &'static str,
+        args: &'static [&'static str],
+        quick_args: &'static [&'static str],
+        quick_env: &'static [(&'static str, &'static str)],
+    },
+}
+
+/// One generated include file and what fills it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    /// The file stem: `measured/<name>.md`, `measured/data/<name>.json`.
+    pub name: &'static str,
+    /// The chapter pages that include it, under book/src/labs/.
+    pub pages: &'static [&'static str],
+    /// What one cell is, for the sentence above the tables.
+    pub method: &'static str,
+    pub sources: &'static [Source],
+    /// Interleaved rounds of every source (one with `--quick`).
+    pub rounds: usize,
+}
+
+/// The comparisons with Python and the scaling study keep their own commands and formats;
+/// `--book` runs them in the same run and heads their files with the same machine header.
+pub const COMPARE_LABS: [&str; 2] = ["02-vectorization", "03-parallel"];
+
+pub const MEASUREMENTS: &[Measurement] = &[
+    Measurement {
+        name: "01-strides-transpose",
+        pages: &["01-strides/measured.md"],
+        method: "Lab 1's bench `transpose` (the reference functions of `views.rs`) with the \
+                 system's 4 KiB pages and with huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), \
+                 and the NumPy cells of `transpose_numpy.py` on the same matrix; seconds per call.",
+        sources: &[
+            Source::Criterion {
+                package: "strides-solution",
+                bench: "transpose",
+                filter: "transpose_",
+                quick_filter: "transpose_",
+                quick_env: &[("STRIDES_BENCH_N", "1000")],
+                configs: &[DEFAULT, DEFAULT_HUGE],
+                layout: Layout::TablePerGroup,
+            },
+            Source::Python {
+                script: "solutions/01-strides/python/transpose_numpy.py",
+                requirements: "solutions/03-parallel/python/requirements.txt",
+                args: &["--json"],
+                quick_args: &["--json"],
+                quick_env: &[("STRIDES_BENCH_N", "1000")],
+            },
+        ],
+        rounds: 2,
+    },
+    Measurement {
+        name: "02-vectorization-edm",
+        pages: &["02-vectorization/measured-edm.md"],
+        method: "Lab 2's bench `edm`, every variant at the course's sizes, in the native and the \
+                 default build, each with 4 KiB and with huge pages; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "vectorization-solution",
+            bench: "edm",
+            filter: "edm_",
+            quick_filter: "edm_500x500x500",
+            quick_env: &[],
+            configs: &[NATIVE, NATIVE_HUGE, DEFAULT, DEFAULT_HUGE],
+            layout: Layout::TablePerConfig,
+        }],
+        rounds: 2,
+    },
+    Measurement {
+        name: "02-vectorization-matmul",
+        pages: &["02-vectorization/measured-matmul.md"],
+        method: "Lab 2's bench `edm`, group `matmul_250x300x250`: the five matrix products of \
+                 exercise 6, default and native build; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "vectorization-solution",
+            bench: "edm",
+            filter: "matmul_",
+            quick_filter: "matmul_",
+            quick_env: &[],
+            configs: &[DEFAULT, NATIVE],
+            layout: Layout::TablePerGroup,
+        }],
+        rounds: 3,
+    },
+    Measurement {
+        name: "03-parallel-cityblock",
+        pages: &["03-parallel/measured.md"],
+        method: "Lab 3's bench `cityblock`, every variant at the course's sizes on rayon's global \
+                 pool (every core), in the native and the default build; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "parallel-solution",
+            bench: "cityblock",
+            filter: "cityblock_",
+            quick_filter: "cityblock_500x500x500",
+            quick_env: &[],
+            configs: &[NATIVE, DEFAULT],
+            layout: Layout::TablePerConfig,
+        }],
+        rounds: 2,
+    },
+    Measurement {
+        name: "03-parallel-limits",
+        pages: &["03-parallel/measured.md"],
+        method: "Lab 3's example `limits`, native build: the blocked kernel's tile alone with its \
+                 panels in cache (scaled to the work of 5000×5000×50 on every thread), and a \
+                 fresh 5000×5000 result written once; seconds per run.",
+        sources: &[Source::RustExample {
+            package: "parallel-solution",
+            example: "limits",
+            args: &["--json"],
+            quick_args: &["--json"],
+            native: true,
+            python: None,
+        }],
+        rounds: 3,
+    },
+    Measurement {
+        name: "04-taskgraph-compare",
+        pages: &[
+            "04-taskgraph/measured-overhead.md",
+            "04-taskgraph/measured-chunked.md",
+        ],
+        method: "Lab 4's comparison command: the scheduler's cost per task against \
+                 `dask.delayed`'s (`python/dask_overhead.py`, best of its repeats, per round: \
+                 build is making the graph, compute is running it on a pool started \
+                 beforehand), and the chunked Cityblock graph against lab 3's kernel (best of 3 \
+                 calls per round); seconds.",
+        sources: &[Source::RustExample {
+            package: "taskgraph-solution",
+            example: "compare_taskgraph",
+            args: &["--json", "--rounds", "5"],
+            quick_args: &["--json", "--rounds", "1", "--sizes", "100,1000"],
+            native: false,
+            python: Some("solutions/04-taskgraph/python/requirements.txt"),
+        }],
+        rounds: 1,
+    },
+    Measurement {
+        name: "04-taskgraph-graph",
+        pages: &["04-taskgraph/measured-chunked.md"],
+        method: "Lab 4's bench `graph`, group `cityblock 2000x2000x50`: the kernels nested in \
+                 the chunked graph, default build; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "taskgraph-solution",
+            bench: "graph",
+            filter: "cityblock 2000x2000x50",
+            quick_filter: "cityblock 2000x2000x50/serial kernel, one thread",
+            quick_env: &[],
+            configs: &[DEFAULT],
+            layout: Layout::TablePerGroup,
+        }],
+        rounds: 2,
+    },
+    Measurement {
+        name: "04-taskgraph-mpi",
+        pages: &["04-taskgraph/measured-mpi.md"],
+        method: "Exercise 7's program under `mpirun -np 1` and `-np 2`, each rank a process with \
+                 one thread; each sample is the best of 5 runs of the program (`--time`), the \
+                 serial kernel timed in rank 0's process after them.",
+        sources: &[Source::Mpi {
+            package: "taskgraph-solution",
+            bin: "taskgraph-solution-mpi",
+            ranks: &[1, 2],
+            sizes: &["2000x2000x50", "4000x4000x50"],
+            quick_sizes: &["500x500x50"],
+            repeats: 5,
+        }],
+        rounds: 4,
+    },
+    Measurement {
+        name: "04-taskgraph-outofcore",
+        pages: &["04-taskgraph/measured-outofcore.md"],
+        method: "Lab 4's example `out_of_core`: the mean of the original's fields, a block of \
+                 rows at a time, the process's address space capped at 512 MiB (`ulimit -v`); \
+                 the first run after dropping the page cache (cold, where the run may drop it: \
+                 see the notes), the second with the files in the cache (warm); seconds.",
+        sources: &[Source::OutOfCore {
+            blocks: &[16, 64, 256],
+            shape: &["--days", "4", "--rows", "5760", "--cols", "11520"],
+            quick_shape: &["--days", "2", "--rows", "576", "--cols", "1152"],
+        }],
+        rounds: 2,
+    },
+    Measurement {
+        name: "04-taskgraph-processes",
+        pages: &["04-taskgraph/measured-processes.md"],
+        method: "The original's threads-vs-processes notebook: one call of the pure-Python (and \
+                 the Rust) double loop, then `tasks` calls on threads and on processes; the \
+                 Python side also times what a `processes` run is made of (see the notes).",
+        sources: &[
+            Source::RustExample {
+                package: "taskgraph-solution",
+                example: "threads_vs_processes",
+                args: &["--json", "--n", "1000", "--tasks", "4", "--repeats", "3"],
+                quick_args: &["--json", "--n", "200", "--tasks", "4", "--repeats", "1"],
+                native: false,
+                python: None,
+            },
+            Source::Python {
+                script: "solutions/04-taskgraph/python/threads_vs_processes.py",
+                requirements: "solutions/04-taskgraph/python/requirements.txt",
+                args: &["--json", "--n", "1000", "--tasks", "4", "--repeats", "3"],
+                quick_args: &["--json", "--n", "200", "--tasks", "4", "--repeats", "1"],
+                quick_env: &[],
+            },
+        ],
+        rounds: 2,
+    },
+    Measurement {
+        name: "06-ffi-kernels",
+        pages: &["06-ffi/measured-kernels.md"],
+        method: "Lab 6's bench `ffi`: the C and Fortran kernels called from Rust (built by \
+                 `build.rs` without `-march=native`, so the default build only), OpenMP on every \
+                 core; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "ffi-solution",
+            bench: "ffi",
+            filter: "cityblock_",
+            quick_filter: "cityblock_2000x2000x50",
+            quick_env: &[],
+            configs: &[DEFAULT],
+            layout: Layout::TablePerConfig,
+        }],
+        rounds: 2,
+    },
+];
+
+/// Where a run writes: the book's measured/ directory, or target/compare/quick/ for `--quick`
+/// (a smoke run never overwrites the book).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Files {
+    pub tables: PathBuf,
+    pub data: PathBuf,
+    /// criterion's output, one fresh directory per run.
+    pub criterion: PathBuf,
+}
+
+impl Files {
+    pub fn new(root: &Path, quick: bool) -> Files {
+        let tables = match quick {
+            true => root.join("target/compare/quick"),
+            false => root.join("book/src/labs/measured"),
+        };
+        Files {
+            data: tables.join("data"),
+            tables,
+            criterion: root.join("target/compare/criterion"),
+        }
+    }
+
+    pub fn table(&self, name: &str) -> PathBuf {
+        self.tables.join(format!("{name}.md"))
+    }
+
+    pub fn data(&self, name: &str) -> PathBuf {
+        self.data.join(format!("{name}.json"))
+    }
+
+    /// The machine header's own data: the probe's runs.
+    pub fn machine(&self) -> PathBuf {
+        self.data.join("machine.json")
+    }
+
+    /// criterion's home for one config of one measurement in one round.
+    pub fn criterion_home(&self, name: &str, config: &Config, round: usize) -> PathBuf {
+        self.criterion
+            .join(name)
+            .join(format!("{}-round{round}", slug(config.label)))
+    }
+}
+
+/// `default build, huge pages` → `default-build-huge-pages`.
+pub fn slug(label: &str) -> String {
+    let mut slug = String::new();
+    for c in label.chars() {
+        match c.is_ascii_alphanumeric() {
+            true => slug.push(c.to_ascii_lowercase()),
+            false if !slug.ends_with('-') && !slug.is_empty() => slug.push('-'),
+            false => {}
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// The measurements `--only` picks (names, or prefixes such as `04`); all when none is given.
+pub fn select(only: &[String]) -> anyhow::Result<Vec<&'static Measurement>> {
+    if only.is_empty() {
+        return Ok(MEASUREMENTS.iter().collect());
+    }
+    let chosen: Vec<_> = MEASUREMENTS
+        .iter()
+        .filter(|m| only.iter().any(|o| m.name.starts_with(o.as_str())))
+        .collect();
+    if chosen.is_empty() {
+        let names: Vec<&str> = MEASUREMENTS.iter().map(|m| m.name).collect();
+        anyhow::bail!(
+            "no measurement matches {only:?}: there are {}",
+            names.join(", ")
+        );
+    }
+    Ok(chosen)
+}
