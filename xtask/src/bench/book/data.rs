@@ -141,10 +141,12 @@ impl Dataset {
         let mut text = format!("{GENERATED}\n\n");
         text += &self.machine.markdown();
         let _ = writeln!(text, "\n{}\n", self.method);
+        // The command names the solution crates: the reference edition only.
         let _ = writeln!(
             text,
             "Each cell: the median, then the best, the spread (± half of worst − best, as a \
-             share of the median) and the number of samples. Reproduce: {}.\n",
+             share of the median) and the number of samples.\n\n<!-- reference -->\n\n\
+             Reproduce: {}.\n\n<!-- /reference -->\n",
             self.command
         );
         for table in &self.tables {
