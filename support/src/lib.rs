@@ -7,6 +7,8 @@
 //!   tests and benches;
 //! - [`DimensionMismatch`] and [`check_dims`]: the shape error of two point
 //!   sets whose points have different numbers of coordinates (labs 1 to 3);
+//! - [`cells`]: the `--json` cell lines of the solutions' measurement programs,
+//!   for `cargo xtask bench --book`;
 //! - `compare` (feature `compare`): the command line, `.npy` data, timing and
 //!   JSON lines of the solutions' `examples/compare*`.
 //!
@@ -15,6 +17,7 @@
 //! `error.rs`), so their code and tests name them as before:
 //! `crate::pages::zeroed_matrix`, `vectorization::testing::random_points`.
 
+pub mod cells;
 pub mod dims;
 pub mod pages;
 pub mod testing;

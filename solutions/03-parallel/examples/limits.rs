@@ -40,12 +40,11 @@ fn best(seconds: &[f64]) -> f64 {
     seconds.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
-/// A cell line for `cargo xtask bench --book` (names without quotes).
+/// A cell line for `cargo xtask bench --book`.
 fn cell(row: &str, seconds: &[f64]) {
-    let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
     println!(
-        "{{\"table\": \"The blocked kernel's two limits\", \"row\": \"{row}\", \"column\": \"time\", \"seconds\": [{}]}}",
-        list.join(", ")
+        "{}",
+        support::cells::line("The blocked kernel's two limits", row, "time", seconds)
     );
 }
 

@@ -55,14 +55,10 @@ impl Cells {
         }
     }
 
-    /// One JSON line per cell (the names hold no quotes or backslashes).
+    /// One JSON line per cell.
     fn print(&self) {
         for (table, row, column, seconds) in &self.0 {
-            let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
-            println!(
-                "{{\"table\": \"{table}\", \"row\": \"{row}\", \"column\": \"{column}\", \"seconds\": [{}]}}",
-                list.join(", ")
-            );
+            println!("{}", support::cells::line(table, row, column, seconds));
         }
     }
 }

@@ -113,19 +113,21 @@ fn main() {
                 report.bytes_read as f64 / 1e9,
                 args.threads
             );
+            let row = format!("{} rows per block ({} blocks)", args.block, report.blocks);
+            let column = format!("{pass} run");
             println!(
-                "{{\"table\": \"{table}\", \"row\": \"{} rows per block ({} blocks)\", \
-                 \"column\": \"{pass} run\", \"seconds\": [{seconds:e}]}}",
-                args.block, report.blocks
+                "{}",
+                support::cells::line(&table, &row, &column, &[seconds])
             );
         }
     }
     if args.json {
-        println!(
-            "{{\"note\": \"{} rows per block: peak memory (RSS) {:.0} MiB.\"}}",
+        let note = format!(
+            "{} rows per block: peak memory (RSS) {:.0} MiB.",
             args.block,
             peak_rss_bytes() as f64 / (1 << 20) as f64
         );
+        println!("{}", support::cells::note(&note));
     }
     if args.clean {
         let _ = std::fs::remove_dir_all(&args.dir);

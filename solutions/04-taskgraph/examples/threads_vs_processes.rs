@@ -96,12 +96,8 @@ fn main() {
             best / one
         );
         if json {
-            let list: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
-            println!(
-                "{{\"table\": \"{tasks} calls on {n}x{n} points of 50 coordinates\", \
-                 \"row\": \"{row}\", \"column\": \"Rust\", \"seconds\": [{}]}}",
-                list.join(", ")
-            );
+            let table = format!("{tasks} calls on {n}x{n} points of 50 coordinates");
+            println!("{}", support::cells::line(&table, row, "Rust", seconds));
         }
     }
 }

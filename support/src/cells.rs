@@ -1,0 +1,62 @@
+//! The cell lines that the solutions' measurement programs print with `--json`, for
+//! `cargo xtask bench --book` (which reads them in `xtask/src/bench/book/cells.rs`): one JSON
+//! object per line, every timed sample of one cell of one table.
+
+use std::fmt::Write;
+
+/// `{"table": …, "row": …, "column": …, "seconds": [...]}`, the samples in seconds.
+pub fn line(table: &str, row: &str, column: &str, seconds: &[f64]) -> String {
+    let samples: Vec<String> = seconds.iter().map(|s| format!("{s:e}")).collect();
+    format!(
+        "{{\"table\": {}, \"row\": {}, \"column\": {}, \"seconds\": [{}]}}",
+        string(table),
+        string(row),
+        string(column),
+        samples.join(", ")
+    )
+}
+
+/// `{"note": …}`: a line printed under the tables.
+pub fn note(text: &str) -> String {
+    format!("{{\"note\": {}}}", string(text))
+}
+
+/// `text` as a JSON string: quoted, with quotes, backslashes and control characters escaped.
+fn string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            c if c.is_control() => {
+                let _ = write!(quoted, "\\u{:04x}", c as u32);
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_line_holds_its_names_and_every_sample() {
+        assert_eq!(
+            line("T", "one call", "Rust", &[0.5, 0.25]),
+            r#"{"table": "T", "row": "one call", "column": "Rust", "seconds": [5e-1, 2.5e-1]}"#
+        );
+    }
+
+    #[test]
+    fn quotes_backslashes_and_control_characters_are_escaped() {
+        assert_eq!(
+            note("a \"b\" \\ c\n\t"),
+            r#"{"note": "a \"b\" \\ c\n\u0009"}"#
+        );
+    }
+}
