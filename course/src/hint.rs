@@ -14,7 +14,7 @@ use crate::cargo::excerpt;
 use crate::progress;
 use crate::testrun::{self, Tests};
 use crate::ui::Ui;
-use crate::workspace::{self, Lab, rust_files};
+use crate::workspace::{self, Lab};
 
 pub mod file;
 
@@ -87,16 +87,7 @@ pub fn one_lab(root: &Path, filter: &str) -> Result<Lab> {
 /// The lab's exercises in order: `lab.toml`'s list, else the test files' stems; then its
 /// Python exercise, if it has one.
 pub fn exercises(lab: &Lab) -> Result<Vec<String>> {
-    let mut exercises = if lab.meta.exercises.is_empty() {
-        rust_files(&lab.stub.dir.join("tests"))?
-            .iter()
-            .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
-            .collect()
-    } else {
-        lab.meta.exercises.clone()
-    };
-    exercises.extend(lab.meta.python_exercise());
-    Ok(exercises)
+    workspace::exercises_of(Some(&lab.meta), &lab.stub.dir.join("tests"))
 }
 
 fn known_exercise(lab: &Lab, exercise: &str, command: &str) -> Result<String> {

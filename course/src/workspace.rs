@@ -69,6 +69,22 @@ pub struct LabToml {
     pub tools: BTreeMap<String, SystemTool>,
 }
 
+/// A lab's exercises in order: lab.toml's list, else the stems of the test files in `tests`;
+/// then its Python exercise, if it has one. `hint` and the hints lint both go by it.
+pub fn exercises_of(meta: Option<&LabToml>, tests: &Path) -> Result<Vec<String>> {
+    let listed = meta.map(|meta| meta.exercises.clone()).unwrap_or_default();
+    let mut exercises: Vec<String> = if listed.is_empty() {
+        rust_files(tests)?
+            .iter()
+            .filter_map(|file| Some(file.file_stem()?.to_string_lossy().into_owned()))
+            .collect()
+    } else {
+        listed
+    };
+    exercises.extend(meta.and_then(LabToml::python_exercise));
+    Ok(exercises)
+}
+
 /// `[features.NAME]` or `[tools.NAME]` in lab.toml: a system tool, and how to get it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

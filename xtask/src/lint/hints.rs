@@ -14,7 +14,7 @@ use crate::book::leaks::trimmed_lines;
 use crate::hint::file;
 use crate::lint::{files_with_extensions, read_or_fail, rel};
 use crate::report::Tally;
-use crate::workspace::{self, LabToml, files_in, rust_files};
+use crate::workspace::{self, LabToml, files_in};
 
 /// A hint may quote the stub, name APIs and spell out a step in words; a run this long of the
 /// solution's own tokens (identifiers, numbers, punctuation; whitespace and backticks aside) is
@@ -49,17 +49,10 @@ pub fn check(root: &Path, lab: &str, tally: &mut Tally) {
 /// The lab's exercises: lab.toml's list, or else the stems of its test files; then its
 /// Python exercise, if it has one.
 fn exercises_of(stub_dir: &Path, meta: Option<&LabToml>, tally: &mut Tally) -> Vec<String> {
-    let listed = meta.map(|meta| meta.exercises.clone()).unwrap_or_default();
-    let mut exercises: Vec<String> = if listed.is_empty() {
-        super::listed(tally, rust_files(&stub_dir.join("tests")))
-            .iter()
-            .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
-            .collect()
-    } else {
-        listed
-    };
-    exercises.extend(meta.and_then(LabToml::python_exercise));
-    exercises
+    super::listed(
+        tally,
+        workspace::exercises_of(meta, &stub_dir.join("tests")),
+    )
 }
 
 /// Where the lab's pages are, relative to the root: beside its landing page (lab.toml
