@@ -233,9 +233,9 @@ struct BenchArgs {
     /// Instead: render every table of --book again from its committed data, measuring nothing.
     #[arg(long, conflicts_with_all = ["scaling", "labs", "sizes"])]
     redraw: bool,
-    /// With --book: only the measurements whose names start with these (`04`,
-    /// `01-strides-transpose`); the comparisons with Python, lab 6's `ffi_peers.py` and the
-    /// scaling study run only without it.
+    /// With --book: only these files of book/src/labs/measured/: a whole name picks that file
+    /// (`03-parallel` is lab 3's comparison with Python, `03-parallel-scaling` its scaling
+    /// study), anything else every file whose name starts with it (`04`).
     #[arg(long, requires = "book")]
     only: Vec<String>,
     /// Only these labs: a number (`2`), directory (`02-vectorization`) or package

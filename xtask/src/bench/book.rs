@@ -21,7 +21,7 @@ use super::{RUST_MALLOC, THREAD_VARIABLES, binaries, run_to_end, venv, write};
 use cells::{Found, Gathered};
 use data::Dataset;
 use header::MachineHeader;
-use plan::{Files, Layout, Measurement, Source};
+use plan::{Comparison, Files, Layout, Measurement, Source};
 
 mod cells;
 mod criterion;
@@ -47,7 +47,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let header = measure_limits(root, &files, options.quick)?;
     print!("{}", header.markdown());
     let mut timings = Vec::new();
-    for measurement in chosen {
+    for measurement in chosen.measurements {
         let clock = Instant::now();
         println!(
             "\n== {} ({} round(s))",
@@ -58,8 +58,11 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         save(&files, &dataset)?;
         timings.push((measurement.name.to_string(), clock.elapsed()));
     }
-    if options.only.is_empty() {
-        timings.extend(run_comparisons(root, &files, &header, options.quick)?);
+    for comparison in chosen.comparisons {
+        let clock = Instant::now();
+        println!("\n== {}", comparison.name());
+        run_comparison(root, &files, &header, comparison, options.quick)?;
+        timings.push((comparison.name().to_string(), clock.elapsed()));
     }
     println!(
         "\nbench --book: {:.0} s in all",
@@ -172,11 +175,18 @@ fn describe(source: &Source, quick: bool) -> String {
             bench,
             filter,
             quick_filter,
+            criterion_args,
             ..
-        } => {
-            let filter = if quick { quick_filter } else { filter };
-            format!("`cargo bench -p {package} --bench {bench} -- '{filter}'`")
-        }
+        } => match quick {
+            true => format!("`cargo bench -p {package} --bench {bench} -- '{quick_filter}'`"),
+            false => format!(
+                "`cargo bench -p {package} --bench {bench} -- '{filter}'{}`",
+                criterion_args
+                    .iter()
+                    .map(|arg| format!(" {arg}"))
+                    .collect::<String>()
+            ),
+        },
         Source::RustExample {
             package,
             example,
@@ -248,6 +258,7 @@ fn run_source(
             quick_env,
             configs,
             layout,
+            criterion_args,
         } => {
             let mut printed = cells::Printed::default();
             let env: Vec<(&str, String)> = match quick {
@@ -256,7 +267,7 @@ fn run_source(
             };
             let (filter, extra): (&str, &[&str]) = match quick {
                 true => (quick_filter, &["--quick"]),
-                false => (filter, &[]),
+                false => (filter, criterion_args),
             };
             for config in configs {
                 let home = files.criterion_home(measurement.name, config, round);
@@ -423,47 +434,43 @@ fn save(files: &Files, dataset: &Dataset) -> Result<()> {
     Ok(())
 }
 
-/// The comparisons with Python and the scaling study, in the same run: their own tables and
-/// charts, headed by this run's machine header, their raw lines kept beside the data.
-fn run_comparisons(
+/// A comparison with Python or the scaling study: its own table and chart, headed by this run's
+/// machine header, its raw lines kept beside the data.
+fn run_comparison(
     root: &Path,
     files: &Files,
     header: &MachineHeader,
+    comparison: Comparison,
     quick: bool,
-) -> Result<Vec<(String, Duration)>> {
-    let mut timings = Vec::new();
-    for lab in plan::COMPARE_LABS {
-        let clock = Instant::now();
-        let options = super::Options {
-            labs: vec![lab.to_string()],
-            sizes: None,
-            repeats: 5,
-            threads: header.cores,
-            inner: super::DEFAULT_INNER,
-            quick,
-        };
-        super::run(root, &options)?;
-        let suffix = if quick { "-quick" } else { "" };
-        keep_raw(root, files, &format!("{lab}{suffix}.jsonl"), lab)?;
-        head_with_machine(&files.table(lab), header)?;
-        timings.push((format!("{lab} (compare python)"), clock.elapsed()));
-    }
-    let clock = Instant::now();
-    ffi_peers(root, files, header, quick)?;
-    timings.push(("06-ffi (ffi_peers.py)".to_string(), clock.elapsed()));
-    let clock = Instant::now();
-    let options = super::scaling::Options {
-        sizes: None,
-        inner: super::scaling::DEFAULT_INNER,
-        quick,
-    };
-    super::scaling::run(root, &options)?;
-    let stem = "03-parallel-scaling";
+) -> Result<()> {
     let suffix = if quick { "-quick" } else { "" };
-    keep_raw(root, files, &format!("{stem}{suffix}.jsonl"), stem)?;
-    head_with_machine(&files.table(stem), header)?;
-    timings.push((format!("{stem} (scaling)"), clock.elapsed()));
-    Ok(timings)
+    let name = comparison.name();
+    match comparison {
+        Comparison::Python { lab } => {
+            let options = super::Options {
+                labs: vec![lab.to_string()],
+                sizes: None,
+                repeats: 5,
+                threads: header.cores,
+                inner: super::DEFAULT_INNER,
+                quick,
+            };
+            super::run(root, &options)?;
+            keep_raw(root, files, &format!("{lab}{suffix}.jsonl"), lab)?;
+            head_with_machine(&files.table(lab), header)
+        }
+        Comparison::FfiPeers => ffi_peers(root, files, header, quick),
+        Comparison::Scaling => {
+            let options = super::scaling::Options {
+                sizes: None,
+                inner: super::scaling::DEFAULT_INNER,
+                quick,
+            };
+            super::scaling::run(root, &options)?;
+            keep_raw(root, files, &format!("{name}{suffix}.jsonl"), name)?;
+            head_with_machine(&files.table(name), header)
+        }
+    }
 }
 
 /// Lab 6's extension called from Python (`ffi_peers.py`): built into the venv with maturin,

@@ -50,6 +50,9 @@ pub enum Source {
         quick_env: &'static [(&'static str, &'static str)],
         configs: &'static [Config],
         layout: Layout,
+        /// criterion's own options for this bench (a shorter `--measurement-time` where the
+        /// table has many cells), outside `--quick`.
+        criterion_args: &'static [&'static str],
     },
     /// A solution's example that prints cell lines (`--json`).
     RustExample {
@@ -108,7 +111,35 @@ pub struct Measurement {
 
 /// The comparisons with Python and the scaling study keep their own commands and formats;
 /// `--book` runs them in the same run and heads their files with the same machine header.
-pub const COMPARE_LABS: [&str; 2] = ["02-vectorization", "03-parallel"];
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Comparison {
+    /// `bench --compare python --lab LAB`: the lab's Python peers against its Rust variants.
+    Python { lab: &'static str },
+    /// Lab 6's extension called from Python (`ffi_peers.py`).
+    FfiPeers,
+    /// Lab 3's scaling study (`bench --scaling`).
+    Scaling,
+}
+
+impl Comparison {
+    /// The stem of the file it writes: `measured/<name>.md`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Comparison::Python { lab } => lab,
+            Comparison::FfiPeers => "06-ffi",
+            Comparison::Scaling => "03-parallel-scaling",
+        }
+    }
+}
+
+pub const COMPARISONS: &[Comparison] = &[
+    Comparison::Python {
+        lab: "02-vectorization",
+    },
+    Comparison::Python { lab: "03-parallel" },
+    Comparison::FfiPeers,
+    Comparison::Scaling,
+];
 
 pub const MEASUREMENTS: &[Measurement] = &[
     Measurement {
@@ -126,6 +157,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
                 quick_env: &[("STRIDES_BENCH_N", "1000")],
                 configs: &[DEFAULT, DEFAULT_HUGE],
                 layout: Layout::TablePerGroup,
+                criterion_args: &[],
             },
             Source::Python {
                 script: "solutions/01-strides/python/transpose_numpy.py",
@@ -141,7 +173,9 @@ pub const MEASUREMENTS: &[Measurement] = &[
         name: "02-vectorization-edm",
         pages: &["02-vectorization/measured-edm.md"],
         method: "Lab 2's bench `edm`, every variant at the course's sizes, in the native and the \
-                 default build, each with 4 KiB and with huge pages; seconds per call.",
+                 default build, each with 4 KiB and with huge pages; 10 samples of criterion in 2 s \
+                 per benchmark and round (its default is 5 s: 39 benchmarks times four builds); \
+                 seconds per call.",
         sources: &[Source::Criterion {
             package: "vectorization-solution",
             bench: "edm",
@@ -150,6 +184,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_env: &[],
             configs: &[NATIVE, NATIVE_HUGE, DEFAULT, DEFAULT_HUGE],
             layout: Layout::TablePerConfig,
+            criterion_args: &["--measurement-time", "2"],
         }],
         rounds: 2,
     },
@@ -166,6 +201,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_env: &[],
             configs: &[DEFAULT, NATIVE],
             layout: Layout::TablePerGroup,
+            criterion_args: &[],
         }],
         rounds: 3,
     },
@@ -182,6 +218,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_env: &[],
             configs: &[NATIVE, DEFAULT],
             layout: Layout::TablePerConfig,
+            criterion_args: &[],
         }],
         rounds: 2,
     },
@@ -235,6 +272,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_env: &[],
             configs: &[DEFAULT],
             layout: Layout::TablePerGroup,
+            criterion_args: &[],
         }],
         rounds: 2,
     },
@@ -307,6 +345,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_env: &[],
             configs: &[DEFAULT],
             layout: Layout::TablePerConfig,
+            criterion_args: &[],
         }],
         rounds: 2,
     },
@@ -369,21 +408,46 @@ pub fn slug(label: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// The measurements `--only` picks (names, or prefixes such as `04`); all when none is given.
-pub fn select(only: &[String]) -> anyhow::Result<Vec<&'static Measurement>> {
-    if only.is_empty() {
-        return Ok(MEASUREMENTS.iter().collect());
-    }
-    let chosen: Vec<_> = MEASUREMENTS
-        .iter()
-        .filter(|m| only.iter().any(|o| m.name.starts_with(o.as_str())))
-        .collect();
-    if chosen.is_empty() {
-        let names: Vec<&str> = MEASUREMENTS.iter().map(|m| m.name).collect();
+/// What one run measures: measurements first, then comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub measurements: Vec<&'static Measurement>,
+    pub comparisons: Vec<Comparison>,
+}
+
+/// What `--only` picks: everything when none is given; each name picks the file of exactly that
+/// name if there is one (`03-parallel` is lab 3's comparison with Python, not every file of lab
+/// 3), else every file whose name starts with it (`04`).
+pub fn select(only: &[String]) -> anyhow::Result<Selection> {
+    let picked = |name: &str| {
+        only.is_empty()
+            || only.iter().any(|o| match is_a_name(o) {
+                true => name == o,
+                false => name.starts_with(o.as_str()),
+            })
+    };
+    let selection = Selection {
+        measurements: MEASUREMENTS.iter().filter(|m| picked(m.name)).collect(),
+        comparisons: COMPARISONS
+            .iter()
+            .copied()
+            .filter(|c| picked(c.name()))
+            .collect(),
+    };
+    if selection.measurements.is_empty() && selection.comparisons.is_empty() {
         anyhow::bail!(
             "no measurement matches {only:?}: there are {}",
-            names.join(", ")
+            names().join(", ")
         );
     }
-    Ok(chosen)
+    Ok(selection)
+}
+
+fn names() -> Vec<&'static str> {
+    let measured = MEASUREMENTS.iter().map(|m| m.name);
+    measured.chain(COMPARISONS.iter().map(|c| c.name())).collect()
+}
+
+fn is_a_name(text: &str) -> bool {
+    names().contains(&text)
 }

@@ -8,7 +8,7 @@ use super::criterion::{first_line_naming, per_iteration};
 use super::data::{Dataset, GENERATED, format_cell, format_duration, summarize};
 use super::header::{Limits, MachineHeader, parse_limits};
 use super::mpi;
-use super::plan::{Files, MEASUREMENTS, Source, select, slug};
+use super::plan::{COMPARISONS, Comparison, Files, MEASUREMENTS, Source, select, slug};
 
 fn header() -> MachineHeader {
     MachineHeader {
@@ -128,10 +128,24 @@ fn criterion_homes_differ_per_config_and_round() {
 }
 
 #[test]
-fn select_takes_prefixes_and_refuses_unknown_names() {
-    assert_eq!(select(&[]).unwrap().len(), MEASUREMENTS.len());
+fn select_takes_names_then_prefixes_and_refuses_unknown_names() {
+    let all = select(&[]).unwrap();
+    assert_eq!(all.measurements.len(), MEASUREMENTS.len());
+    assert_eq!(all.comparisons, COMPARISONS);
     let lab4 = select(&["04".to_string()]).unwrap();
-    assert!(!lab4.is_empty() && lab4.iter().all(|m| m.name.starts_with("04")));
+    assert!(!lab4.measurements.is_empty());
+    assert!(lab4.measurements.iter().all(|m| m.name.starts_with("04")));
+    assert!(lab4.comparisons.is_empty());
+    // A whole name picks that file alone, not the files it is a prefix of.
+    let compare3 = select(&["03-parallel".to_string()]).unwrap();
+    assert!(compare3.measurements.is_empty());
+    assert_eq!(
+        compare3.comparisons,
+        [Comparison::Python { lab: "03-parallel" }]
+    );
+    let lab3 = select(&["03".to_string()]).unwrap();
+    assert_eq!(lab3.measurements.len(), 2);
+    assert_eq!(lab3.comparisons.len(), 2, "{lab3:?}");
     assert!(select(&["99".to_string()]).is_err());
 }
 
