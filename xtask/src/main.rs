@@ -220,8 +220,9 @@ struct BenchArgs {
     compare: Peer,
     /// Instead of comparing: a scaling study of lab 3, like the ULHPC notebook's table.
     /// Its blocked and par_rows kernels at 1 to `cores` threads, then 2× and 4× the cores
-    /// (oversubscribed), one rayon pool per thread count; a table per kernel (times, speed-up,
-    /// efficiency) and a speed-up chart. The full grid is cut to about 10 minutes.
+    /// (oversubscribed), the thread counts of a row one after the other, each in its own rayon
+    /// pool; a table per kernel (times, speed-up, efficiency) and a speed-up chart. The full
+    /// grid is cut to about 10 minutes.
     #[arg(long)]
     scaling: bool,
     /// Instead: every measured table and chart of the book, in one run on this machine, each

@@ -1,7 +1,8 @@
 //! `cargo xtask bench --scaling`: lab 3's Cityblock kernels at 1 to `cores` threads and
 //! oversubscribed (2× and 4× the cores), as the ULHPC notebook's scaling table. One process
-//! (the example `scaling`, native build) runs every cell: for each thread count one rayon pool,
-//! in it each size and variant, a warm-up call, then the best of `--inner` calls. Every cell's
+//! (the example `scaling`, native build) runs every cell: for each size and variant, each thread
+//! count one after the other (so that a drifting machine shifts rows, not columns), each in a
+//! rayon pool of that many threads: a warm-up call, then the best of `--inner` calls. Every cell's
 //! Σ r_ij is checked against the others of its size before any time counts.
 //!
 //! Writes `book/src/labs/measured/03-parallel-scaling.md` (a table per variant),

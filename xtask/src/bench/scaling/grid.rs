@@ -39,8 +39,9 @@ pub fn rate(variant: &str) -> f64 {
 /// The most the full grid may be estimated to take; larger sizes are dropped until it fits.
 pub const FULL_RUN_BUDGET_SECONDS: f64 = 600.0;
 
-/// Timed calls per cell after its warm-up call, unless `--inner` says otherwise.
-pub const DEFAULT_INNER: usize = 3;
+/// Timed calls per cell after its warm-up call, unless `--inner` says otherwise (best of 5: a
+/// shared VM's noise is mostly slow calls).
+pub const DEFAULT_INNER: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {

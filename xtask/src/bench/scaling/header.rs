@@ -107,9 +107,9 @@ pub fn method(grid: &Grid, cores: usize) -> String {
     format!(
         "Lab 3's {} at 1 to {cores} threads and oversubscribed ({} threads), on x (n×d) and \
          y (m×d) from the ULHPC notebook's stream (`np.random.seed(699)`, `np.random.rand`, bit \
-         for bit). One process; for each thread count one rayon pool (`pool::in_pool`, built \
-         once), and in it, for each size and variant, one warm-up call, then the best of {} \
-         timed call(s).",
+         for bit). One process; for each size and variant, the thread counts one right after \
+         the other (a drifting machine shifts a row, not a column), each cell in a rayon pool of \
+         its size (`pool::in_pool`): one warm-up call, then the best of {} timed call(s).",
         PARALLEL.what,
         oversubscribed(&grid.threads, cores),
         grid.inner
