@@ -277,6 +277,24 @@ pub const MEASUREMENTS: &[Measurement] = &[
         rounds: 2,
     },
     Measurement {
+        name: "04-taskgraph-mean",
+        pages: &["04-taskgraph/blocked.md"],
+        method: "Lab 4's bench `graph`, group `mean of 4000x2500`: the mean of 10⁷ numbers made \
+                 and summed by the tasks, in 10 000, 100 and 1 chunks, on every core, default \
+                 build; seconds per call.",
+        sources: &[Source::Criterion {
+            package: "taskgraph-solution",
+            bench: "graph",
+            filter: "mean of",
+            quick_filter: "mean of",
+            quick_env: &[],
+            configs: &[DEFAULT],
+            layout: Layout::TablePerGroup,
+            criterion_args: &[],
+        }],
+        rounds: 2,
+    },
+    Measurement {
         name: "04-taskgraph-mpi",
         pages: &["04-taskgraph/measured-mpi.md"],
         method: "Exercise 7's program under `mpirun -np 1` and `-np 2`, each rank a process with \
