@@ -463,7 +463,9 @@ pub fn select(only: &[String]) -> anyhow::Result<Selection> {
 
 fn names() -> Vec<&'static str> {
     let measured = MEASUREMENTS.iter().map(|m| m.name);
-    measured.chain(COMPARISONS.iter().map(|c| c.name())).collect()
+    measured
+        .chain(COMPARISONS.iter().map(|c| c.name()))
+        .collect()
 }
 
 fn is_a_name(text: &str) -> bool {
