@@ -81,10 +81,14 @@ pub fn parse(stdout: &str) -> Result<Output> {
     Ok(output)
 }
 
-/// The best time of each (side, variant, size) over all rounds, and the slowest warm-up.
+/// The best and the median time of each (side, variant, size) over all rounds (each round's
+/// time is the best of its process's calls), and the slowest warm-up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Best {
     pub seconds: f64,
+    /// The median of the rounds' times: how the typical round went, where `seconds` is the
+    /// luckiest.
+    pub median: f64,
     pub runs: usize,
     pub slowest_warmup: Option<f64>,
 }
@@ -92,19 +96,30 @@ pub struct Best {
 pub type Key = (Side, String, Size);
 
 pub fn best_of(records: &[Record]) -> BTreeMap<Key, Best> {
-    let mut best: BTreeMap<Key, Best> = BTreeMap::new();
+    let mut runs: BTreeMap<Key, (Vec<f64>, Option<f64>)> = BTreeMap::new();
     for record in records {
         let key = (record.side, record.variant.clone(), record.size);
-        let entry = best.entry(key).or_insert(Best {
-            seconds: f64::INFINITY,
-            runs: 0,
-            slowest_warmup: None,
-        });
-        entry.seconds = entry.seconds.min(record.seconds);
-        entry.runs += 1;
+        let (times, slowest_warmup) = runs.entry(key).or_default();
+        times.push(record.seconds);
         if let Some(warmup) = record.warmup_seconds {
-            entry.slowest_warmup = Some(entry.slowest_warmup.map_or(warmup, |w| w.max(warmup)));
+            *slowest_warmup = Some(slowest_warmup.map_or(warmup, |w: f64| w.max(warmup)));
         }
     }
-    best
+    runs.into_iter()
+        .map(|(key, (mut times, slowest_warmup))| {
+            times.sort_by(f64::total_cmp);
+            let middle = times.len() / 2;
+            let median = match times.len() % 2 {
+                1 => times[middle],
+                _ => (times[middle - 1] + times[middle]) / 2.0,
+            };
+            let best = Best {
+                seconds: times[0],
+                median,
+                runs: times.len(),
+                slowest_warmup,
+            };
+            (key, best)
+        })
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! The measured table, as Markdown for the book: one row per (side, variant), one column per
-//! size (best time in ms), and each variant's ratio to the reference at one size.
+//! size (the best time in ms, and the median of the rounds), and each variant's ratio to the
+//! reference at one size.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -32,6 +33,8 @@ pub struct Row {
     pub label: &'static str,
     /// Best seconds per size, in the order of `Report::sizes`; None where not run.
     pub seconds: Vec<Option<f64>>,
+    /// The median of the rounds per size; None where not run, or run once.
+    pub medians: Vec<Option<f64>>,
     /// seconds / the reference's seconds, at the ratio size.
     pub ratio: Option<f64>,
 }
@@ -39,12 +42,9 @@ pub struct Row {
 /// The rows in the lab's variant order, Python first, then each Rust build; variants with no
 /// result at any size are left out.
 pub fn rows(report: &Report) -> Vec<Row> {
-    let time = |side: Side, name: &str, size: Size| {
-        report
-            .best
-            .get(&(side, name.to_string(), size))
-            .map(|best| best.seconds)
-    };
+    let cell =
+        |side: Side, name: &str, size: Size| report.best.get(&(side, name.to_string(), size));
+    let time = |side: Side, name: &str, size: Size| cell(side, name, size).map(|best| best.seconds);
     let reference = time(Side::Python, report.peers.reference, report.ratio_size);
     let mut rows = Vec::new();
     for side in Side::ALL {
@@ -62,6 +62,15 @@ pub fn rows(report: &Report) -> Vec<Row> {
             if seconds.iter().all(Option::is_none) {
                 continue;
             }
+            let medians = report
+                .sizes
+                .iter()
+                .map(|&size| {
+                    cell(side, variant.name, size)
+                        .filter(|best| best.runs > 1)
+                        .map(|best| best.median)
+                })
+                .collect();
             let ratio = time(side, variant.name, report.ratio_size)
                 .zip(reference)
                 .map(|(t, r)| t / r);
@@ -69,6 +78,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
                 side,
                 label: variant.label,
                 seconds,
+                medians,
                 ratio,
             });
         }
@@ -99,15 +109,23 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "|---|---|{}---:|", "---:|".repeat(report.sizes.len()));
     for row in rows(report) {
         let _ = write!(out, "| {} | {} |", row.side.label(), row.label);
-        for seconds in &row.seconds {
-            let _ = write!(out, " {} |", seconds.map_or("—".into(), format_ms));
+        for (seconds, median) in row.seconds.iter().zip(&row.medians) {
+            let cell = match (seconds, median) {
+                (Some(best), Some(median)) => {
+                    format!("{} ({})", format_ms(*best), format_ms(*median))
+                }
+                (Some(best), None) => format_ms(*best),
+                (None, _) => "—".into(),
+            };
+            let _ = write!(out, " {cell} |");
         }
         let _ = writeln!(out, " {} |", row.ratio.map_or("—".into(), format_ratio));
     }
     let _ = writeln!(
         out,
-        "\nTimes in ms, best of all runs. Ratio: time ÷ the time of {reference} at {} \
-         (below 1: faster than {}).",
+        "\nTimes in ms: the best of all rounds, and in brackets the median of the rounds (each \
+         round's time is the best of its process's calls). Ratio: best time ÷ the best time of \
+         {reference} at {} (below 1: faster than {}).",
         report.ratio_size.pretty(),
         report.peers.reference_short
     );

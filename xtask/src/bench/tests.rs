@@ -78,6 +78,35 @@ fn best_of_keeps_the_fastest_run_and_the_slowest_warmup() {
 }
 
 #[test]
+fn best_of_gives_the_median_of_the_rounds() {
+    let records = [0.5, 0.1, 0.3, 0.2].map(|s| record(Side::Python, "numpy_trick", s, 1.0));
+    let best = record::best_of(&records[..3]);
+    let trick = best[&(Side::Python, "numpy_trick".to_string(), SIZE)];
+    assert_eq!((trick.seconds, trick.median), (0.1, 0.3));
+    let even = record::best_of(&records)[&(Side::Python, "numpy_trick".to_string(), SIZE)];
+    assert!((even.median - 0.25).abs() < 1e-12, "{even:?}");
+}
+
+#[test]
+fn a_cell_run_in_several_rounds_gives_its_median_in_brackets() {
+    let records = [0.3, 0.2, 0.25].map(|s| record(Side::Python, "scipy_cdist", s, 1.0));
+    let best = record::best_of(&records);
+    let report = Report {
+        peers: &peers::PARALLEL,
+        sizes: &[SIZE],
+        best: &best,
+        ratio_size: SIZE,
+        command: "cargo xtask bench --compare python --lab parallel".into(),
+        method: "How.".into(),
+        context: vec![],
+        notes: vec![],
+    };
+    let markdown = table::markdown(&report);
+    assert!(markdown.contains("| 200 (250) | 1.0 |"), "{markdown}");
+    assert!(markdown.contains("in brackets the median"), "{markdown}");
+}
+
+#[test]
 fn agreement_names_the_variant_that_differs() {
     let reference = record(Side::Python, "numpy_trick", 0.2, 1000.0);
     let close = record(Side::RustNative, "direct", 0.1, 1000.0 * (1.0 + 1e-12));
