@@ -26,6 +26,7 @@ use plan::{Comparison, Files, Layout, Measurement, Source};
 mod cells;
 mod criterion;
 mod data;
+mod floor;
 mod header;
 mod mpi;
 mod plan;
@@ -55,7 +56,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             rounds(measurement, options)
         );
         let dataset = measure(root, &files, measurement, &header, options)?;
-        save(&files, &dataset)?;
+        save(&files, &dataset, measurement)?;
         timings.push((measurement.name.to_string(), clock.elapsed()));
     }
     for comparison in chosen.comparisons {
@@ -93,7 +94,8 @@ pub fn redraw(root: &Path, quick: bool) -> Result<()> {
         let text = fs::read_to_string(&path)?;
         let dataset: Dataset =
             serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
-        write(&files.table(&dataset.name), &dataset.markdown())?;
+        let markdown = dataset.markdown(measurement.floor);
+        write(&files.table(&dataset.name), &markdown)?;
         drawn += 1;
     }
     println!(
@@ -423,13 +425,13 @@ fn run_program(mut command: Command) -> Result<cells::Printed> {
 }
 
 /// Writes a measurement's data (JSON) and its include file.
-fn save(files: &Files, dataset: &Dataset) -> Result<()> {
+fn save(files: &Files, dataset: &Dataset, measurement: &Measurement) -> Result<()> {
     write(
         &files.data(&dataset.name),
         &serde_json::to_string_pretty(dataset)?,
     )?;
     let table = files.table(&dataset.name);
-    write(&table, &dataset.markdown())?;
+    write(&table, &dataset.markdown(measurement.floor))?;
     println!("Wrote {} and its data", table.display());
     Ok(())
 }

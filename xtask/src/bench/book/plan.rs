@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::criterion::Config;
+use super::floor::Floor;
 
 /// The default build, 4 KiB pages: what `cargo bench` measures with no setting.
 pub const DEFAULT: Config = Config {
@@ -107,6 +108,9 @@ pub struct Measurement {
     pub sources: &'static [Source],
     /// Interleaved rounds of every source (one with `--quick`).
     pub rounds: usize,
+    /// The operation's floor from the header's limits, where its work is known exactly
+    /// (a floor row, and each cell's fraction of it).
+    pub floor: Option<Floor>,
 }
 
 /// The comparisons with Python and the scaling study keep their own commands and formats;
@@ -168,6 +172,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             },
         ],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "02-vectorization-edm",
@@ -187,6 +192,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &["--measurement-time", "2"],
         }],
         rounds: 2,
+        floor: Some(Floor::SqEuclidean),
     },
     Measurement {
         name: "02-vectorization-matmul",
@@ -204,6 +210,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 3,
+        floor: Some(Floor::MatMul),
     },
     Measurement {
         name: "03-parallel-cityblock",
@@ -221,6 +228,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "03-parallel-limits",
@@ -237,6 +245,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             python: None,
         }],
         rounds: 3,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-compare",
@@ -258,6 +267,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             python: Some("solutions/04-taskgraph/python/requirements.txt"),
         }],
         rounds: 1,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-graph",
@@ -275,6 +285,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-mean",
@@ -293,6 +304,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-mpi",
@@ -309,6 +321,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             repeats: 5,
         }],
         rounds: 4,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-outofcore",
@@ -323,6 +336,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             quick_shape: &["--days", "2", "--rows", "576", "--cols", "1152"],
         }],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "04-taskgraph-processes",
@@ -348,6 +362,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             },
         ],
         rounds: 2,
+        floor: None,
     },
     Measurement {
         name: "06-ffi-kernels",
@@ -366,6 +381,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
+        floor: None,
     },
 ];
 

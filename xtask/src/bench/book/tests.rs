@@ -6,6 +6,7 @@ use std::path::Path;
 use super::cells::{Found, Gathered, parse_lines};
 use super::criterion::{first_line_naming, per_iteration};
 use super::data::{Dataset, GENERATED, format_cell, format_duration, summarize};
+use super::floor::Floor;
 use super::header::{Limits, MachineHeader, parse_limits};
 use super::mpi;
 use super::plan::{COMPARISONS, Comparison, Files, MEASUREMENTS, Source, select, slug};
@@ -185,7 +186,7 @@ fn cells_of_later_rounds_join_the_same_cell_in_first_seen_order() {
     assert_eq!(tables[0].rows, ["b", "a"]);
     assert_eq!(tables[0].columns, ["x", "y"]);
     assert_eq!(tables[0].cell("b", "x").unwrap().seconds, [1.0, 3.0]);
-    let markdown = tables[0].markdown();
+    let markdown = tables[0].markdown(|_| None);
     assert!(
         markdown.contains("| a |  | 2.00 s (best 2.00 s, ±0 %, n = 1) |"),
         "{markdown}"
@@ -263,10 +264,10 @@ fn a_dataset_survives_its_json_and_renders_the_same() {
     let json = serde_json::to_string(&dataset).unwrap();
     let back: Dataset = serde_json::from_str(&json).unwrap();
     assert_eq!(back, dataset);
-    let text = back.markdown();
+    let text = back.markdown(None);
     assert!(text.starts_with(GENERATED), "{text}");
     assert!(text.contains("- A note."), "{text}");
-    assert_eq!(text, dataset.markdown());
+    assert_eq!(text, dataset.markdown(None));
 }
 
 #[test]
@@ -290,4 +291,47 @@ fn criterion_reports_give_the_order_the_bench_ran_in() {
     assert_eq!(first_line_naming(stdout, "edm_5/trick_checked"), Some(0));
     assert_eq!(first_line_naming(stdout, "edm_5/trick"), Some(1));
     assert_eq!(first_line_naming(stdout, "edm_5/direct"), None);
+}
+
+#[test]
+fn the_floor_is_the_work_at_the_peak_plus_one_write_of_the_result() {
+    // The test header's limits: 120 GFLOP/s, 12 GB/s (the best runs).
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.max(1e-12);
+    // 2·1000·1000·60 flops = 1 ms; 1000×1000 entries of 8 bytes = 0.667 ms.
+    let edm = Floor::SqEuclidean
+        .seconds("edm_1000x1000x60", &header())
+        .unwrap();
+    assert!(close(edm, 1e-3 + 8e6 / 12e9), "{edm}");
+    // (100, 60) by (60, 100): 1.2e6 flops = 10 µs; a 100×100 result = 6.67 µs.
+    let matmul = Floor::MatMul
+        .seconds("matmul_100x60x100", &header())
+        .unwrap();
+    assert!(close(matmul, 1e-5 + 8e4 / 12e9), "{matmul}");
+    assert_eq!(Floor::SqEuclidean.seconds("default build", &header()), None);
+    assert_eq!(Floor::SqEuclidean.seconds("edm_10x10", &header()), None);
+}
+
+#[test]
+fn a_table_with_a_floor_shows_it_first_and_each_cells_fraction_of_it() {
+    let mut gathered = Gathered::default();
+    gathered.add(Found {
+        table: "native build".into(),
+        row: "direct".into(),
+        column: "edm_1000x1000x60".into(),
+        seconds: vec![1e-3 / 0.3 * (1.0 + 8e6 / 12e9 / 1e-3)],
+    });
+    let dataset = Dataset {
+        name: "02-x".into(),
+        command: "`cargo xtask bench --book --only 02-x`".into(),
+        method: "How.".into(),
+        machine: header(),
+        tables: gathered.into_tables(),
+        notes: vec![],
+    };
+    let text = dataset.markdown(Some(Floor::SqEuclidean));
+    assert!(text.contains("| *floor* | *1.67 ms* |"), "{text}");
+    assert!(text.contains("n = 1; 30 % of the floor) |"), "{text}");
+    assert!(text.contains("The floor row:"), "{text}");
+    let without = dataset.markdown(None);
+    assert!(!without.contains("floor"), "{without}");
 }
