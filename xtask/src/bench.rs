@@ -30,6 +30,7 @@ mod agree;
 mod binaries;
 pub mod book;
 mod chart;
+mod floor;
 mod header;
 mod machine;
 mod peers;
@@ -49,6 +50,9 @@ pub struct Options {
     pub threads: usize,
     pub inner: usize,
     pub quick: bool,
+    /// The machine's measured limits (from `--book`'s probe): the table then gives each
+    /// variant's fraction of the floor, in a lab whose peers name one.
+    pub limits: Option<floor::Limits>,
 }
 
 /// Every thread-count knob either side reads: rayon and matrixmultiply (Rust); OpenMP,
@@ -383,6 +387,10 @@ fn write_report(
             peers.data,
             options.inner.max(1)
         ),
+        floor: options.limits.zip(peers.floor).and_then(|(limits, floor)| {
+            let size = [ratio_size.n, ratio_size.m, ratio_size.d].map(|v| v as f64);
+            Some((floor, floor.seconds(size, limits)?))
+        }),
         context: header::context_lines(
             root,
             peers,

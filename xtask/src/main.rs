@@ -480,6 +480,7 @@ fn bench(root: &Path, args: BenchArgs) -> Result<ExitCode> {
         threads: threads.unwrap_or(cores),
         inner: inner.unwrap_or(bench::DEFAULT_INNER),
         quick,
+        limits: None,
     };
     bench::run(root, &options)?;
     Ok(ExitCode::SUCCESS)

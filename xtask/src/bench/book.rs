@@ -26,7 +26,6 @@ use plan::{Comparison, Files, Layout, Measurement, Source};
 mod cells;
 mod criterion;
 mod data;
-mod floor;
 mod header;
 mod mpi;
 mod plan;
@@ -456,6 +455,7 @@ fn run_comparison(
                 threads: header.cores,
                 inner: super::DEFAULT_INNER,
                 quick,
+                limits: Some(header.floor_limits()),
             };
             super::run(root, &options)?;
             keep_raw(root, files, &format!("{lab}{suffix}.jsonl"), lab)?;

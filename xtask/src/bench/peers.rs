@@ -2,6 +2,8 @@
 //! the order the table lists them), the sizes, and the reference the others must agree with.
 //! Lab 6 adds its entry to [`ALL`].
 
+use super::floor::Floor;
+
 /// Which language a variant is written in. Rust variants run twice: in the baseline build and
 /// in the `target-cpu=native` build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,9 @@ pub struct LabPeers {
     pub variants: &'static [Variant],
     /// Footnotes under the table.
     pub notes: &'static [&'static str],
+    /// The operation's floor, where its work is exact (FMAs): then a `--book` run's table gives
+    /// each variant's fraction of it.
+    pub floor: Option<Floor>,
 }
 
 impl LabPeers {
@@ -187,6 +192,7 @@ pub const VECTORIZATION: LabPeers = LabPeers {
         "\"Into a reused output\": one output array, allocated once, written by every call \
          (NumPy's `out=`); every other variant returns a fresh array.",
     ],
+    floor: Some(Floor::SqEuclidean),
 };
 
 pub const PARALLEL: LabPeers = LabPeers {
@@ -265,6 +271,8 @@ pub const PARALLEL: LabPeers = LabPeers {
          kernel's tiles and blocking in C, and `cityblock_loop.c`, the plain loop) are called \
          from the Python process through ctypes; they write into a fresh `np.empty` array.",
     ],
+    // Cityblock has no FMA: its floor is lab 3's `limits` example, measured on its own.
+    floor: None,
 };
 
 /// Every lab with peers, in lab order.

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::agree::{Tolerance, disagreements};
+use super::floor::Floor;
 use super::peers::{self, Side};
 use super::record::{self, Record};
 use super::size::{self, Size};
@@ -96,6 +97,7 @@ fn a_cell_run_in_several_rounds_gives_its_median_in_brackets() {
         sizes: &[SIZE],
         best: &best,
         ratio_size: SIZE,
+        floor: None,
         command: "cargo xtask bench --compare python --lab parallel".into(),
         method: "How.".into(),
         context: vec![],
@@ -173,6 +175,7 @@ fn table_has_a_row_per_side_and_variant_and_ratios_to_the_reference() {
         sizes: &sizes,
         best: &best,
         ratio_size: big,
+        floor: None,
         command: "cargo xtask bench --compare python".into(),
         method: "How.".into(),
         context: vec!["Machine: a test.".into()],
@@ -471,6 +474,7 @@ fn lab_3s_table_is_relative_to_cdist_and_leaves_out_what_did_not_run() {
         sizes: &sizes,
         best: &best,
         ratio_size: big,
+        floor: None,
         command: "cargo xtask bench --compare python --lab parallel".into(),
         method: "How.".into(),
         context: vec![],
@@ -491,4 +495,29 @@ fn lab_3s_table_is_relative_to_cdist_and_leaves_out_what_did_not_run() {
         "serial only at the small size:\n{markdown}"
     );
     assert_eq!(table::rows(&report).len(), 4, "{markdown}");
+}
+
+#[test]
+fn with_the_machines_limits_the_table_gives_each_variants_fraction_of_the_floor() {
+    let records = [
+        record(Side::Python, "numpy_trick", 0.004, 1.0),
+        record(Side::RustNative, "direct", 0.002, 1.0),
+    ];
+    let best = record::best_of(&records);
+    let report = Report {
+        peers: &peers::VECTORIZATION,
+        sizes: &[SIZE],
+        best: &best,
+        ratio_size: SIZE,
+        floor: Some((Floor::SqEuclidean, 0.001)),
+        command: "cargo xtask bench --book".into(),
+        method: "How.".into(),
+        context: vec![],
+        notes: vec![],
+    };
+    let markdown = table::markdown(&report);
+    assert!(markdown.contains(" of the floor |"), "{markdown}");
+    assert!(markdown.contains("| 1.0 | 25 % |"), "{markdown}");
+    assert!(markdown.contains("| 0.50 | 50 % |"), "{markdown}");
+    assert!(markdown.contains("The floor, 1.00 ms,"), "{markdown}");
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::floor::Floor;
+use super::super::floor::{Floor, sizes_of};
 use super::header::MachineHeader;
 
 /// One measurement's results: the tables of one generated include file.
@@ -178,7 +178,8 @@ impl Dataset {
             self.command
         );
         for table in &self.tables {
-            text += &table.markdown(|group| floor?.seconds(group, &self.machine));
+            let limits = self.machine.floor_limits();
+            text += &table.markdown(|group| floor?.seconds(sizes_of(group)?, limits));
             text += "\n";
         }
         for note in &self.notes {

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use super::super::floor::Limits as FloorLimits;
 use super::super::machine;
 use super::data::summarize;
 
@@ -58,6 +59,14 @@ impl MachineHeader {
     /// Write bandwidth (best run), GB/s.
     pub fn write_gbps(&self) -> f64 {
         summarize_best(&self.limits.write_gbps)
+    }
+
+    /// The limits a floor is computed from.
+    pub fn floor_limits(&self) -> FloorLimits {
+        FloorLimits {
+            peak_gflops: self.peak_gflops(),
+            write_gbps: self.write_gbps(),
+        }
     }
 
     pub fn markdown(&self) -> String {

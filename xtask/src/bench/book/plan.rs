@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::super::floor::Floor;
 use super::criterion::Config;
-use super::floor::Floor;
 
 /// The default build, 4 KiB pages: what `cargo bench` measures with no setting.
 pub const DEFAULT: Config = Config {

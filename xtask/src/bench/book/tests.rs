@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
+use super::super::floor::{Floor, sizes_of};
 use super::cells::{Found, Gathered, parse_lines};
 use super::criterion::{first_line_naming, per_iteration};
 use super::data::{Dataset, GENERATED, format_cell, format_duration, summarize};
-use super::floor::Floor;
 use super::header::{Limits, MachineHeader, parse_limits};
 use super::mpi;
 use super::plan::{COMPARISONS, Comparison, Files, MEASUREMENTS, Source, select, slug};
@@ -298,17 +298,18 @@ fn the_floor_is_the_work_at_the_peak_plus_one_write_of_the_result() {
     // The test header's limits: 120 GFLOP/s, 12 GB/s (the best runs).
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.max(1e-12);
     // 2·1000·1000·60 flops = 1 ms; 1000×1000 entries of 8 bytes = 0.667 ms.
+    let limits = header().floor_limits();
     let edm = Floor::SqEuclidean
-        .seconds("edm_1000x1000x60", &header())
+        .seconds(sizes_of("edm_1000x1000x60").unwrap(), limits)
         .unwrap();
     assert!(close(edm, 1e-3 + 8e6 / 12e9), "{edm}");
     // (100, 60) by (60, 100): 1.2e6 flops = 10 µs; a 100×100 result = 6.67 µs.
     let matmul = Floor::MatMul
-        .seconds("matmul_100x60x100", &header())
+        .seconds(sizes_of("matmul_100x60x100").unwrap(), limits)
         .unwrap();
     assert!(close(matmul, 1e-5 + 8e4 / 12e9), "{matmul}");
-    assert_eq!(Floor::SqEuclidean.seconds("default build", &header()), None);
-    assert_eq!(Floor::SqEuclidean.seconds("edm_10x10", &header()), None);
+    assert_eq!(sizes_of("default build"), None);
+    assert_eq!(sizes_of("edm_10x10"), None);
 }
 
 #[test]

@@ -1,0 +1,71 @@
+//! The least time an operation can take on the machine that measured it, from the machine's
+//! measured limits (`support/examples/machine_limits.rs`): its floating-point work at the peak
+//! FMA rate, plus one write of its result at the write bandwidth, as if the two did not overlap
+//! at all. A kernel's fraction of the floor (floor ÷ its time) says how close it comes. Used by
+//! `--book`'s tables and by the comparisons with Python that `--book` runs.
+
+/// The measured limits a floor is computed from (the best runs of the probe).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub peak_gflops: f64,
+    pub write_gbps: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Floor {
+    /// A group named `…_NxMxD`: the squared Euclidean distance matrix, one FMA (2 flops) per
+    /// pair and coordinate, an n×m result.
+    SqEuclidean,
+    /// A group named `…_NxKxM`: an (n, k) by (k, m) matrix product, 2·n·k·m flops, an n×m
+    /// result.
+    MatMul,
+}
+
+impl Floor {
+    /// The floor of an operation of sizes (a, b, c): `n×m×d` for the distance matrix, `n×k×m`
+    /// for the product; None without usable limits.
+    pub fn seconds(self, [a, b, c]: [f64; 3], limits: Limits) -> Option<f64> {
+        let (flops, entries) = match self {
+            Floor::SqEuclidean => (2.0 * a * b * c, a * b),
+            Floor::MatMul => (2.0 * a * b * c, a * c),
+        };
+        let Limits {
+            peak_gflops,
+            write_gbps,
+        } = limits;
+        if !(peak_gflops > 0.0 && write_gbps > 0.0) {
+            return None;
+        }
+        Some(flops / (peak_gflops * 1e9) + entries * 8.0 / (write_gbps * 1e9))
+    }
+
+    /// The operation's work, in words.
+    pub fn work(self) -> &'static str {
+        match self {
+            Floor::SqEuclidean => "its 2·n·m·d flops (one FMA per pair and coordinate)",
+            Floor::MatMul => "its 2·n·k·m flops",
+        }
+    }
+
+    /// The sentence under the method that says what the floor row is.
+    pub fn explained(self) -> String {
+        let work = self.work();
+        format!(
+            "The floor row: the least time the header's limits allow, {work} at the peak FMA \
+             rate plus one write of the n×m result (8 bytes an entry) at the write bandwidth; \
+             \"% of the floor\" is the floor ÷ the cell's median. Above 100 %, a kernel wrote \
+             faster than the bandwidth probe did at the start of the run: on a shared VM the \
+             bandwidth varies from run to run (the header gives the probe's best and median)."
+        )
+    }
+}
+
+/// The sizes at the end of a group's name: `edm_5000x5000x50` → [5000, 5000, 50].
+pub fn sizes_of(group: &str) -> Option<[f64; 3]> {
+    let sizes = group.rsplit('_').next()?;
+    let dims: Vec<f64> = sizes
+        .split('x')
+        .map(|n| n.parse::<u64>().ok().map(|n| n as f64))
+        .collect::<Option<_>>()?;
+    dims.try_into().ok()
+}
