@@ -23,12 +23,7 @@ const TARGET_SECONDS: f64 = 0.25;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str, default: usize| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|at| args.get(at + 1))
-            .map_or(default, |v| v.parse().expect("a number"))
-    };
+    let value = |flag: &str, default: usize| support::cells::count_arg(&args, flag, default);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = value("--threads", cores).max(1);
     let mib = value("--mib", 1024).max(1);

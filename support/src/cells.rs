@@ -1,6 +1,7 @@
 //! The cell lines that the solutions' measurement programs print with `--json`, for
 //! `cargo xtask bench --book` (which reads them in `xtask/src/bench/book/cells.rs`): one JSON
-//! object per line, every timed sample of one cell of one table.
+//! object per line, every timed sample of one cell of one table; and the `--flag N` counts
+//! those programs read.
 
 use std::fmt::Write;
 
@@ -14,6 +15,21 @@ pub fn line(table: &str, row: &str, column: &str, seconds: &[f64]) -> String {
         string(column),
         samples.join(", ")
     )
+}
+
+/// The count after `flag` on a measurement program's command line (`--runs 5`), or `default`
+/// when the flag is absent; a value that is not a count stops the program with a message.
+pub fn count_arg(args: &[String], flag: &str, default: usize) -> usize {
+    let Some(value) = args
+        .iter()
+        .position(|a| a == flag)
+        .and_then(|at| args.get(at + 1))
+    else {
+        return default;
+    };
+    value
+        .parse()
+        .unwrap_or_else(|_| panic!("{flag} {value}: expected a count"))
 }
 
 /// `{"note": …}`: a line printed under the tables.
@@ -43,6 +59,15 @@ fn string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_arg_is_read_after_its_flag_or_defaults() {
+        let args: Vec<String> = ["prog", "--runs", "3", "--json"].map(String::from).into();
+        assert_eq!(count_arg(&args, "--runs", 5), 3);
+        assert_eq!(count_arg(&args, "--mib", 1024), 1024);
+        let bad: Vec<String> = ["prog", "--runs", "x"].map(String::from).into();
+        assert!(std::panic::catch_unwind(|| count_arg(&bad, "--runs", 5)).is_err());
+    }
 
     #[test]
     fn a_cell_line_holds_its_names_and_every_sample() {

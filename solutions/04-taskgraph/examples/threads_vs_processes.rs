@@ -32,12 +32,7 @@ fn points(n: usize) -> Array2<f64> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str, default: usize| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|at| args.get(at + 1))
-            .map_or(default, |v| v.parse().expect("a number"))
-    };
+    let value = |flag: &str, default: usize| support::cells::count_arg(&args, flag, default);
     let (n, tasks) = (value("--n", 1000), value("--tasks", 4));
     let repeats = value("--repeats", 1).max(1);
     // `--json`: one cell line per timing, for `cargo xtask bench --book`.
