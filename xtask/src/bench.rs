@@ -37,6 +37,7 @@ mod peers;
 mod record;
 pub mod scaling;
 mod size;
+mod summary;
 mod table;
 pub mod venv;
 
@@ -387,10 +388,8 @@ fn write_report(
             peers.data,
             options.inner.max(1)
         ),
-        floor: options.limits.zip(peers.floor).and_then(|(limits, floor)| {
-            let size = [ratio_size.n, ratio_size.m, ratio_size.d].map(|v| v as f64);
-            Some((floor, floor.seconds(size, limits)?))
-        }),
+        floor: (options.limits.zip(peers.floor))
+            .and_then(|(limits, floor)| Some((floor, floor.seconds(ratio_size, limits)?))),
         context: header::context_lines(
             root,
             peers,

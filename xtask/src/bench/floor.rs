@@ -4,6 +4,8 @@
 //! at all. A kernel's fraction of the floor (floor ÷ its time) says how close it comes. Used by
 //! `--book`'s tables and by the comparisons with Python that `--book` runs.
 
+use super::size::Size;
+
 /// The measured limits a floor is computed from (the best runs of the probe).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
@@ -24,7 +26,8 @@ pub enum Floor {
 impl Floor {
     /// The floor of an operation of sizes (a, b, c): `n×m×d` for the distance matrix, `n×k×m`
     /// for the product; None without usable limits.
-    pub fn seconds(self, [a, b, c]: [f64; 3], limits: Limits) -> Option<f64> {
+    pub fn seconds(self, size: Size, limits: Limits) -> Option<f64> {
+        let [a, b, c] = [size.n, size.m, size.d].map(|v| v as f64);
         let (flops, entries) = match self {
             Floor::SqEuclidean => (2.0 * a * b * c, a * b),
             Floor::MatMul => (2.0 * a * b * c, a * c),
@@ -60,12 +63,7 @@ impl Floor {
     }
 }
 
-/// The sizes at the end of a group's name: `edm_5000x5000x50` → [5000, 5000, 50].
-pub fn sizes_of(group: &str) -> Option<[f64; 3]> {
-    let sizes = group.rsplit('_').next()?;
-    let dims: Vec<f64> = sizes
-        .split('x')
-        .map(|n| n.parse::<u64>().ok().map(|n| n as f64))
-        .collect::<Option<_>>()?;
-    dims.try_into().ok()
+/// The size at the end of a criterion group's name: `edm_5000x5000x50` → 5000×5000×50.
+pub fn sizes_of(group: &str) -> Option<Size> {
+    group.rsplit('_').next()?.parse().ok()
 }
