@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::peers::Side;
 use super::size::Size;
+use super::summary::summarize;
 
 /// One timed variant at one size, from one process.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,20 +107,15 @@ pub fn best_of(records: &[Record]) -> BTreeMap<Key, Best> {
         }
     }
     runs.into_iter()
-        .map(|(key, (mut times, slowest_warmup))| {
-            times.sort_by(f64::total_cmp);
-            let middle = times.len() / 2;
-            let median = match times.len() % 2 {
-                1 => times[middle],
-                _ => (times[middle - 1] + times[middle]) / 2.0,
-            };
+        .filter_map(|(key, (times, slowest_warmup))| {
+            let summary = summarize(&times)?;
             let best = Best {
-                seconds: times[0],
-                median,
+                seconds: summary.best,
+                median: summary.median,
                 runs: times.len(),
                 slowest_warmup,
             };
-            (key, best)
+            Some((key, best))
         })
         .collect()
 }

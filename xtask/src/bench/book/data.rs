@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::{Deserialize, Serialize};
 
 use super::super::floor::{Floor, sizes_of};
+pub use super::super::summary::{Summary, summarize};
 use super::header::MachineHeader;
 
 /// One measurement's results: the tables of one generated include file.
@@ -42,36 +43,6 @@ pub struct Cell {
     pub column: String,
     /// Seconds per call (or per run), one per sample, in the order measured.
     pub seconds: Vec<f64>,
-}
-
-/// Best, median and spread of a cell's samples.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Summary {
-    pub best: f64,
-    pub median: f64,
-    /// (worst − best) / median: how much the samples disagree.
-    pub spread: f64,
-    pub samples: usize,
-}
-
-pub fn summarize(seconds: &[f64]) -> Option<Summary> {
-    let mut sorted: Vec<f64> = seconds.iter().copied().filter(|s| s.is_finite()).collect();
-    if sorted.is_empty() {
-        return None;
-    }
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
-    Some(Summary {
-        best: sorted[0],
-        median,
-        spread: (sorted[n - 1] - sorted[0]) / median,
-        samples: n,
-    })
 }
 
 /// A duration in the unit that keeps three significant digits readable: `7.6 ns`, `27.6 ms`.
