@@ -7,6 +7,8 @@
 //!   tests and benches;
 //! - [`DimensionMismatch`] and [`check_dims`]: the shape error of two point
 //!   sets whose points have different numbers of coordinates (labs 1 to 3);
+//! - [`simd`]: which vector instructions the fast kernels run with, chosen
+//!   at run time (labs 2, 3 and 6);
 //! - [`cells`]: the `--json` cell lines of the solutions' measurement programs,
 //!   for `cargo xtask bench --book`;
 //! - `compare` (feature `compare`): the command line, `.npy` data, timing and
@@ -20,6 +22,7 @@
 pub mod cells;
 pub mod dims;
 pub mod pages;
+pub mod simd;
 pub mod testing;
 
 #[cfg(feature = "compare")]

@@ -49,6 +49,14 @@ pub trait PairKernel {
     const NEEDS_NORMS: bool;
     /// Adds coordinate k of x_i and y_j to the accumulator.
     fn step(acc: f64, x: f64, y: f64) -> f64;
+    /// `step` where the CPU has fused multiply-add. The reference solution's
+    /// driver also runs the kernel compiled for AVX2 and AVX-512, chosen at
+    /// run time, and calls this there; this driver never does. By default,
+    /// `step`: you need not write it.
+    #[inline(always)]
+    fn step_fma(acc: f64, x: f64, y: f64) -> f64 {
+        Self::step(acc, x, y)
+    }
     /// The value stored for the pair, from the accumulator and the squared
     /// norms of x_i and y_j (0 when `NEEDS_NORMS` is false).
     fn finish(acc: f64, x_norm: f64, y_norm: f64) -> f64;

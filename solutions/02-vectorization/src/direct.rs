@@ -20,6 +20,11 @@ impl PairKernel for SqEuclidean {
         multiply_add(diff, diff, acc)
     }
     #[inline(always)]
+    fn step_fma(acc: f64, x: f64, y: f64) -> f64 {
+        let diff = x - y;
+        diff.mul_add(diff, acc)
+    }
+    #[inline(always)]
     fn finish(acc: f64, _: f64, _: f64) -> f64 {
         acc
     }
@@ -33,6 +38,10 @@ impl PairKernel for Euclidean {
     #[inline(always)]
     fn step(acc: f64, x: f64, y: f64) -> f64 {
         SqEuclidean::step(acc, x, y)
+    }
+    #[inline(always)]
+    fn step_fma(acc: f64, x: f64, y: f64) -> f64 {
+        SqEuclidean::step_fma(acc, x, y)
     }
     #[inline(always)]
     fn finish(acc: f64, _: f64, _: f64) -> f64 {

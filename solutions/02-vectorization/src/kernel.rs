@@ -11,9 +11,17 @@
 //! tile needs for coordinate k sit side by side, so the tile reads memory
 //! strictly in order. Columns of y are processed in blocks that fit in the L2
 //! cache, and rows of x are split into tasks for rayon.
+//!
+//! The exercise's driver uses the tile the crate is compiled for (`LANES`,
+//! `multiply_add`: SSE2 and no FMA in a default build). This one also asks
+//! the CPU at run time ([`Simd::detect`]) and runs the same generic body
+//! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (4 × 16), so a default
+//! build is as fast as a `-C target-cpu=native` one.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
+
+use support::simd::Simd;
 
 use crate::pages::zeroed_matrix;
 
@@ -47,6 +55,14 @@ pub trait PairKernel {
     const NEEDS_NORMS: bool;
     /// Adds coordinate k of x_i and y_j to the accumulator.
     fn step(acc: f64, x: f64, y: f64) -> f64;
+    /// `step` where the CPU has fused multiply-add: the solution's driver
+    /// calls it in the code it compiles for AVX2 and AVX-512 (where
+    /// `f64::mul_add` is one instruction), `step` everywhere else. By
+    /// default, `step`.
+    #[inline(always)]
+    fn step_fma(acc: f64, x: f64, y: f64) -> f64 {
+        Self::step(acc, x, y)
+    }
     /// The value stored for the pair, from the accumulator and the squared
     /// norms of x_i and y_j (0 when `NEEDS_NORMS` is false).
     fn finish(acc: f64, x_norm: f64, y_norm: f64) -> f64;
@@ -88,11 +104,24 @@ pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
 /// ```
 #[inline(always)]
 pub fn tile<K: PairKernel>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
-    let mut acc = [[0.0; NR]; MR];
-    for (xk, yk) in xp.chunks_exact(MR).zip(yp.chunks_exact(NR)) {
+    tile_of_width::<K, NR, false>(xp, yp)
+}
+
+/// [`tile`] with TC points of y, stepped with `K::step_fma` if `FMA`.
+#[inline(always)]
+fn tile_of_width<K: PairKernel, const TC: usize, const FMA: bool>(
+    xp: &[f64],
+    yp: &[f64],
+) -> [[f64; TC]; MR] {
+    let mut acc = [[0.0; TC]; MR];
+    for (xk, yk) in xp.chunks_exact(MR).zip(yp.chunks_exact(TC)) {
         for (r, &xv) in xk.iter().enumerate() {
             for (a, &yv) in acc[r].iter_mut().zip(yk) {
-                *a = K::step(*a, xv, yv);
+                *a = if FMA {
+                    K::step_fma(*a, xv, yv)
+                } else {
+                    K::step(*a, xv, yv)
+                };
             }
         }
     }
@@ -131,52 +160,218 @@ pub fn pairwise<K: PairKernel>(
 }
 
 /// The same, written into `out`, whose shape (n, m) the caller has checked,
-/// in parallel over blocks of rows. Every entry is overwritten. Reusing one
-/// output for many calls saves the first touch of fresh memory (see
-/// [`crate::pages`]).
+/// in parallel over blocks of rows, on the best path this CPU has. Every
+/// entry is overwritten. Reusing one output for many calls saves the first
+/// touch of fresh memory (see [`crate::pages`]).
 pub fn pairwise_into<K: PairKernel>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    x_norms: &[f64],
+    y_norms: &[f64],
+    out: ArrayViewMut2<'_, f64>,
+) {
+    pairwise_into_on::<K>(Simd::detect(), x, y, x_norms, y_norms, out);
+}
+
+/// [`pairwise_into`] on the path `simd` (the benchmarks run the forced
+/// baseline beside the detected path). Panics if this CPU cannot run it.
+pub fn pairwise_into_on<K: PairKernel>(
+    simd: Simd,
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
     x_norms: &[f64],
     y_norms: &[f64],
     mut out: ArrayViewMut2<'_, f64>,
 ) {
-    let Some(out_data) = out.as_slice_mut() else {
+    // The check that makes the `unsafe` calls of `drive` sound.
+    assert!(simd.supported(), "this CPU cannot run the {simd:?} path");
+    let Some(out) = out.as_slice_mut() else {
         // Not one row-major block (a transposed or sliced view): compute
         // into a fresh array, then copy.
-        out.assign(&pairwise::<K>(x, y, x_norms, y_norms));
+        let mut fresh = zeroed_matrix(x.nrows(), y.nrows());
+        pairwise_into_on::<K>(simd, x, y, x_norms, y_norms, fresh.view_mut());
+        out.assign(&fresh);
         return;
     };
+    let operands = Operands {
+        x,
+        y,
+        x_norms,
+        y_norms,
+    };
+    match simd {
+        Simd::Baseline => drive::<NR>(operands, out, rows_baseline::<K>),
+        Simd::Avx2 => drive::<8>(operands, out, rows_avx2::<K>),
+        Simd::Avx512 => drive::<16>(operands, out, rows_avx512::<K>),
+    }
+}
+
+/// What every task reads.
+#[derive(Clone, Copy)]
+struct Operands<'a> {
+    x: ArrayView2<'a, f64>,
+    y: ArrayView2<'a, f64>,
+    x_norms: &'a [f64],
+    y_norms: &'a [f64],
+}
+
+/// One rayon task: the output's rows `first_row..`, all their columns, and
+/// the packed panels they are computed from.
+struct Rows<'a> {
+    xp: &'a [f64],
+    yp: &'a [f64],
+    d: usize,
+    first_row: usize,
+    out: &'a mut [f64],
+    m: usize,
+    x_norms: &'a [f64],
+    y_norms: &'a [f64],
+}
+
+/// The baseline task: the tile the crate was compiled for.
+fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
+    rows_body::<K, NR, false>(rows);
+}
+
+/// The AVX2 task: 4 × 8 tiles in 256-bit registers, with FMA.
+///
+/// # Safety
+/// The CPU must have AVX2 and FMA (`Simd::Avx2.supported()`).
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
+unsafe fn rows_avx2<K: PairKernel>(rows: Rows<'_>) {
+    // Inlined here, the body and its tile are compiled for AVX2 + FMA.
+    rows_body::<K, 8, true>(rows);
+}
+
+/// The AVX-512 task: 4 × 16 tiles in 512-bit registers, with FMA.
+///
+/// # Safety
+/// The CPU must have AVX-512 and FMA (`Simd::Avx512.supported()`).
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f,fma"))]
+unsafe fn rows_avx512<K: PairKernel>(rows: Rows<'_>) {
+    rows_body::<K, 16, true>(rows);
+}
+
+/// Packs both operands into panels of `MR` and `TC` points, then runs `task`
+/// on blocks of `ROWS_PER_TASK` rows in parallel. `task` is a function, not a
+/// closure: it is where the target features are switched on, and the rayon
+/// closure around it is compiled for the baseline.
+fn drive<const TC: usize>(operands: Operands<'_>, out: &mut [f64], task: unsafe fn(Rows<'_>)) {
+    let Operands {
+        x,
+        y,
+        x_norms,
+        y_norms,
+    } = operands;
     let (d, m) = (x.ncols(), y.nrows());
-    if out_data.is_empty() {
+    if out.is_empty() {
         return;
     }
-    let (xp, yp) = (pack_panels::<MR>(x), pack_panels::<NR>(y));
-    let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / NR).max(1) * NR;
-    out_data
-        .par_chunks_mut(ROWS_PER_TASK * m)
+    let (xp, yp) = (pack_panels::<MR>(x), pack_panels::<TC>(y));
+    out.par_chunks_mut(ROWS_PER_TASK * m)
         .enumerate()
-        .for_each(|(task, rows)| {
-            let first_row = task * ROWS_PER_TASK;
-            let row_count = rows.len() / m;
-            for col_block in (0..m).step_by(cols_per_block) {
-                for i0 in (0..row_count).step_by(MR) {
-                    let x_panel = &xp[(first_row + i0) * d..][..MR * d];
-                    for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(NR) {
-                        let acc = tile::<K>(x_panel, &yp[j0 * d..][..NR * d]);
-                        // Store the valid part of the tile (edges are ragged).
-                        for (r, acc_row) in acc.iter().enumerate().take(row_count - i0) {
-                            let i = first_row + i0 + r;
-                            let x_norm = if K::NEEDS_NORMS { x_norms[i] } else { 0.0 };
-                            let out_row = &mut rows[(i0 + r) * m + j0..][..NR.min(m - j0)];
-                            for (c, (o, &a)) in out_row.iter_mut().zip(acc_row).enumerate() {
-                                let y_norm = if K::NEEDS_NORMS { y_norms[j0 + c] } else { 0.0 };
-                                *o = K::finish(a, x_norm, y_norm);
-                            }
-                        }
+        .for_each(|(t, out)| {
+            let rows = Rows {
+                xp: &xp,
+                yp: &yp,
+                d,
+                first_row: t * ROWS_PER_TASK,
+                out,
+                m,
+                x_norms,
+                y_norms,
+            };
+            // SAFETY: `pairwise_into_on` passes a task only after checking
+            // that the CPU supports its path.
+            unsafe { task(rows) }
+        });
+}
+
+/// The rows of one task, tile by tile, with tiles of `MR` × `TC`.
+#[inline(always)]
+fn rows_body<K: PairKernel, const TC: usize, const FMA: bool>(rows: Rows<'_>) {
+    let Rows {
+        xp,
+        yp,
+        d,
+        first_row,
+        out,
+        m,
+        x_norms,
+        y_norms,
+    } = rows;
+    let row_count = out.len() / m;
+    // Enough panels of y to fill Y_BLOCK_BYTES, at least one.
+    let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / TC).max(1) * TC;
+    for col_block in (0..m).step_by(cols_per_block) {
+        for i0 in (0..row_count).step_by(MR) {
+            let x_panel = &xp[(first_row + i0) * d..][..MR * d];
+            for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(TC) {
+                let acc = tile_of_width::<K, TC, FMA>(x_panel, &yp[j0 * d..][..TC * d]);
+                // Store the valid part of the tile (edges are ragged).
+                for (r, acc_row) in acc.iter().enumerate().take(row_count - i0) {
+                    let i = first_row + i0 + r;
+                    let x_norm = if K::NEEDS_NORMS { x_norms[i] } else { 0.0 };
+                    let out_row = &mut out[(i0 + r) * m + j0..][..TC.min(m - j0)];
+                    for (c, (o, &a)) in out_row.iter_mut().zip(acc_row).enumerate() {
+                        let y_norm = if K::NEEDS_NORMS { y_norms[j0 + c] } else { 0.0 };
+                        *o = K::finish(a, x_norm, y_norm);
                     }
                 }
             }
-        });
+        }
+    }
 }
 // ANCHOR_END: pairwise
+
+/// Every path this CPU has computes what the loops compute (to rounding: the
+/// fused multiply-add paths round once per step): the test that covers the
+/// paths the shared tests (which run the detected one) do not.
+#[cfg(test)]
+mod tests {
+    use ndarray::Array2;
+
+    use super::*;
+    use crate::direct::SqEuclidean;
+    use crate::loops::sq_euclidean_loops;
+    use crate::testing::{assert_allclose, random_points};
+    use crate::trick::{GramTrick, row_sq_norms};
+
+    #[test]
+    fn every_path_computes_what_the_loops_compute() {
+        // Ragged edges, one tile, several tasks and column blocks, d = 0.
+        for (n, m, d) in [
+            (1, 1, 1),
+            (9, 19, 5),
+            (70, 45, 3),
+            (130, 700, 50),
+            (5, 3, 0),
+        ] {
+            let (x, y) = (random_points(n, d, 1), random_points(m, d, 2));
+            let expected = sq_euclidean_loops(x.view(), y.view()).expect("same d");
+            let (x2, y2) = (row_sq_norms(x.view()), row_sq_norms(y.view()));
+            let (x2, y2) = (x2.as_slice().expect("1-D"), y2.as_slice().expect("1-D"));
+            for simd in Simd::available() {
+                let what = format!("{n}x{m}x{d} on {}", simd.name());
+                let mut out = Array2::from_elem((n, m), f64::NAN);
+                pairwise_into_on::<SqEuclidean>(simd, x.view(), y.view(), &[], &[], out.view_mut());
+                assert_allclose(
+                    out.view(),
+                    expected.view(),
+                    1e-12,
+                    0.0,
+                    &format!("direct, {what}"),
+                );
+                let mut out = Array2::from_elem((n, m), f64::NAN);
+                pairwise_into_on::<GramTrick>(simd, x.view(), y.view(), x2, y2, out.view_mut());
+                assert_allclose(
+                    out.view(),
+                    expected.view(),
+                    1e-9,
+                    1e-9,
+                    &format!("trick, {what}"),
+                );
+            }
+        }
+    }
+}

@@ -117,6 +117,10 @@ impl PairKernel for GramTrick {
         multiply_add(x, y, acc)
     }
     #[inline(always)]
+    fn step_fma(acc: f64, x: f64, y: f64) -> f64 {
+        x.mul_add(y, acc)
+    }
+    #[inline(always)]
     fn finish(dot: f64, x_norm: f64, y_norm: f64) -> f64 {
         (x_norm + y_norm - 2.0 * dot).max(0.0)
     }

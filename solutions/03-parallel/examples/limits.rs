@@ -1,11 +1,11 @@
 //! The two costs the blocked kernel cannot go below, measured apart:
-//! 1. the tile alone, its panels in cache (pair-coordinates per second, one
-//!    thread): the arithmetic's limit on this CPU;
+//! 1. the tiles alone, on the path the kernel takes on this CPU, their panels
+//!    in cache (pair-coordinates per second, one thread): the arithmetic's
+//!    limit;
 //! 2. a fresh n × m result written once, in parallel: the memory's limit.
 //!
 //! ```sh
-//! RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
-//!     cargo run --release -p parallel-solution --example limits [-- --json]
+//! cargo run --release -p parallel-solution --example limits [-- --json]
 //! ```
 //!
 //! With `--json`, every timing as a cell line for `cargo xtask bench --book`.
@@ -15,15 +15,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use parallel_solution::blocked::{Cityblock, TileOut};
+use parallel_solution::blocked::{Cityblock, task_on, tile_shape};
 use parallel_solution::pages::zeroed_matrix;
 use rayon::prelude::*;
-
-/// The tile the blocked kernel runs in this build, and its shape.
-#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
-use parallel_solution::blocked::avx512::{MR, NR, tile_into};
-#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
-use parallel_solution::blocked::{MR, NR, tile_into};
+use support::simd::Simd;
 
 /// `rounds` timings of `f`, in seconds.
 fn timings(rounds: usize, mut f: impl FnMut()) -> Vec<f64> {
@@ -50,31 +45,29 @@ fn cell(row: &str, seconds: &[f64]) {
 
 fn main() {
     let json = std::env::args().any(|a| a == "--json");
-    // 1. One x panel against 64 y panels at d = 50: 10 KB + 400 KB, in L1 and L2.
+    // 1. One x panel against 64 y panels at d = 50: 10 KB + 400 KB, in L1 and
+    // L2, on the path the kernel takes here (its tile is tile_rows × tile_cols).
+    let simd = Simd::detect();
+    let (tile_rows, tile_cols) = tile_shape(simd);
     let (d, panels) = (50, 64);
-    let xp: Vec<f64> = (0..MR * d).map(|i| (i as f64 * 0.37).sin()).collect();
-    let yp: Vec<f64> = (0..NR * panels * d)
+    let xp: Vec<f64> = (0..tile_rows * d)
+        .map(|i| (i as f64 * 0.37).sin())
+        .collect();
+    let yp: Vec<f64> = (0..tile_cols * panels * d)
         .map(|i| (i as f64 * 0.71).cos())
         .collect();
-    let mut out = vec![0.0; MR * NR];
+    let mut out = vec![0.0; tile_rows * tile_cols * panels];
     let sweeps = 2000;
     let tile_runs = timings(5, || {
         for _ in 0..sweeps {
-            for y_panel in yp.chunks_exact(NR * d) {
-                let tile = TileOut {
-                    out: &mut out,
-                    stride: NR,
-                    rows: MR,
-                    cols: NR,
-                };
-                tile_into::<Cityblock>(black_box(&xp), y_panel, tile);
-            }
+            task_on::<Cityblock>(simd, black_box(&xp), &yp, d, &mut out);
             black_box(&out);
         }
     });
-    let per_second = (sweeps * panels * MR * NR * d) as f64 / best(&tile_runs);
+    let per_second = (sweeps * panels * tile_rows * tile_cols * d) as f64 / best(&tile_runs);
     println!(
-        "tile {MR}x{NR}, panels in cache, 1 thread: {:.1} G pair-coordinates/s",
+        "tile {tile_rows}x{tile_cols} ({}), panels in cache, 1 thread: {:.1} G pair-coordinates/s",
+        simd.name(),
         per_second / 1e9
     );
 
@@ -100,11 +93,11 @@ fn main() {
     );
     if json {
         // Each tile run, scaled to the work of 5000x5000x50 on every thread.
-        let scale = work / (sweeps * panels * MR * NR * d) as f64 / threads as f64;
+        let scale = work / (sweeps * panels * tile_rows * tile_cols * d) as f64 / threads as f64;
         let tiles: Vec<f64> = tile_runs.iter().map(|s| s * scale).collect();
         cell(
             &format!(
-                "the {MR}x{NR} tiles of {n}x{m}x50 alone, panels in cache, {threads} threads (from 1 thread's rate)"
+                "the {tile_rows}x{tile_cols} tiles of {n}x{m}x50 alone, panels in cache, {threads} threads (from 1 thread's rate)"
             ),
             &tiles,
         );

@@ -1,6 +1,8 @@
 //! The tile of exercise 6 written with explicit AVX-512 instructions, used by
-//! [`super::pairwise_blocked`] when the crate is compiled for a CPU that has
-//! them (`-C target-cpu=native` on AVX-512 hardware).
+//! [`super::pairwise_blocked`] when the CPU it runs on has them (asked at run
+//! time; the functions here are inlined into one `#[target_feature(enable =
+//! "avx512f")]` function, and every one of them is `unsafe` to call anywhere
+//! else).
 //!
 //! Why not let the compiler vectorise the portable [`super::tile`] with
 //! 8-lane registers? Because it does not: with 4 × 16 accumulators LLVM
@@ -30,29 +32,37 @@ pub const MR: usize = 8;
 pub const NR: usize = VECTORS * LANES;
 
 // ANCHOR: simd_metric
-/// [`Metric::step`] on 8 pairs at once.
+/// [`Metric::step`] and [`Metric::finish`] on 8 lanes at once.
 pub trait SimdMetric: Metric {
-    fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d;
+    /// [`Metric::step`] on 8 pairs at once.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512: call it only from code compiled for it,
+    /// where it is inlined.
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d;
     /// [`Metric::finish`] on 8 sums at once.
-    fn finish8(sum: __m512d) -> __m512d;
+    ///
+    /// # Safety
+    /// As for `step8`.
+    unsafe fn finish8(sum: __m512d) -> __m512d;
 }
 
 impl SimdMetric for Cityblock {
     #[inline(always)]
-    fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
-        // SAFETY: this module is compiled only with avx512f enabled.
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
+        // SAFETY: the caller runs on AVX-512 (the trait's contract).
         unsafe { _mm512_add_pd(sum, _mm512_abs_pd(_mm512_sub_pd(x, y))) }
     }
 
     #[inline(always)]
-    fn finish8(sum: __m512d) -> __m512d {
+    unsafe fn finish8(sum: __m512d) -> __m512d {
         sum
     }
 }
 
 impl SimdMetric for Euclidean {
     #[inline(always)]
-    fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
+    unsafe fn step8(sum: __m512d, x: __m512d, y: __m512d) -> __m512d {
         // SAFETY: as above. Multiply, then add: an FMA would round once and
         // change the last bit.
         unsafe {
@@ -62,7 +72,7 @@ impl SimdMetric for Euclidean {
     }
 
     #[inline(always)]
-    fn finish8(sum: __m512d) -> __m512d {
+    unsafe fn finish8(sum: __m512d) -> __m512d {
         // SAFETY: as above. The vector square root is correctly rounded, as
         // f64::sqrt is: the same bits.
         unsafe { _mm512_sqrt_pd(sum) }
@@ -74,9 +84,12 @@ impl SimdMetric for Euclidean {
 /// One MR × NR tile from packed panels, as [`super::tile`] computes it,
 /// finished and stored into `out`: straight from the registers when the
 /// whole tile lies inside the matrix.
+///
+/// # Safety
+/// The CPU must have AVX-512.
 #[inline(always)]
-pub fn tile_into<M: SimdMetric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
-    // SAFETY: avx512f is enabled for this whole module. Every load reads a
+pub unsafe fn tile_into<M: SimdMetric>(xp: &[f64], yp: &[f64], out: TileOut<'_>) {
+    // SAFETY: the caller runs on AVX-512 (this function's contract). Every load reads a
     // chunk of exactly NR values from `chunks_exact`. Every store writes NR
     // values: into a row of `sums`, or into row r of `out`, which holds at
     // least (MR - 1) * stride + NR values when rows == MR and cols == NR

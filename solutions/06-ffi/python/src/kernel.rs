@@ -29,63 +29,8 @@ use support::pages;
 // multiply-add in Euclidean's step, so the AVX2 + FMA path and the baseline round alike).
 pub use parallel_solution::blocked::{Cityblock, Euclidean, Metric};
 
-/// Which instructions the kernel runs with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Simd {
-    /// What the crate was compiled for: SSE2 on a default x86-64 build.
-    Baseline,
-    /// AVX2 and FMA, chosen at run time on a CPU that has them.
-    Avx2,
-    /// AVX-512 (AVX512F), chosen at run time on a CPU that has it.
-    Avx512,
-}
-
-impl Simd {
-    // ANCHOR: detect
-    /// The best path this CPU supports.
-    pub fn detect() -> Simd {
-        [Simd::Avx512, Simd::Avx2]
-            .into_iter()
-            .find(|path| path.supported())
-            .unwrap_or(Simd::Baseline)
-    }
-
-    /// Whether this CPU has the instructions of the path.
-    pub fn supported(self) -> bool {
-        match self {
-            Simd::Baseline => true,
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx2 => {
-                std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-            }
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
-            #[cfg(not(target_arch = "x86_64"))]
-            _ => false,
-        }
-    }
-    // ANCHOR_END: detect
-
-    /// Every path this CPU supports, the baseline first.
-    pub fn available() -> Vec<Simd> {
-        [Simd::Baseline, Simd::Avx2, Simd::Avx512]
-            .into_iter()
-            .filter(|path| path.supported())
-            .collect()
-    }
-
-    /// `"avx512"`, `"avx2"`, or the baseline's name (`"sse2"` on x86-64).
-    pub fn name(self) -> &'static str {
-        match self {
-            Simd::Avx512 => "avx512",
-            Simd::Avx2 => "avx2",
-            Simd::Baseline if cfg!(target_feature = "avx2") => "avx2 (compiled in)",
-            Simd::Baseline if cfg!(target_arch = "x86_64") => "sse2",
-            Simd::Baseline => "baseline",
-        }
-    }
-}
+// Which path runs: detected once per call, shared with labs 2 and 3.
+pub use support::simd::Simd;
 
 /// The best path's name, for `ffi_lab_solution.simd()`.
 pub fn simd_path() -> &'static str {
