@@ -15,10 +15,12 @@
 //! The exercise's driver uses the tile the crate is compiled for (`LANES`,
 //! `multiply_add`: SSE2 and no FMA in a default build). This one also asks
 //! the CPU at run time ([`Simd::detect`]) and runs the same generic body
-//! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (4 × 16), so a default
-//! build is as fast as a `-C target-cpu=native` one.
+//! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (8 × 16: sixteen 512-bit
+//! accumulators), so a default build is as fast as a `-C target-cpu=native`
+//! one. With many coordinates (d > `K_BLOCK`), it also cuts them into blocks
+//! that keep a tile's panels in L1.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
 use rayon::prelude::*;
 
 use support::simd::Simd;
@@ -47,6 +49,10 @@ pub const NR: usize = 2 * LANES;
 const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
 const Y_BLOCK_BYTES: usize = 256 * 1024;
+/// Coordinates per block when d is larger: a y panel's block, TC × K_BLOCK
+/// values (16 KB for the 16-wide AVX-512 tile), stays in L1 while the task's
+/// x panels stream past it.
+const K_BLOCK: usize = 128;
 
 // ANCHOR: pair_kernel
 /// What a pairwise kernel computes, coordinate by coordinate.
@@ -104,17 +110,19 @@ pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
 /// ```
 #[inline(always)]
 pub fn tile<K: PairKernel>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
-    tile_of_width::<K, NR, false>(xp, yp)
+    tile_of_width::<K, MR, NR, false>([[0.0; NR]; MR], xp, yp)
 }
 
-/// [`tile`] with TC points of y, stepped with `K::step_fma` if `FMA`.
+/// [`tile`] with TR points of x and TC of y, from the accumulators `acc` (the
+/// sums of the coordinates before these panels), stepped with `K::step_fma`
+/// if `FMA`.
 #[inline(always)]
-fn tile_of_width<K: PairKernel, const TC: usize, const FMA: bool>(
+fn tile_of_width<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
+    mut acc: [[f64; TC]; TR],
     xp: &[f64],
     yp: &[f64],
-) -> [[f64; TC]; MR] {
-    let mut acc = [[0.0; TC]; MR];
-    for (xk, yk) in xp.chunks_exact(MR).zip(yp.chunks_exact(TC)) {
+) -> [[f64; TC]; TR] {
+    for (xk, yk) in xp.chunks_exact(TR).zip(yp.chunks_exact(TC)) {
         for (r, &xv) in xk.iter().enumerate() {
             for (a, &yv) in acc[r].iter_mut().zip(yk) {
                 *a = if FMA {
@@ -131,16 +139,26 @@ fn tile_of_width<K: PairKernel, const TC: usize, const FMA: bool>(
 
 /// Packs the rows of `a` (len, d) into panels of W rows: panel p holds, for
 /// each coordinate k, the W values `a[p * W + w, k]` side by side. The last
-/// panel is padded with zeros.
+/// panel is padded with zeros. One panel per rayon task: at d = 500 packing
+/// is a scattered copy of several MB, a tenth of the product's time on one
+/// core.
 fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
-    let d = a.ncols();
-    let mut packed = vec![0.0; a.nrows().div_ceil(W) * W * d];
-    for (i, row) in a.rows().into_iter().enumerate() {
-        let panel = &mut packed[(i / W) * W * d..][..W * d];
-        for (k, &v) in row.iter().enumerate() {
-            panel[k * W + i % W] = v;
-        }
+    let (len, d) = a.dim();
+    let mut packed = vec![0.0; len.div_ceil(W) * W * d];
+    if d == 0 {
+        return packed;
     }
+    packed
+        .par_chunks_mut(W * d)
+        .enumerate()
+        .for_each(|(p, panel)| {
+            let rows = a.slice(s![p * W..len.min(p * W + W), ..]);
+            for (slot, row) in rows.rows().into_iter().enumerate() {
+                for (k, &v) in row.iter().enumerate() {
+                    panel[k * W + slot] = v;
+                }
+            }
+        });
     packed
 }
 
@@ -200,9 +218,9 @@ pub fn pairwise_into_on<K: PairKernel>(
         y_norms,
     };
     match simd {
-        Simd::Baseline => drive::<NR>(operands, out, rows_baseline::<K>),
-        Simd::Avx2 => drive::<8>(operands, out, rows_avx2::<K>),
-        Simd::Avx512 => drive::<16>(operands, out, rows_avx512::<K>),
+        Simd::Baseline => drive::<MR, NR>(operands, out, rows_baseline::<K>),
+        Simd::Avx2 => drive::<MR, 8>(operands, out, rows_avx2::<K>),
+        Simd::Avx512 => drive::<8, 16>(operands, out, rows_avx512::<K>),
     }
 }
 
@@ -230,7 +248,7 @@ struct Rows<'a> {
 
 /// The baseline task: the tile the crate was compiled for.
 fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
-    rows_body::<K, NR, false>(rows);
+    rows_body::<K, MR, NR, false>(rows);
 }
 
 /// The AVX2 task: 4 × 8 tiles in 256-bit registers, with FMA.
@@ -240,23 +258,28 @@ fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
 unsafe fn rows_avx2<K: PairKernel>(rows: Rows<'_>) {
     // Inlined here, the body and its tile are compiled for AVX2 + FMA.
-    rows_body::<K, 8, true>(rows);
+    rows_body::<K, MR, 8, true>(rows);
 }
 
-/// The AVX-512 task: 4 × 16 tiles in 512-bit registers, with FMA.
+/// The AVX-512 task: 8 × 16 tiles, sixteen 512-bit accumulators (32
+/// registers: enough for 8 rows of x, where AVX2's 16 allow only 4), with FMA.
 ///
 /// # Safety
 /// The CPU must have AVX-512 and FMA (`Simd::Avx512.supported()`).
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f,fma"))]
 unsafe fn rows_avx512<K: PairKernel>(rows: Rows<'_>) {
-    rows_body::<K, 16, true>(rows);
+    rows_body::<K, 8, 16, true>(rows);
 }
 
-/// Packs both operands into panels of `MR` and `TC` points, then runs `task`
-/// on blocks of `ROWS_PER_TASK` rows in parallel. `task` is a function, not a
+/// Packs both operands into panels of `TR` and `TC` points, then runs `task`
+/// on blocks of rows in parallel. `task` is a function, not a
 /// closure: it is where the target features are switched on, and the rayon
 /// closure around it is compiled for the baseline.
-fn drive<const TC: usize>(operands: Operands<'_>, out: &mut [f64], task: unsafe fn(Rows<'_>)) {
+fn drive<const TR: usize, const TC: usize>(
+    operands: Operands<'_>,
+    out: &mut [f64],
+    task: unsafe fn(Rows<'_>),
+) {
     let Operands {
         x,
         y,
@@ -267,15 +290,25 @@ fn drive<const TC: usize>(operands: Operands<'_>, out: &mut [f64], task: unsafe 
     if out.is_empty() {
         return;
     }
-    let (xp, yp) = (pack_panels::<MR>(x), pack_panels::<TC>(y));
-    out.par_chunks_mut(ROWS_PER_TASK * m)
+    let (xp, yp) = (pack_panels::<TR>(x), pack_panels::<TC>(y));
+    // With blocks of coordinates, each y block is reused once per x panel of
+    // a task: give the tasks more rows, as long as every thread gets two.
+    let rows_per_task = if d > K_BLOCK {
+        let share = x.nrows().div_ceil(2 * rayon::current_num_threads());
+        share
+            .next_multiple_of(ROWS_PER_TASK)
+            .clamp(ROWS_PER_TASK, 8 * ROWS_PER_TASK)
+    } else {
+        ROWS_PER_TASK
+    };
+    out.par_chunks_mut(rows_per_task * m)
         .enumerate()
         .for_each(|(t, out)| {
             let rows = Rows {
                 xp: &xp,
                 yp: &yp,
                 d,
-                first_row: t * ROWS_PER_TASK,
+                first_row: t * rows_per_task,
                 out,
                 m,
                 x_norms,
@@ -287,9 +320,22 @@ fn drive<const TC: usize>(operands: Operands<'_>, out: &mut [f64], task: unsafe 
         });
 }
 
-/// The rows of one task, tile by tile, with tiles of `MR` × `TC`.
+/// The rows of one task, tile by tile, with tiles of `TR` × `TC`.
 #[inline(always)]
-fn rows_body<K: PairKernel, const TC: usize, const FMA: bool>(rows: Rows<'_>) {
+fn rows_body<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(rows: Rows<'_>) {
+    if rows.d <= K_BLOCK {
+        rows_by_panels_of_x::<K, TR, TC, FMA>(rows);
+    } else {
+        rows_by_blocks_of_k::<K, TR, TC, FMA>(rows);
+    }
+}
+
+/// Few coordinates: each x panel (TR × d values) stays in L1 while it sweeps
+/// a block of y panels kept in L2.
+#[inline(always)]
+fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
+    rows: Rows<'_>,
+) {
     let Rows {
         xp,
         yp,
@@ -304,20 +350,130 @@ fn rows_body<K: PairKernel, const TC: usize, const FMA: bool>(rows: Rows<'_>) {
     // Enough panels of y to fill Y_BLOCK_BYTES, at least one.
     let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / TC).max(1) * TC;
     for col_block in (0..m).step_by(cols_per_block) {
-        for i0 in (0..row_count).step_by(MR) {
-            let x_panel = &xp[(first_row + i0) * d..][..MR * d];
+        for i0 in (0..row_count).step_by(TR) {
+            let x_panel = &xp[(first_row + i0) * d..][..TR * d];
             for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(TC) {
-                let acc = tile_of_width::<K, TC, FMA>(x_panel, &yp[j0 * d..][..TC * d]);
-                // Store the valid part of the tile (edges are ragged).
-                for (r, acc_row) in acc.iter().enumerate().take(row_count - i0) {
-                    let i = first_row + i0 + r;
-                    let x_norm = if K::NEEDS_NORMS { x_norms[i] } else { 0.0 };
-                    let out_row = &mut out[(i0 + r) * m + j0..][..TC.min(m - j0)];
-                    for (c, (o, &a)) in out_row.iter_mut().zip(acc_row).enumerate() {
-                        let y_norm = if K::NEEDS_NORMS { y_norms[j0 + c] } else { 0.0 };
-                        *o = K::finish(a, x_norm, y_norm);
-                    }
+                let zero = [[0.0; TC]; TR];
+                let acc = tile_of_width::<K, TR, TC, FMA>(zero, x_panel, &yp[j0 * d..][..TC * d]);
+                let tile = TilePlace {
+                    i0,
+                    j0,
+                    first_row,
+                    rows: TR.min(row_count - i0),
+                    cols: TC.min(m - j0),
+                    m,
+                };
+                tile.finish::<K, TC>(&acc, out, x_norms, y_norms);
+            }
+        }
+    }
+}
+
+/// Many coordinates: a tile's panels no longer fit in L1, so the coordinates
+/// are cut into blocks of at most `K_BLOCK`. Within a block, one y panel's
+/// block (TC × K_BLOCK values) stays in L1 while the task's x panels stream
+/// past it from L2; the partial sums wait in the output between blocks.
+#[inline(always)]
+fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
+    rows: Rows<'_>,
+) {
+    let Rows {
+        xp,
+        yp,
+        d,
+        first_row,
+        out,
+        m,
+        x_norms,
+        y_norms,
+    } = rows;
+    let row_count = out.len() / m;
+    // Blocks of about equal length, none longer than K_BLOCK.
+    let blocks = d.div_ceil(K_BLOCK);
+    let block_len = d.div_ceil(blocks);
+    for block in 0..blocks {
+        let (k0, k1) = (block * block_len, d.min((block + 1) * block_len));
+        for j0 in (0..m).step_by(TC) {
+            let y_panel = &yp[j0 * d..][k0 * TC..k1 * TC];
+            for i0 in (0..row_count).step_by(TR) {
+                let x_panel = &xp[(first_row + i0) * d..][k0 * TR..k1 * TR];
+                let tile = TilePlace {
+                    i0,
+                    j0,
+                    first_row,
+                    rows: TR.min(row_count - i0),
+                    cols: TC.min(m - j0),
+                    m,
+                };
+                let mut acc = [[0.0; TC]; TR];
+                if block > 0 {
+                    tile.load(&mut acc, out);
                 }
+                let acc = tile_of_width::<K, TR, TC, FMA>(acc, x_panel, y_panel);
+                if block + 1 < blocks {
+                    tile.store(&acc, out);
+                } else {
+                    tile.finish::<K, TC>(&acc, out, x_norms, y_norms);
+                }
+            }
+        }
+    }
+}
+
+/// Where a tile lies in a task's rows of the output: its first row (within
+/// the task) and column, and how many of its rows and columns lie inside the
+/// matrix (fewer than the tile's at the ragged edges).
+struct TilePlace {
+    i0: usize,
+    j0: usize,
+    first_row: usize,
+    rows: usize,
+    cols: usize,
+    m: usize,
+}
+
+impl TilePlace {
+    /// The output's row r of the tile.
+    #[inline(always)]
+    fn row<'a>(&self, out: &'a mut [f64], r: usize) -> &'a mut [f64] {
+        &mut out[(self.i0 + r) * self.m + self.j0..][..self.cols]
+    }
+
+    /// The partial sums stored by the previous block of coordinates.
+    #[inline(always)]
+    fn load<const TC: usize>(&self, acc: &mut [[f64; TC]], out: &mut [f64]) {
+        for (r, acc_row) in acc.iter_mut().enumerate().take(self.rows) {
+            acc_row[..self.cols].copy_from_slice(self.row(out, r));
+        }
+    }
+
+    /// The partial sums, for the next block of coordinates.
+    #[inline(always)]
+    fn store<const TC: usize>(&self, acc: &[[f64; TC]], out: &mut [f64]) {
+        for (r, acc_row) in acc.iter().enumerate().take(self.rows) {
+            self.row(out, r).copy_from_slice(&acc_row[..self.cols]);
+        }
+    }
+
+    /// The finished values of the pairs.
+    #[inline(always)]
+    fn finish<K: PairKernel, const TC: usize>(
+        &self,
+        acc: &[[f64; TC]],
+        out: &mut [f64],
+        x_norms: &[f64],
+        y_norms: &[f64],
+    ) {
+        for (r, acc_row) in acc.iter().enumerate().take(self.rows) {
+            let i = self.first_row + self.i0 + r;
+            let x_norm = if K::NEEDS_NORMS { x_norms[i] } else { 0.0 };
+            for (c, (o, &a)) in self.row(out, r).iter_mut().zip(acc_row).enumerate() {
+                let y_norm = if K::NEEDS_NORMS {
+                    y_norms[self.j0 + c]
+                } else {
+                    0.0
+                };
+                *o = K::finish(a, x_norm, y_norm);
             }
         }
     }
