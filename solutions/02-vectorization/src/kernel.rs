@@ -20,12 +20,28 @@
 //! one. With many coordinates (d > `K_BLOCK`), it also cuts them into blocks
 //! that keep a tile's panels in L1.
 
+use std::marker::PhantomData;
+
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
 use rayon::prelude::*;
 
 use support::simd::Simd;
 
 use crate::pages::zeroed_matrix;
+
+#[cfg(target_arch = "x86_64")]
+pub mod avx512;
+
+/// A kernel with the 8-lane step of the explicit AVX-512 tile (every kernel
+/// of this crate has one).
+#[cfg(target_arch = "x86_64")]
+pub use avx512::SimdKernel;
+
+/// Off x86-64 there is no AVX-512 tile: every kernel qualifies.
+#[cfg(not(target_arch = "x86_64"))]
+pub trait SimdKernel: PairKernel {}
+#[cfg(not(target_arch = "x86_64"))]
+impl<K: PairKernel> SimdKernel for K {}
 
 // ANCHOR: tile_shape
 /// f64 lanes in one vector register of the CPU this crate is compiled for:
@@ -166,7 +182,7 @@ fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
 /// Computes `K` for every pair of rows of x (n, d) and y (m, d) into a new
 /// (n, m) array. The caller has checked that the d's agree; `x_norms` and
 /// `y_norms` are only read when `K::NEEDS_NORMS`.
-pub fn pairwise<K: PairKernel>(
+pub fn pairwise<K: SimdKernel>(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
     x_norms: &[f64],
@@ -181,7 +197,7 @@ pub fn pairwise<K: PairKernel>(
 /// in parallel over blocks of rows, on the best path this CPU has. Every
 /// entry is overwritten. Reusing one output for many calls saves the first
 /// touch of fresh memory (see [`crate::pages`]).
-pub fn pairwise_into<K: PairKernel>(
+pub fn pairwise_into<K: SimdKernel>(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
     x_norms: &[f64],
@@ -193,7 +209,7 @@ pub fn pairwise_into<K: PairKernel>(
 
 /// [`pairwise_into`] on the path `simd` (the benchmarks run the forced
 /// baseline beside the detected path). Panics if this CPU cannot run it.
-pub fn pairwise_into_on<K: PairKernel>(
+pub fn pairwise_into_on<K: SimdKernel>(
     simd: Simd,
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
@@ -220,7 +236,10 @@ pub fn pairwise_into_on<K: PairKernel>(
     match simd {
         Simd::Baseline => drive::<MR, NR>(operands, out, rows_baseline::<K>),
         Simd::Avx2 => drive::<MR, 8>(operands, out, rows_avx2::<K>),
-        Simd::Avx512 => drive::<8, 16>(operands, out, rows_avx512::<K>),
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512 => drive::<{ avx512::TR }, { avx512::TC }>(operands, out, rows_avx512::<K>),
+        #[cfg(not(target_arch = "x86_64"))]
+        Simd::Avx512 => unreachable!("AVX-512 is detected only on x86-64"),
     }
 }
 
@@ -248,7 +267,9 @@ struct Rows<'a> {
 
 /// The baseline task: the tile the crate was compiled for.
 fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
-    rows_body::<K, MR, NR, false>(rows);
+    // SAFETY: the portable tile compiled for the build's own target needs
+    // nothing more than the build does.
+    unsafe { rows_body::<K, MR, NR, Portable<K, false>>(rows) }
 }
 
 /// The AVX2 task: 4 × 8 tiles in 256-bit registers, with FMA.
@@ -257,18 +278,60 @@ fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
 /// The CPU must have AVX2 and FMA (`Simd::Avx2.supported()`).
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
 unsafe fn rows_avx2<K: PairKernel>(rows: Rows<'_>) {
-    // Inlined here, the body and its tile are compiled for AVX2 + FMA.
-    rows_body::<K, MR, 8, true>(rows);
+    // SAFETY: as this function's contract. Inlined here, the body and its
+    // tile are compiled for AVX2 + FMA.
+    unsafe { rows_body::<K, MR, 8, Portable<K, true>>(rows) }
 }
 
-/// The AVX-512 task: 8 × 16 tiles, sixteen 512-bit accumulators (32
-/// registers: enough for 8 rows of x, where AVX2's 16 allow only 4), with FMA.
+/// The AVX-512 task: the explicit 8 × 16 tile of [`avx512`], sixteen
+/// 512-bit accumulators (32 registers: room for 8 rows of x, where AVX2's 16
+/// allow 4), with FMA.
 ///
 /// # Safety
 /// The CPU must have AVX-512 and FMA (`Simd::Avx512.supported()`).
-#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f,fma"))]
-unsafe fn rows_avx512<K: PairKernel>(rows: Rows<'_>) {
-    rows_body::<K, 8, 16, true>(rows);
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn rows_avx512<K: SimdKernel>(rows: Rows<'_>) {
+    // SAFETY: as this function's contract.
+    unsafe { rows_body::<K, { avx512::TR }, { avx512::TC }, Avx512<K>>(rows) }
+}
+
+/// A tile of TR × TC accumulators from packed panels, from the sums of the
+/// coordinates before them.
+trait Tile<const TR: usize, const TC: usize> {
+    /// # Safety
+    /// The CPU must have the instructions the tile uses.
+    unsafe fn tile(acc: [[f64; TC]; TR], xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR];
+}
+
+/// The portable tile, vectorised by the compiler for the target features of
+/// the task it is inlined into, stepped with `step_fma` if `FMA`.
+struct Portable<K, const FMA: bool>(PhantomData<K>);
+
+impl<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool> Tile<TR, TC>
+    for Portable<K, FMA>
+{
+    #[inline(always)]
+    unsafe fn tile(acc: [[f64; TC]; TR], xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR] {
+        tile_of_width::<K, TR, TC, FMA>(acc, xp, yp)
+    }
+}
+
+/// The explicit AVX-512 tile.
+#[cfg(target_arch = "x86_64")]
+struct Avx512<K>(PhantomData<K>);
+
+#[cfg(target_arch = "x86_64")]
+impl<K: SimdKernel> Tile<{ avx512::TR }, { avx512::TC }> for Avx512<K> {
+    #[inline(always)]
+    unsafe fn tile(
+        acc: [[f64; avx512::TC]; avx512::TR],
+        xp: &[f64],
+        yp: &[f64],
+    ) -> [[f64; avx512::TC]; avx512::TR] {
+        // SAFETY: the caller's CPU has AVX-512 and FMA (this trait's contract).
+        unsafe { avx512::tile::<K>(acc, xp, yp) }
+    }
 }
 
 /// Packs both operands into panels of `TR` and `TC` points, then runs `task`
@@ -320,20 +383,31 @@ fn drive<const TR: usize, const TC: usize>(
         });
 }
 
-/// The rows of one task, tile by tile, with tiles of `TR` × `TC`.
+/// The rows of one task, tile by tile, with the TR × TC tile `T`.
+///
+/// # Safety
+/// The CPU must have the instructions of `T`.
 #[inline(always)]
-fn rows_body<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(rows: Rows<'_>) {
-    if rows.d <= K_BLOCK {
-        rows_by_panels_of_x::<K, TR, TC, FMA>(rows);
-    } else {
-        rows_by_blocks_of_k::<K, TR, TC, FMA>(rows);
+unsafe fn rows_body<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
+    rows: Rows<'_>,
+) {
+    // SAFETY: as this function's contract.
+    unsafe {
+        if rows.d <= K_BLOCK {
+            rows_by_panels_of_x::<K, TR, TC, T>(rows);
+        } else {
+            rows_by_blocks_of_k::<K, TR, TC, T>(rows);
+        }
     }
 }
 
 /// Few coordinates: each x panel (TR × d values) stays in L1 while it sweeps
 /// a block of y panels kept in L2.
+///
+/// # Safety
+/// As [`rows_body`].
 #[inline(always)]
-fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
+unsafe fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
     rows: Rows<'_>,
 ) {
     let Rows {
@@ -354,7 +428,8 @@ fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, const FM
             let x_panel = &xp[(first_row + i0) * d..][..TR * d];
             for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(TC) {
                 let zero = [[0.0; TC]; TR];
-                let acc = tile_of_width::<K, TR, TC, FMA>(zero, x_panel, &yp[j0 * d..][..TC * d]);
+                // SAFETY: as this function's contract.
+                let acc = unsafe { T::tile(zero, x_panel, &yp[j0 * d..][..TC * d]) };
                 let tile = TilePlace {
                     i0,
                     j0,
@@ -373,8 +448,11 @@ fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, const FM
 /// are cut into blocks of at most `K_BLOCK`. Within a block, one y panel's
 /// block (TC × K_BLOCK values) stays in L1 while the task's x panels stream
 /// past it from L2; the partial sums wait in the output between blocks.
+///
+/// # Safety
+/// As [`rows_body`].
 #[inline(always)]
-fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
+unsafe fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
     rows: Rows<'_>,
 ) {
     let Rows {
@@ -409,7 +487,8 @@ fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, const FM
                 if block > 0 {
                     tile.load(&mut acc, out);
                 }
-                let acc = tile_of_width::<K, TR, TC, FMA>(acc, x_panel, y_panel);
+                // SAFETY: as this function's contract.
+                let acc = unsafe { T::tile(acc, x_panel, y_panel) };
                 if block + 1 < blocks {
                     tile.store(&acc, out);
                 } else {
@@ -464,15 +543,18 @@ impl TilePlace {
         x_norms: &[f64],
         y_norms: &[f64],
     ) {
+        // The tile's norms of y as one slice (or zeros), checked once: the loop
+        // over the columns then has no bounds checks, and becomes vector code.
+        let zeros = [0.0; TC];
+        let y_norms = if K::NEEDS_NORMS {
+            &y_norms[self.j0..][..self.cols]
+        } else {
+            &zeros[..self.cols]
+        };
         for (r, acc_row) in acc.iter().enumerate().take(self.rows) {
             let i = self.first_row + self.i0 + r;
             let x_norm = if K::NEEDS_NORMS { x_norms[i] } else { 0.0 };
-            for (c, (o, &a)) in self.row(out, r).iter_mut().zip(acc_row).enumerate() {
-                let y_norm = if K::NEEDS_NORMS {
-                    y_norms[self.j0 + c]
-                } else {
-                    0.0
-                };
+            for ((o, &a), &y_norm) in self.row(out, r).iter_mut().zip(acc_row).zip(y_norms) {
                 *o = K::finish(a, x_norm, y_norm);
             }
         }

@@ -306,56 +306,6 @@ pub fn pairwise_blocked_on<M: SimdMetric>(
     }
 }
 
-/// The tile's shape on the path `simd`: (points of x, points of y).
-pub fn tile_shape(simd: Simd) -> (usize, usize) {
-    match simd {
-        Simd::Avx2 => (MR, 8),
-        #[cfg(target_arch = "x86_64")]
-        Simd::Avx512 => (avx512::MR, avx512::NR),
-        _ => (MR, NR),
-    }
-}
-
-/// The work of one rayon task on panels already packed for the path `simd`
-/// ([`tile_shape`]): `out.len() / m` rows of distances against the m points
-/// of y in `yp`. For `examples/limits.rs`, which times the tiles with their
-/// panels in cache. Panics if this CPU cannot run the path.
-pub fn task_on<M: SimdMetric>(simd: Simd, xp: &[f64], yp: &[f64], d: usize, out: &mut [f64]) {
-    assert!(simd.supported(), "this CPU cannot run the {simd:?} path");
-    let (tile_rows, tile_cols) = tile_shape(simd);
-    assert!(
-        d > 0 && yp.len().is_multiple_of(tile_cols * d),
-        "whole panels of y"
-    );
-    let m = yp.len() / d;
-    assert!(m > 0 && out.len().is_multiple_of(m), "whole rows of output");
-    assert_eq!(
-        xp.len(),
-        (out.len() / m).div_ceil(tile_rows) * tile_rows * d,
-        "one panel of x per {tile_rows} rows of output"
-    );
-    let rows = Rows {
-        xp,
-        yp,
-        d,
-        first_row: 0,
-        out,
-        m,
-    };
-    // SAFETY: the CPU supports the path (asserted above).
-    unsafe {
-        match simd {
-            Simd::Baseline => rows_baseline::<M>(rows),
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx2 => rows_avx2::<M>(rows),
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => rows_avx512::<M>(rows),
-            #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("only the baseline is supported off x86-64"),
-        }
-    }
-}
-
 /// Where a tile's results go: the output from the tile's first row and
 /// column on, its row stride, and how many of its rows and columns lie inside
 /// the matrix (fewer than the tile's at the ragged edges).
@@ -460,6 +410,56 @@ unsafe fn rows_body<const TR: usize, const TC: usize, T: Tile<TR, TC>>(rows: Row
     }
 }
 // ANCHOR_END: pairwise_blocked
+
+/// The tile's shape on the path `simd`: (points of x, points of y).
+pub fn tile_shape(simd: Simd) -> (usize, usize) {
+    match simd {
+        Simd::Avx2 => (MR, 8),
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512 => (avx512::MR, avx512::NR),
+        _ => (MR, NR),
+    }
+}
+
+/// The work of one rayon task on panels already packed for the path `simd`
+/// ([`tile_shape`]): `out.len() / m` rows of distances against the m points
+/// of y in `yp`. For `examples/limits.rs`, which times the tiles with their
+/// panels in cache. Panics if this CPU cannot run the path.
+pub fn task_on<M: SimdMetric>(simd: Simd, xp: &[f64], yp: &[f64], d: usize, out: &mut [f64]) {
+    assert!(simd.supported(), "this CPU cannot run the {simd:?} path");
+    let (tile_rows, tile_cols) = tile_shape(simd);
+    assert!(
+        d > 0 && yp.len().is_multiple_of(tile_cols * d),
+        "whole panels of y"
+    );
+    let m = yp.len() / d;
+    assert!(m > 0 && out.len().is_multiple_of(m), "whole rows of output");
+    assert_eq!(
+        xp.len(),
+        (out.len() / m).div_ceil(tile_rows) * tile_rows * d,
+        "one panel of x per {tile_rows} rows of output"
+    );
+    let rows = Rows {
+        xp,
+        yp,
+        d,
+        first_row: 0,
+        out,
+        m,
+    };
+    // SAFETY: the CPU supports the path (asserted above).
+    unsafe {
+        match simd {
+            Simd::Baseline => rows_baseline::<M>(rows),
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => rows_avx2::<M>(rows),
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => rows_avx512::<M>(rows),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => unreachable!("only the baseline is supported off x86-64"),
+        }
+    }
+}
 
 // ANCHOR: cityblock_blocked
 /// Cityblock distances with the blocked kernel.

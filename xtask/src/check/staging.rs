@@ -4,8 +4,8 @@
 //!
 //! The proof builds the handout's tree (no solutions; in `target/xtask/staging/ws/`) and, for
 //! each lab and each k, writes
-//! the files of exercises 1..k (lab.toml `[exercise_files]`) from `solutions/`, the others from
-//! the stubs, then builds and runs exercise k's test file there. The last k, all files from
+//! the files of exercises 1..k (lab.toml `[exercise_files]`) from `solutions/` (each with the
+//! solution's own submodule directory, if it has one), the others from the stubs, then builds and runs exercise k's test file there. The last k, all files from
 //! the solution, also proves that `[exercise_files]` names every file the solution needs.
 
 use std::fs;
@@ -68,6 +68,9 @@ fn stage_lab(
                 let from = root.join(side).join(&lab.name).join(file);
                 let to = lab.stub.dir.join(file);
                 copy_if_changed(&from, &to)?;
+                if side == "solutions" {
+                    copy_module_dir(&from, &to)?;
+                }
             }
         }
         let solved = format!(
@@ -141,6 +144,31 @@ fn restore(root: &Path, lab: &Lab) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// A solution's file may have submodules of its own that the stub lacks (`src/blocked.rs` and
+/// `src/blocked/avx512.rs`, the reference's explicit AVX-512 tile): they belong to the file and
+/// travel with it. A stub that does not declare them leaves them unused.
+fn copy_module_dir(from: &Path, to: &Path) -> Result<()> {
+    let (Some(from_dir), Some(to_dir)) = (module_dir(from), module_dir(to)) else {
+        return Ok(());
+    };
+    if !from_dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(&from_dir) {
+        let entry = entry.with_context(|| format!("listing {}", from_dir.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(&from_dir)?;
+            copy_if_changed(entry.path(), &to_dir.join(relative))?;
+        }
+    }
+    Ok(())
+}
+
+/// `src/blocked/` for `src/blocked.rs`; none for a file that is not a Rust module.
+fn module_dir(file: &Path) -> Option<PathBuf> {
+    (file.extension()? == "rs").then(|| file.with_extension(""))
 }
 
 /// Writes only when the content differs, so that cargo rebuilds only what changed.

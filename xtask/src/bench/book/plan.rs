@@ -213,6 +213,24 @@ pub const MEASUREMENTS: &[Measurement] = &[
         floor: Some(Floor::MatMul),
     },
     Measurement {
+        name: "02-vectorization-paths",
+        pages: &["02-vectorization/measured-edm.md"],
+        method: "Lab 2's example `edm_paths`, default build: the reference kernel (the trick in the \
+                 kernel, row norms included, and the direct kernel) into a reused output, on \
+                 each instruction path this CPU has, chosen by hand instead of at run time; \
+                 seconds per call.",
+        sources: &[Source::RustExample {
+            package: "vectorization-solution",
+            example: "edm_paths",
+            args: &["--json"],
+            quick_args: &["--json", "--runs", "1", "--sizes", "200x200x50"],
+            native: false,
+            python: None,
+        }],
+        rounds: 3,
+        floor: None,
+    },
+    Measurement {
         name: "03-parallel-cityblock",
         pages: &["03-parallel/measured.md"],
         method: "Lab 3's bench `cityblock`, every variant at the course's sizes on rayon's global \
@@ -228,6 +246,23 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
+        floor: None,
+    },
+    Measurement {
+        name: "03-parallel-paths",
+        pages: &["03-parallel/measured.md"],
+        method: "Lab 3's example `cityblock_paths`, default build: the blocked Cityblock kernel on each \
+                 instruction path this CPU has, chosen by hand instead of at run time; seconds \
+                 per call.",
+        sources: &[Source::RustExample {
+            package: "parallel-solution",
+            example: "cityblock_paths",
+            args: &["--json"],
+            quick_args: &["--json", "--runs", "1", "--sizes", "200x200x50"],
+            native: false,
+            python: None,
+        }],
+        rounds: 3,
         floor: None,
     },
     Measurement {
