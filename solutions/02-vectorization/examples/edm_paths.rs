@@ -19,6 +19,7 @@ use ndarray::Array2;
 use support::simd::Simd;
 use vectorization_solution::direct::SqEuclidean;
 use vectorization_solution::kernel::pairwise_into_on;
+use vectorization_solution::pages::zeroed_matrix;
 use vectorization_solution::testing::random_points;
 use vectorization_solution::trick::{GramTrick, row_sq_norms};
 
@@ -49,7 +50,8 @@ fn main() {
             panic!("--sizes: {size} is not NxMxD");
         };
         let (x, y) = (random_points(n, d, 1), random_points(m, d, 2));
-        let mut out = Array2::zeros((n, m));
+        // On huge pages, as the kernels' own results are.
+        let mut out = zeroed_matrix(n, m);
         for simd in Simd::available() {
             let trick = |out: &mut Array2<f64>| {
                 let (x2, y2) = (row_sq_norms(x.view()), row_sq_norms(y.view()));

@@ -15,11 +15,12 @@
 //! The exercise's driver uses the tile the crate is compiled for (`LANES`,
 //! `multiply_add`: SSE2 and no FMA in a default build). This one also asks
 //! the CPU at run time ([`Simd::detect`]) and runs the same generic body
-//! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (8 × 16: sixteen 512-bit
-//! accumulators), so a default build is as fast as a `-C target-cpu=native`
+//! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (8 × 24: twenty-four
+//! 512-bit accumulators), so a default build is as fast as a `-C target-cpu=native`
 //! one. With many coordinates (d > `K_BLOCK`), it also cuts them into blocks
 //! that keep a tile's panels in L1.
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
@@ -66,7 +67,7 @@ const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
 const Y_BLOCK_BYTES: usize = 256 * 1024;
 /// Coordinates per block when d is larger: a y panel's block, TC × K_BLOCK
-/// values (16 KB for the 16-wide AVX-512 tile), stays in L1 while the task's
+/// values (24 KB for the 24-wide AVX-512 tile, of an L1 of 32 or 48 KB), stays in L1 while the task's
 /// x panels stream past it.
 const K_BLOCK: usize = 128;
 
@@ -153,29 +154,63 @@ fn tile_of_width<K: PairKernel, const TR: usize, const TC: usize, const FMA: boo
 }
 // ANCHOR_END: micro_kernel
 
-/// Packs the rows of `a` (len, d) into panels of W rows: panel p holds, for
-/// each coordinate k, the W values `a[p * W + w, k]` side by side. The last
-/// panel is padded with zeros. One panel per rayon task: at d = 500 packing
-/// is a scattered copy of several MB, a tenth of the product's time on one
-/// core.
-fn pack_panels<const W: usize>(a: ArrayView2<'_, f64>) -> Vec<f64> {
+/// Packs the rows of `a` (len, d) into `packed`, in panels of W rows: panel
+/// p holds, for each coordinate k, the W values `a[p * W + w, k]` side by
+/// side; the last panel is padded with zeros. Every value of the result is
+/// written, so `packed` may hold anything before. One panel per rayon task:
+/// at d = 500 packing is a scattered copy of several MB, a tenth of the
+/// product's time on one core.
+fn pack_panels_into<const W: usize>(a: ArrayView2<'_, f64>, packed: &mut Vec<f64>) {
     let (len, d) = a.dim();
-    let mut packed = vec![0.0; len.div_ceil(W) * W * d];
+    packed.resize(len.div_ceil(W) * W * d, 0.0);
     if d == 0 {
-        return packed;
+        return;
     }
     packed
         .par_chunks_mut(W * d)
         .enumerate()
         .for_each(|(p, panel)| {
             let rows = a.slice(s![p * W..len.min(p * W + W), ..]);
+            let filled = rows.nrows();
             for (slot, row) in rows.rows().into_iter().enumerate() {
                 for (k, &v) in row.iter().enumerate() {
                     panel[k * W + slot] = v;
                 }
             }
+            for k in 0..d {
+                panel[k * W + filled..(k + 1) * W].fill(0.0);
+            }
         });
-    packed
+}
+
+thread_local! {
+    /// The packed panels of x and y, kept from one call to the next on the
+    /// calling thread: a fresh buffer of several MB costs a page fault per
+    /// 4 KiB page when first written, more than the packing itself, and its
+    /// time varies from call to call. (OpenBLAS keeps such buffers too.) They
+    /// hold as much as the largest operands packed on this thread so far.
+    static PANELS: RefCell<(Vec<f64>, Vec<f64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// `f` on the packed panels of x (`TR` rows each) and of y (`TC`): in this
+/// thread's kept buffers, or in fresh ones when they are in use (a kernel
+/// called from a rayon task while this thread's own call waits for it).
+fn with_panels<const TR: usize, const TC: usize>(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    f: impl FnOnce(&[f64], &[f64]),
+) {
+    PANELS.with(|kept| {
+        let mut fresh = (Vec::new(), Vec::new());
+        let mut kept = kept.try_borrow_mut();
+        let (xp, yp) = match kept.as_deref_mut() {
+            Ok(buffers) => buffers,
+            Err(_) => &mut fresh,
+        };
+        pack_panels_into::<TR>(x, xp);
+        pack_panels_into::<TC>(y, yp);
+        f(xp, yp);
+    });
 }
 
 // ANCHOR: pairwise
@@ -283,9 +318,8 @@ unsafe fn rows_avx2<K: PairKernel>(rows: Rows<'_>) {
     unsafe { rows_body::<K, MR, 8, Portable<K, true>>(rows) }
 }
 
-/// The AVX-512 task: the explicit 8 × 16 tile of [`avx512`], sixteen
-/// 512-bit accumulators (32 registers: room for 8 rows of x, where AVX2's 16
-/// allow 4), with FMA.
+/// The AVX-512 task: the explicit 8 × 24 tile of [`avx512`], twenty-four
+/// 512-bit accumulators (AVX-512 has 32 registers, AVX2 16), with FMA.
 ///
 /// # Safety
 /// The CPU must have AVX-512 and FMA (`Simd::Avx512.supported()`).
@@ -353,7 +387,6 @@ fn drive<const TR: usize, const TC: usize>(
     if out.is_empty() {
         return;
     }
-    let (xp, yp) = (pack_panels::<TR>(x), pack_panels::<TC>(y));
     // With blocks of coordinates, each y block is reused once per x panel of
     // a task: give the tasks more rows, as long as every thread gets two.
     let rows_per_task = if d > K_BLOCK {
@@ -364,23 +397,25 @@ fn drive<const TR: usize, const TC: usize>(
     } else {
         ROWS_PER_TASK
     };
-    out.par_chunks_mut(rows_per_task * m)
-        .enumerate()
-        .for_each(|(t, out)| {
-            let rows = Rows {
-                xp: &xp,
-                yp: &yp,
-                d,
-                first_row: t * rows_per_task,
-                out,
-                m,
-                x_norms,
-                y_norms,
-            };
-            // SAFETY: `pairwise_into_on` passes a task only after checking
-            // that the CPU supports its path.
-            unsafe { task(rows) }
-        });
+    with_panels::<TR, TC>(x, y, |xp, yp| {
+        out.par_chunks_mut(rows_per_task * m)
+            .enumerate()
+            .for_each(|(t, out)| {
+                let rows = Rows {
+                    xp,
+                    yp,
+                    d,
+                    first_row: t * rows_per_task,
+                    out,
+                    m,
+                    x_norms,
+                    y_norms,
+                };
+                // SAFETY: `pairwise_into_on` passes a task only after checking
+                // that the CPU supports its path.
+                unsafe { task(rows) }
+            });
+    });
 }
 
 /// The rows of one task, tile by tile, with the TR × TC tile `T`.
