@@ -16,7 +16,8 @@ pub enum Language {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Side {
     Python,
-    /// The default build: the x86-64 baseline (SSE2), as `cargo run --release` gives.
+    /// The default build, as `cargo run --release` gives: compiled for the x86-64 baseline
+    /// (SSE2), except where a kernel picks its instructions at run time.
     RustBaseline,
     /// Built with `-C target-cpu=native`: the course's "forgot the -march flag" lesson.
     RustNative,
@@ -37,7 +38,7 @@ impl Side {
     pub fn label(self) -> &'static str {
         match self {
             Side::Python => "Python",
-            Side::RustBaseline => "Rust (baseline)",
+            Side::RustBaseline => "Rust (default build)",
             Side::RustNative => "Rust (native)",
         }
     }

@@ -491,7 +491,7 @@ fn lab_3s_table_is_relative_to_cdist_and_leaves_out_what_did_not_run() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("| Rust (baseline) | serial `cityblock_iter` | 30.0 | — | — |"),
+        markdown.contains("| Rust (default build) | serial `cityblock_iter` | 30.0 | — | — |"),
         "serial only at the small size:\n{markdown}"
     );
     assert_eq!(table::rows(&report).len(), 4, "{markdown}");

@@ -268,15 +268,16 @@ pub const MEASUREMENTS: &[Measurement] = &[
     Measurement {
         name: "03-parallel-limits",
         pages: &["03-parallel/measured.md"],
-        method: "Lab 3's example `limits`, native build: the blocked kernel's tile alone with its \
-                 panels in cache (scaled to the work of 5000×5000×50 on every thread), and a \
-                 fresh 5000×5000 result written once; seconds per run.",
+        method: "Lab 3's example `limits`, default build: the blocked kernel's tiles alone, on the \
+                 instruction set it picks at run time, with their panels in cache (scaled to the \
+                 work of 5000×5000×50 on every thread), and a fresh 5000×5000 result written \
+                 once; seconds per run.",
         sources: &[Source::RustExample {
             package: "parallel-solution",
             example: "limits",
             args: &["--json"],
             quick_args: &["--json"],
-            native: true,
+            native: false,
             python: None,
         }],
         rounds: 3,

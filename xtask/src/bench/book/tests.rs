@@ -145,7 +145,7 @@ fn select_takes_names_then_prefixes_and_refuses_unknown_names() {
         [Comparison::Python { lab: "03-parallel" }]
     );
     let lab3 = select(&["03".to_string()]).unwrap();
-    assert_eq!(lab3.measurements.len(), 2);
+    assert_eq!(lab3.measurements.len(), 3);
     assert_eq!(lab3.comparisons.len(), 2, "{lab3:?}");
     assert!(select(&["99".to_string()]).is_err());
 }
