@@ -11,7 +11,7 @@
 //! tile needs for coordinate k sit side by side, so the tile reads memory
 //! strictly in order. Columns of y are processed in blocks that fit in the L2
 //! cache, and rows of x are split into tasks for rayon: all of that is in
-//! [`driver`]; this file is the exercise's part and the entry points.
+//! `kernel/driver.rs`; this file is the exercise's part and the entry points.
 //!
 //! The exercise's driver uses the tile the crate is compiled for (`LANES`,
 //! `multiply_add`: SSE2 and no FMA in a default build). This one also asks
