@@ -1,7 +1,7 @@
 //! The cell lines that the solutions' measurement programs print with `--json`, for
 //! `cargo xtask bench --book` (which reads them in `xtask/src/bench/book/cells.rs`): one JSON
-//! object per line, every timed sample of one cell of one table; and the `--flag N` counts
-//! those programs read.
+//! object per line, every timed sample of one cell of one table; and the `--flag N` counts,
+//! `--sizes` lists and timings those programs share.
 
 use std::fmt::Write;
 
@@ -56,6 +56,39 @@ fn string(text: &str) -> String {
     quoted
 }
 
+/// The sizes after `--sizes` on a measurement program's command line (`500x500x500,5000x5000x50`:
+/// n × m × d each), or `default` when the flag is absent; a size that is not three counts stops
+/// the program with a message.
+pub fn sizes_arg(args: &[String], default: &str) -> Vec<[usize; 3]> {
+    let list = args
+        .iter()
+        .position(|a| a == "--sizes")
+        .and_then(|at| args.get(at + 1))
+        .map_or(default, String::as_str);
+    list.split(',')
+        .map(|size| {
+            let counts: Option<Vec<usize>> = size.split('x').map(|v| v.parse().ok()).collect();
+            match counts.as_deref() {
+                Some(&[n, m, d]) => [n, m, d],
+                _ => panic!("--sizes: {size} is not NxMxD"),
+            }
+        })
+        .collect()
+}
+
+/// `runs` timings of `f`, in seconds, after one untimed call (the first touch of fresh memory
+/// and a cold cache are not what a table compares).
+pub fn timed_runs(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
+    f();
+    (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +116,12 @@ mod tests {
             note("a \"b\" \\ c\n\t"),
             r#"{"note": "a \"b\" \\ c\n\u0009"}"#
         );
+    }
+
+    #[test]
+    fn sizes_are_read_from_the_flag_or_the_default() {
+        let args: Vec<String> = ["prog", "--sizes", "2x3x4,5x6x7"].map(String::from).into();
+        assert_eq!(sizes_arg(&args, "1x1x1"), [[2, 3, 4], [5, 6, 7]]);
+        assert_eq!(sizes_arg(&args[..1], "1x1x1"), [[1, 1, 1]]);
     }
 }

@@ -13,7 +13,6 @@
 //! With `--json`, every timing as a cell line for `cargo xtask bench --book`.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use ndarray::Array2;
 use support::simd::Simd;
@@ -33,22 +32,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
     let runs = support::cells::count_arg(&args, "--runs", 5);
-    let sizes = args
-        .iter()
-        .position(|a| a == "--sizes")
-        .and_then(|at| args.get(at + 1))
-        .map_or(SIZES, String::as_str);
-    for size in sizes.split(',') {
-        let dims: Vec<usize> = size
-            .split('x')
-            .map(|v| {
-                v.parse()
-                    .unwrap_or_else(|_| panic!("--sizes: {size} is not NxMxD"))
-            })
-            .collect();
-        let [n, m, d] = dims[..] else {
-            panic!("--sizes: {size} is not NxMxD");
-        };
+    for [n, m, d] in support::cells::sizes_arg(&args, SIZES) {
+        let size = format!("{n}x{m}x{d}");
         let (x, y) = (random_points(n, d, 1), random_points(m, d, 2));
         // On huge pages, as the kernels' own results are.
         let mut out = zeroed_matrix(n, m);
@@ -63,14 +48,7 @@ fn main() {
             };
             let kernels: [Kernel; 2] = [("trick in the kernel", &trick), ("direct", &direct)];
             for (kernel, call) in kernels {
-                call(&mut out);
-                let seconds: Vec<f64> = (0..runs)
-                    .map(|_| {
-                        let start = Instant::now();
-                        call(black_box(&mut out));
-                        start.elapsed().as_secs_f64()
-                    })
-                    .collect();
+                let seconds = support::cells::timed_runs(runs, || call(black_box(&mut out)));
                 let best = seconds.iter().copied().fold(f64::INFINITY, f64::min);
                 println!("{size} {kernel} {}: {:.2} ms", simd.name(), best * 1e3);
                 if json {

@@ -106,6 +106,25 @@ pub(super) struct Rows<'a> {
     y_norms: &'a [f64],
 }
 
+impl Rows<'_> {
+    /// Rows of the output in this task.
+    fn row_count(&self) -> usize {
+        self.out.len() / self.m
+    }
+
+    /// Where the TR × TC tile at (i0, j0) of this task lies.
+    fn place<const TR: usize, const TC: usize>(&self, i0: usize, j0: usize) -> TilePlace {
+        TilePlace {
+            i0,
+            j0,
+            first_row: self.first_row,
+            rows: TR.min(self.row_count() - i0),
+            cols: TC.min(self.m - j0),
+            m: self.m,
+        }
+    }
+}
+
 /// The baseline task: the tile the crate was compiled for.
 pub(super) fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
     // SAFETY: the portable tile compiled for the build's own target needs
@@ -251,35 +270,18 @@ unsafe fn rows_body<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR,
 unsafe fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
     rows: Rows<'_>,
 ) {
-    let Rows {
-        xp,
-        yp,
-        d,
-        first_row,
-        out,
-        m,
-        x_norms,
-        y_norms,
-    } = rows;
-    let row_count = out.len() / m;
+    let (d, m) = (rows.d, rows.m);
     // Enough panels of y to fill Y_BLOCK_BYTES, at least one.
     let cols_per_block = (Y_BLOCK_BYTES / (8 * d.max(1)) / TC).max(1) * TC;
     for col_block in (0..m).step_by(cols_per_block) {
-        for i0 in (0..row_count).step_by(TR) {
-            let x_panel = &xp[(first_row + i0) * d..][..TR * d];
+        for i0 in (0..rows.row_count()).step_by(TR) {
+            let x_panel = &rows.xp[(rows.first_row + i0) * d..][..TR * d];
             for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(TC) {
                 let zero = [[0.0; TC]; TR];
                 // SAFETY: as this function's contract.
-                let acc = unsafe { T::tile(zero, x_panel, &yp[j0 * d..][..TC * d]) };
-                let tile = TilePlace {
-                    i0,
-                    j0,
-                    first_row,
-                    rows: TR.min(row_count - i0),
-                    cols: TC.min(m - j0),
-                    m,
-                };
-                tile.finish::<K, TC>(&acc, out, x_norms, y_norms);
+                let acc = unsafe { T::tile(zero, x_panel, &rows.yp[j0 * d..][..TC * d]) };
+                let tile = rows.place::<TR, TC>(i0, j0);
+                tile.finish::<K, TC>(&acc, rows.out, rows.x_norms, rows.y_norms);
             }
         }
     }
@@ -296,44 +298,27 @@ unsafe fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, T
 unsafe fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
     rows: Rows<'_>,
 ) {
-    let Rows {
-        xp,
-        yp,
-        d,
-        first_row,
-        out,
-        m,
-        x_norms,
-        y_norms,
-    } = rows;
-    let row_count = out.len() / m;
+    let (d, m) = (rows.d, rows.m);
     // Blocks of about equal length, none longer than K_BLOCK.
     let blocks = d.div_ceil(K_BLOCK);
     let block_len = d.div_ceil(blocks);
     for block in 0..blocks {
         let (k0, k1) = (block * block_len, d.min((block + 1) * block_len));
         for j0 in (0..m).step_by(TC) {
-            let y_panel = &yp[j0 * d..][k0 * TC..k1 * TC];
-            for i0 in (0..row_count).step_by(TR) {
-                let x_panel = &xp[(first_row + i0) * d..][k0 * TR..k1 * TR];
-                let tile = TilePlace {
-                    i0,
-                    j0,
-                    first_row,
-                    rows: TR.min(row_count - i0),
-                    cols: TC.min(m - j0),
-                    m,
-                };
+            let y_panel = &rows.yp[j0 * d..][k0 * TC..k1 * TC];
+            for i0 in (0..rows.row_count()).step_by(TR) {
+                let x_panel = &rows.xp[(rows.first_row + i0) * d..][k0 * TR..k1 * TR];
+                let tile = rows.place::<TR, TC>(i0, j0);
                 let mut acc = [[0.0; TC]; TR];
                 if block > 0 {
-                    tile.load(&mut acc, out);
+                    tile.load(&mut acc, rows.out);
                 }
                 // SAFETY: as this function's contract.
                 let acc = unsafe { T::tile(acc, x_panel, y_panel) };
                 if block + 1 < blocks {
-                    tile.store(&acc, out);
+                    tile.store(&acc, rows.out);
                 } else {
-                    tile.finish::<K, TC>(&acc, out, x_norms, y_norms);
+                    tile.finish::<K, TC>(&acc, rows.out, rows.x_norms, rows.y_norms);
                 }
             }
         }
