@@ -26,7 +26,7 @@ trait Tile<const TR: usize, const TC: usize> {
     unsafe fn tile_into(xp: &[f64], yp: &[f64], out: TileOut<'_>);
 }
 
-/// The portable [`tile`], vectorised by the compiler for the target features
+/// The portable [`super::tile`], vectorised by the compiler for the target features
 /// of the function it is inlined into: TC / 2 SSE2 registers per row in the
 /// baseline task, TC / 4 AVX2 registers in the AVX2 task.
 struct Portable<M>(PhantomData<M>);
