@@ -200,7 +200,9 @@ pub fn pairwise_into_on<K: SimdKernel>(
     };
     match simd {
         Simd::Baseline => driver::drive::<MR, NR>(operands, out, driver::rows_baseline::<K>),
-        Simd::Avx2 => driver::drive::<MR, 8>(operands, out, driver::rows_avx2::<K>),
+        Simd::Avx2 => {
+            driver::drive::<MR, { driver::AVX2_NR }>(operands, out, driver::rows_avx2::<K>)
+        }
         #[cfg(target_arch = "x86_64")]
         Simd::Avx512 => {
             driver::drive::<{ avx512::TR }, { avx512::TC }>(operands, out, driver::rows_avx512::<K>)

@@ -235,7 +235,7 @@ pub fn pairwise_blocked_on<M: SimdMetric>(
     match simd {
         Simd::Baseline => driver::drive::<MR, NR>(x, y, driver::rows_baseline::<M>),
         #[cfg(target_arch = "x86_64")]
-        Simd::Avx2 => driver::drive::<MR, 8>(x, y, driver::rows_avx2::<M>),
+        Simd::Avx2 => driver::drive::<MR, { driver::AVX2_NR }>(x, y, driver::rows_avx2::<M>),
         #[cfg(target_arch = "x86_64")]
         Simd::Avx512 => {
             driver::drive::<{ avx512::MR }, { avx512::NR }>(x, y, driver::rows_avx512::<M>)

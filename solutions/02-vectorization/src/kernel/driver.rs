@@ -16,6 +16,8 @@ use rayon::prelude::*;
 use super::avx512;
 use super::{MR, NR, PairKernel, SimdKernel, tile_of_width};
 
+/// Points of y per AVX2 tile: two 256-bit registers of 4 f64.
+pub(super) const AVX2_NR: usize = 8;
 /// Rows of the output per rayon task (a multiple of every tile's rows).
 const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
@@ -140,7 +142,7 @@ pub(super) fn rows_baseline<K: PairKernel>(rows: Rows<'_>) {
 pub(super) unsafe fn rows_avx2<K: PairKernel>(rows: Rows<'_>) {
     // SAFETY: as this function's contract. Inlined here, the body and its
     // tile are compiled for AVX2 + FMA.
-    unsafe { rows_body::<K, MR, 8, Portable<K, true>>(rows) }
+    unsafe { rows_body::<K, MR, AVX2_NR, Portable<K, true>>(rows) }
 }
 
 /// The AVX-512 task: the explicit 8 × 24 tile of [`avx512`], twenty-four

@@ -18,6 +18,9 @@ use super::{
 };
 use crate::pages::zeroed_matrix;
 
+/// Points of y per AVX2 tile: two 256-bit registers of 4 f64.
+pub(super) const AVX2_NR: usize = 8;
+
 // ANCHOR: simd_tile
 /// A tile of TR × TC distances from packed panels, stored into its place.
 trait Tile<const TR: usize, const TC: usize> {
@@ -67,7 +70,7 @@ pub(super) fn rows_baseline<M: Metric>(rows: Rows<'_>) {
 pub(super) unsafe fn rows_avx2<M: Metric>(rows: Rows<'_>) {
     // SAFETY: as this function's contract. Inlined here, the body and the
     // tile are compiled for AVX2.
-    unsafe { rows_body::<MR, 8, Portable<M>>(rows) }
+    unsafe { rows_body::<MR, AVX2_NR, Portable<M>>(rows) }
 }
 
 /// The AVX-512 task: the explicit 8 × 16 tile.
@@ -168,7 +171,7 @@ unsafe fn rows_body<const TR: usize, const TC: usize, T: Tile<TR, TC>>(rows: Row
 /// The tile's shape on the path `simd`: (points of x, points of y).
 pub fn tile_shape(simd: Simd) -> (usize, usize) {
     match simd {
-        Simd::Avx2 => (MR, 8),
+        Simd::Avx2 => (MR, AVX2_NR),
         #[cfg(target_arch = "x86_64")]
         Simd::Avx512 => (avx512::MR, avx512::NR),
         _ => (MR, NR),
