@@ -92,17 +92,13 @@ fn best_of_gives_the_median_of_the_rounds() {
 fn a_cell_run_in_several_rounds_gives_its_median_in_brackets() {
     let records = [0.3, 0.2, 0.25].map(|s| record(Side::Python, "scipy_cdist", s, 1.0));
     let best = record::best_of(&records);
-    let report = Report {
-        peers: &peers::PARALLEL,
-        sizes: &[SIZE],
-        best: &best,
-        ratio_size: SIZE,
-        floor: None,
-        command: "cargo xtask bench --compare python --lab parallel".into(),
-        method: "How.".into(),
-        context: vec![],
-        notes: vec![],
-    };
+    let report = report(
+        &peers::PARALLEL,
+        &[SIZE],
+        &best,
+        SIZE,
+        "cargo xtask bench --compare python --lab parallel",
+    );
     let markdown = table::markdown(&report);
     assert!(markdown.contains("| 200 (250) | 1.0 |"), "{markdown}");
     assert!(markdown.contains("in brackets the median"), "{markdown}");
@@ -171,15 +167,15 @@ fn table_has_a_row_per_side_and_variant_and_ratios_to_the_reference() {
     let best = record::best_of(&records);
     let sizes = [SIZE, big];
     let report = Report {
-        peers: &peers::VECTORIZATION,
-        sizes: &sizes,
-        best: &best,
-        ratio_size: big,
-        floor: None,
-        command: "cargo xtask bench --compare python".into(),
-        method: "How.".into(),
         context: vec!["Machine: a test.".into()],
         notes: vec!["A note.".into()],
+        ..report(
+            &peers::VECTORIZATION,
+            &sizes,
+            &best,
+            big,
+            "cargo xtask bench --compare python",
+        )
     };
     let rows = table::rows(&report);
     let names: Vec<(Side, &str)> = rows.iter().map(|r| (r.side, r.label)).collect();
@@ -469,17 +465,13 @@ fn lab_3s_table_is_relative_to_cdist_and_leaves_out_what_did_not_run() {
     }
     let best = record::best_of(&records);
     let sizes = [SIZE, big];
-    let report = Report {
-        peers: &peers::PARALLEL,
-        sizes: &sizes,
-        best: &best,
-        ratio_size: big,
-        floor: None,
-        command: "cargo xtask bench --compare python --lab parallel".into(),
-        method: "How.".into(),
-        context: vec![],
-        notes: vec![],
-    };
+    let report = report(
+        &peers::PARALLEL,
+        &sizes,
+        &best,
+        big,
+        "cargo xtask bench --compare python --lab parallel",
+    );
     let markdown = table::markdown(&report);
     assert!(
         markdown.contains("(below 1: faster than SciPy's `cdist`)"),
@@ -505,19 +497,39 @@ fn with_the_machines_limits_the_table_gives_each_variants_fraction_of_the_floor(
     ];
     let best = record::best_of(&records);
     let report = Report {
-        peers: &peers::VECTORIZATION,
-        sizes: &[SIZE],
-        best: &best,
-        ratio_size: SIZE,
         floor: Some((Floor::SqEuclidean, 0.001)),
-        command: "cargo xtask bench --book".into(),
-        method: "How.".into(),
-        context: vec![],
-        notes: vec![],
+        ..report(
+            &peers::VECTORIZATION,
+            &[SIZE],
+            &best,
+            SIZE,
+            "cargo xtask bench --book",
+        )
     };
     let markdown = table::markdown(&report);
     assert!(markdown.contains(" of the floor |"), "{markdown}");
     assert!(markdown.contains("| 1.0 | 25 % |"), "{markdown}");
     assert!(markdown.contains("| 0.50 | 50 % |"), "{markdown}");
     assert!(markdown.contains("The floor, 1.00 ms,"), "{markdown}");
+}
+
+/// A report of `best` for the table tests: method "How.", no floor, context or notes.
+fn report<'a>(
+    peers: &'a peers::LabPeers,
+    sizes: &'a [Size],
+    best: &'a BTreeMap<record::Key, record::Best>,
+    ratio_size: Size,
+    command: &str,
+) -> Report<'a> {
+    Report {
+        peers,
+        sizes,
+        best,
+        ratio_size,
+        floor: None,
+        command: command.into(),
+        method: "How.".into(),
+        context: vec![],
+        notes: vec![],
+    }
 }
