@@ -3,9 +3,9 @@
 //! see them pass, never wait on a test that secretly needs exercise k + 2.
 //!
 //! The proof builds the handout's tree (no solutions; in `target/xtask/staging/ws/`) and, for
-//! each lab and each k, writes
-//! the files of exercises 1..k (lab.toml `[exercise_files]`) from `solutions/` (each with the
-//! solution's own submodule directory, if it has one), the others from the stubs, then builds and runs exercise k's test file there. The last k, all files from
+//! each lab and each k, writes the files of exercises 1..k (lab.toml `[exercise_files]`) from
+//! `solutions/` (each with the solution's own submodule directory, if it has one), the others
+//! from the stubs, then builds and runs exercise k's test file there. The last k, all files from
 //! the solution, also proves that `[exercise_files]` names every file the solution needs.
 
 use std::fs;
