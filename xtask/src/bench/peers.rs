@@ -174,6 +174,8 @@ pub const VECTORIZATION: LabPeers = LabPeers {
         ),
         rust("trick", "trick `sq_euclidean_trick`"),
         rust("trick_fused_tail", "trick, fused tail"),
+        rust("trick_faer", "trick, fused tail, faer's product"),
+        rust("trick_openblas", "trick, fused tail, OpenBLAS's product"),
         rust("trick_fused_kernel", "trick in the kernel"),
         rust("trick_checked", "trick, checked"),
         rust("direct", "direct kernel `sq_euclidean_direct`"),
@@ -192,6 +194,10 @@ pub const VECTORIZATION: LabPeers = LabPeers {
          into a fresh `np.empty` array.",
         "\"Into a reused output\": one output array, allocated once, written by every call \
          (NumPy's `out=`); every other variant returns a fresh array.",
+        "The Rust trick's product `x·yᵀ` is ndarray's `dot` (matrixmultiply) except in the rows \
+         that name another library: faer 0.23, or OpenBLAS through `cblas_dgemm` (Debian's \
+         `libopenblas0-pthread`, loaded at run time: the library ndarray's `blas` feature \
+         links, an older release of the one NumPy bundles); —: not installed.",
     ],
     floor: Some(Floor::SqEuclidean),
 };

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use crate::workspace::Lab;
 
 /// The instructor's tools that no lab declares, each with why `check` needs it.
-const COURSE_PACKAGES: [(&str, &str); 4] = [
+const COURSE_PACKAGES: [(&str, &str); 5] = [
     // Debian's python3 has no venv module of its own: `check` creates .venv with it.
     (
         "python3-venv",
@@ -26,6 +26,11 @@ const COURSE_PACKAGES: [(&str, &str); 4] = [
     ("strace", "the grader's witness of each test process"),
     // The browser step renders the built book in headless Chromium.
     ("chromium", "the book's layout check in a real browser"),
+    // Lab 2's GEMM comparison loads OpenBLAS at run time (`bench --book`, `bench --compare`).
+    (
+        "libopenblas0-pthread",
+        "lab 2's comparison of GEMM libraries",
+    ),
 ];
 
 /// A Debian package and why the course needs it.

@@ -13,14 +13,20 @@
 
 use std::process::ExitCode;
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 use vectorization_solution::broadcast::{sq_euclidean_broadcast, sq_euclidean_broadcast_einsum};
 use vectorization_solution::direct::{sq_euclidean_direct, sq_euclidean_direct_into};
+use vectorization_solution::pages::zeroed_matrix;
 use vectorization_solution::trick::{
-    sq_euclidean_trick, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
+    row_sq_norms, sq_euclidean_trick, sq_euclidean_trick_checked, sq_euclidean_trick_fused_kernel,
     sq_euclidean_trick_fused_kernel_into, sq_euclidean_trick_fused_tail,
 };
 use vectorization_solution::{DimensionMismatch, IntoError};
+
+// The trick's product by faer and by OpenBLAS, as example `gemm_libraries` times them alone.
+#[path = "../gemm_libraries/libraries.rs"]
+mod libraries;
+use libraries::Gemm;
 
 // The command line, data, timing and JSON fields: one harness for every lab's comparison.
 use support::compare::{self as harness, Args, measure, print_measurement, summary, time};
@@ -49,6 +55,26 @@ const INTO_VARIANTS: [(&str, IntoVariant); 2] = [
     ("direct_into", sq_euclidean_direct_into),
 ];
 
+/// The fused-tail trick with its product by another library than ndarray's
+/// matrixmultiply: (name, library). OpenBLAS is skipped where it is missing.
+fn library_variants() -> Vec<(&'static str, Gemm)> {
+    let (libraries, missing) = Gemm::available();
+    if let Some(why) = missing {
+        eprintln!("skipped trick_openblas: {why}");
+    }
+    let named = libraries.into_iter().filter_map(|library| match library {
+        Gemm::Matrixmultiply => None, // that is `trick_fused_tail`
+        Gemm::Faer => Some(("trick_faer", library)),
+        Gemm::OpenBlas(_) => Some(("trick_openblas", library)),
+    });
+    let named: Vec<_> = named.collect();
+    for (name, library) in &named {
+        eprintln!("{name}: the product by {}", library.name());
+    }
+    named
+}
+const LIBRARY_VARIANTS: [&str; 2] = ["trick_faer", "trick_openblas"];
+
 /// The broadcast variants are skipped above this many bytes per temporary,
 /// as on the Python side.
 const MAX_TEMPORARY_BYTES: usize = 2 << 30;
@@ -60,12 +86,14 @@ fn main() -> ExitCode {
         .iter()
         .map(|(name, ..)| *name)
         .chain(INTO_VARIANTS.iter().map(|(name, _)| *name))
+        .chain(LIBRARY_VARIANTS)
         .collect();
     harness::main(&known, run)
 }
 
 fn run(args: &Args) -> Result<(), String> {
     harness::print_info(&args.side);
+    let library_variants = library_variants();
     for size in &args.sizes {
         let (n, m, d) = harness::parse_size(size)?;
         let (x, y) = harness::load(args, "edm", SEED, size)?;
@@ -87,8 +115,38 @@ fn run(args: &Args) -> Result<(), String> {
                 .map_err(|error| format!("{name} at {size}: {error}"))?;
             print_measurement(args, name, size, &fields);
         }
+        for (name, library) in &library_variants {
+            if !args.wants(name) {
+                continue;
+            }
+            let variant =
+                |x: ArrayView2<f64>, y: ArrayView2<f64>| trick_fused_tail_with(library, x, y);
+            let fields = measure(variant, x.view(), y.view(), args.inner)
+                .map_err(|error| format!("{name} at {size}: {error}"))?;
+            print_measurement(args, name, size, &fields);
+        }
     }
     Ok(())
+}
+
+/// `sq_euclidean_trick_fused_tail` with its product `x · yᵀ` by `library`.
+fn trick_fused_tail_with(
+    library: &Gemm,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+) -> Result<Array2<f64>, DimensionMismatch> {
+    support::dims::check_dims(x.dim(), y.dim())?;
+    let (x2, y2) = (row_sq_norms(x), row_sq_norms(y));
+    let mut r = zeroed_matrix(x.nrows(), y.nrows());
+    library.product_into(x, y, r.view_mut());
+    Zip::from(r.rows_mut())
+        .and(&x2)
+        .par_for_each(|row, &x_norm| {
+            Zip::from(row).and(&y2).for_each(|v, &y_norm| {
+                *v = (x_norm + y_norm - 2.0 * *v).max(0.0);
+            });
+        });
+    Ok(r)
 }
 
 /// The same for a variant that writes into one output array, allocated once

@@ -231,6 +231,23 @@ pub const MEASUREMENTS: &[Measurement] = &[
         floor: None,
     },
     Measurement {
+        name: "02-vectorization-gemm",
+        pages: &["02-vectorization/measured-matmul.md"],
+        method: "Lab 2's example `gemm_libraries`, default build: the trick's product x·yᵀ at the \
+                 course's sizes (n×m×d: x is n×d, y is m×d) by matrixmultiply (what ndarray's \
+                 `dot` calls), faer and OpenBLAS, each into one reused output; seconds per call.",
+        sources: &[Source::RustExample {
+            package: "vectorization-solution",
+            example: "gemm_libraries",
+            args: &["--json"],
+            quick_args: &["--json", "--runs", "1", "--sizes", "200x200x50"],
+            native: false,
+            python: None,
+        }],
+        rounds: 3,
+        floor: Some(Floor::SqEuclidean),
+    },
+    Measurement {
         name: "03-parallel-cityblock",
         pages: &["03-parallel/measured.md"],
         method: "Lab 3's bench `cityblock`, every variant at the course's sizes on rayon's global \
