@@ -1,25 +1,39 @@
 //! The machine's measured limits, for the header of every table `cargo xtask bench --book`
-//! writes: the peak rate of fused multiply-adds on `--threads` threads, and the bandwidth of a
-//! large streaming write. Any kernel of the book is measured against these two: a time is
-//! "fast" only relative to what the machine can do.
+//! writes: the peak rate of fused multiply-adds on `--threads` threads (the arithmetic of the
+//! Euclidean kernels and of matrix products), the peak rate of Cityblock steps `s += |x − y|`
+//! (a subtraction, an absolute value and an addition: lab 3's arithmetic, which has no FMA),
+//! and the bandwidth of a large streaming write. Any kernel of the book is measured against
+//! these: a time is "fast" only relative to what the machine can do.
 //!
 //! ```sh
 //! cargo run --release -p support --example machine_limits -- [--threads 2] [--mib 1024] [--runs 5]
 //! ```
 //!
-//! Prints one JSON line. The FMA loop uses the widest vector unit the CPU has, detected at run
-//! time (AVX-512, else AVX2 with FMA, else scalar), so the default build measures what a native
-//! build could reach.
+//! Prints one JSON line. The arithmetic loops use the widest vector unit the CPU has, detected
+//! at run time (AVX-512, else AVX2 with FMA, else scalar), so the default build measures what a
+//! native build could reach.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 /// Independent accumulators per thread: an FMA's latency (4 cycles) times the FMA units
-/// (2 per core) is 8 chains in flight; 12 leaves a margin for a longer latency.
+/// (2 per core) is 8 chains in flight; 12 leaves a margin for a longer latency. A Cityblock
+/// step is a chain of three instructions (9 cycles or so) per accumulator, three times the
+/// work in flight: 12 chains keep two units busy there too.
 const ACCUMULATORS: usize = 12;
 
-/// Seconds one timed run of the FMA loop aims at, after a calibration.
+/// Seconds one timed run of an arithmetic loop aims at, after a calibration.
 const TARGET_SECONDS: f64 = 0.25;
+
+/// The arithmetic a loop repeats on every accumulator.
+#[derive(Clone, Copy)]
+enum Op {
+    /// `acc = acc · a + b`, one FMA: 2 flops per lane.
+    Fma,
+    /// `acc = |acc − a| + b`, one Cityblock step (its `|x − y|` added to a sum): values stay
+    /// between 0 and 1, and no part of it can be hoisted out of the loop.
+    AbsDiff,
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,14 +44,23 @@ fn main() {
     let runs = value("--runs", 5).max(1);
 
     let unit = VectorUnit::detect();
-    let fma = fma_gflops(unit, threads, runs);
+    // An FMA is 2 flops; a Cityblock step is counted once (per pair and coordinate).
+    let fma: Vec<f64> = lanes_per_second(unit, Op::Fma, threads, runs)
+        .iter()
+        .map(|rate| 2.0 * rate / 1e9)
+        .collect();
+    let steps: Vec<f64> = lanes_per_second(unit, Op::AbsDiff, threads, runs)
+        .iter()
+        .map(|rate| rate / 1e9)
+        .collect();
     let write = write_gbps(threads, mib << 20, runs);
     println!(
         "{{\"probe\":\"machine_limits\",\"vector_unit\":\"{}\",\"lanes\":{},\"accumulators\":{ACCUMULATORS},\
-         \"threads\":{threads},\"fma_gflops\":{},\"write_bytes\":{},\"write_gbps\":{}}}",
+         \"threads\":{threads},\"fma_gflops\":{},\"cityblock_gsteps\":{},\"write_bytes\":{},\"write_gbps\":{}}}",
         unit.name(),
         unit.lanes(),
         json_list(&fma),
+        json_list(&steps),
         mib << 20,
         json_list(&write),
     );
@@ -86,27 +109,37 @@ impl VectorUnit {
         }
     }
 
-    /// Runs `iterations` rounds of one FMA per accumulator; returns their sum (kept alive).
-    fn run(self, iterations: u64) -> f64 {
-        match self {
+    /// Runs `iterations` rounds of `op` on every accumulator; returns their sum (kept alive).
+    fn run(self, op: Op, iterations: u64) -> f64 {
+        match (self, op) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: detect() chose this unit only where the CPU has the feature.
-            VectorUnit::Avx512 => unsafe { x86::fma_avx512(iterations) },
+            (VectorUnit::Avx512, Op::Fma) => unsafe { x86::fma_avx512(iterations) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (VectorUnit::Avx512, Op::AbsDiff) => unsafe { x86::abs_diff_avx512(iterations) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above, avx2 and fma were detected.
-            VectorUnit::Avx2Fma => unsafe { x86::fma_avx2(iterations) },
-            _ => fma_scalar(iterations),
+            (VectorUnit::Avx2Fma, Op::Fma) => unsafe { x86::fma_avx2(iterations) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (VectorUnit::Avx2Fma, Op::AbsDiff) => unsafe { x86::abs_diff_avx2(iterations) },
+            _ => scalar(op, iterations),
         }
     }
 }
 
-/// Without an FMA unit: a multiply and an add per accumulator, counted as two flops as well.
-fn fma_scalar(iterations: u64) -> f64 {
+/// Without vector units. Without an FMA unit, `Op::Fma` is a multiply and an add, counted as
+/// two flops as well.
+fn scalar(op: Op, iterations: u64) -> f64 {
     let (a, b) = (black_box(0.999_999), black_box(1e-6));
     let mut acc = [0.0f64; ACCUMULATORS];
     for _ in 0..iterations {
         for x in acc.iter_mut() {
-            *x = *x * a + b;
+            *x = match op {
+                Op::Fma => *x * a + b,
+                Op::AbsDiff => (*x - a).abs() + b,
+            };
         }
     }
     acc.iter().sum()
@@ -126,6 +159,24 @@ mod x86 {
                 *x = _mm512_fmadd_pd(*x, a, b);
             }
         }
+        sum_avx512(acc)
+    }
+
+    /// The Cityblock tile's three instructions per step (lab 3's `avx512.rs`).
+    #[target_feature(enable = "avx512f")]
+    pub fn abs_diff_avx512(iterations: u64) -> f64 {
+        let (a, b) = (_mm512_set1_pd(0.999_999), _mm512_set1_pd(1e-6));
+        let mut acc = [_mm512_setzero_pd(); ACCUMULATORS];
+        for _ in 0..iterations {
+            for x in acc.iter_mut() {
+                *x = _mm512_add_pd(_mm512_abs_pd(_mm512_sub_pd(*x, a)), b);
+            }
+        }
+        sum_avx512(acc)
+    }
+
+    #[target_feature(enable = "avx512f")]
+    fn sum_avx512(acc: [__m512d; ACCUMULATORS]) -> f64 {
         let sum = acc
             .iter()
             .fold(_mm512_setzero_pd(), |s, &x| _mm512_add_pd(s, x));
@@ -141,6 +192,25 @@ mod x86 {
                 *x = _mm256_fmadd_pd(*x, a, b);
             }
         }
+        sum_avx2(acc)
+    }
+
+    /// The absolute value as AVX2 has it: the sign bit masked off (`andnot` with -0.0).
+    #[target_feature(enable = "avx2")]
+    pub fn abs_diff_avx2(iterations: u64) -> f64 {
+        let (a, b) = (_mm256_set1_pd(0.999_999), _mm256_set1_pd(1e-6));
+        let sign = _mm256_set1_pd(-0.0);
+        let mut acc = [_mm256_setzero_pd(); ACCUMULATORS];
+        for _ in 0..iterations {
+            for x in acc.iter_mut() {
+                *x = _mm256_add_pd(_mm256_andnot_pd(sign, _mm256_sub_pd(*x, a)), b);
+            }
+        }
+        sum_avx2(acc)
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn sum_avx2(acc: [__m256d; ACCUMULATORS]) -> f64 {
         let mut lanes = [0.0; 4];
         for x in acc {
             let mut out = [0.0; 4];
@@ -154,24 +224,25 @@ mod x86 {
     }
 }
 
-/// GFLOP/s of each run (an FMA is 2 flops), all threads at once.
-fn fma_gflops(unit: VectorUnit, threads: usize, runs: usize) -> Vec<f64> {
+/// Lanes of `op` per second in each run (accumulators × lanes × iterations × threads), all
+/// threads at once.
+fn lanes_per_second(unit: VectorUnit, op: Op, threads: usize, runs: usize) -> Vec<f64> {
     // Calibrate on one thread: iterations for about TARGET_SECONDS.
     let probe = 1u64 << 20;
     let started = Instant::now();
-    black_box(unit.run(black_box(probe)));
+    black_box(unit.run(op, black_box(probe)));
     let per_iteration = started.elapsed().as_secs_f64() / probe as f64;
     let iterations = ((TARGET_SECONDS / per_iteration) as u64).max(probe);
-    let flops = 2.0 * (iterations * (ACCUMULATORS * unit.lanes()) as u64 * threads as u64) as f64;
+    let lanes = (iterations * (ACCUMULATORS * unit.lanes()) as u64 * threads as u64) as f64;
     (0..runs)
         .map(|_| {
             let started = Instant::now();
             std::thread::scope(|scope| {
                 for _ in 0..threads {
-                    scope.spawn(|| black_box(unit.run(black_box(iterations))));
+                    scope.spawn(|| black_box(unit.run(op, black_box(iterations))));
                 }
             });
-            flops / started.elapsed().as_secs_f64() / 1e9
+            lanes / started.elapsed().as_secs_f64()
         })
         .collect()
 }

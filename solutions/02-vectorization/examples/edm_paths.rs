@@ -53,11 +53,8 @@ fn main() {
                 println!("{size} {kernel} {}: {:.2} ms", simd.name(), best * 1e3);
                 if json {
                     let table = "The register-blocked kernel on each instruction path, into a reused output";
-                    let row = format!("{kernel}, {size}");
-                    println!(
-                        "{}",
-                        support::cells::line(table, &row, simd.name(), &seconds)
-                    );
+                    let row = format!("{kernel}, {}", simd.name());
+                    println!("{}", support::cells::line(table, &row, &size, &seconds));
                 }
             }
         }

@@ -40,7 +40,7 @@ fn main() {
                 let table = "The blocked Cityblock kernel on each instruction path";
                 println!(
                     "{}",
-                    support::cells::line(table, &size, simd.name(), &seconds)
+                    support::cells::line(table, simd.name(), &size, &seconds)
                 );
             }
         }

@@ -1,7 +1,7 @@
 //! The least time an operation can take on the machine that measured it, from the machine's
 //! measured limits (`support/examples/machine_limits.rs`): its floating-point work at the peak
-//! FMA rate, plus one write of its result at the write bandwidth, as if the two did not overlap
-//! at all. A kernel's fraction of the floor (floor ÷ its time) says how close it comes. Used by
+//! rate of its arithmetic (FMAs, or Cityblock steps), plus one write of its result at the write
+//! bandwidth, as if the two did not overlap at all. A kernel's fraction of the floor (floor ÷ its time) says how close it comes. Used by
 //! `--book`'s tables and by the comparisons with Python that `--book` runs.
 
 use super::size::Size;
@@ -10,6 +10,8 @@ use super::size::Size;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     pub peak_gflops: f64,
+    /// Billions of Cityblock steps `s += |x − y|` per second (NaN where not measured).
+    pub cityblock_gsteps: f64,
     pub write_gbps: f64,
 }
 
@@ -21,6 +23,9 @@ pub enum Floor {
     /// A group named `…_NxKxM`: an (n, k) by (k, m) matrix product, 2·n·k·m flops, an n×m
     /// result.
     MatMul,
+    /// A group named `…_NxMxD`: the Cityblock distance matrix, one step `s += |x − y|` per
+    /// pair and coordinate (no FMA), an n×m result.
+    Cityblock,
 }
 
 impl Floor {
@@ -28,25 +33,29 @@ impl Floor {
     /// for the product; None without usable limits.
     pub fn seconds(self, size: Size, limits: Limits) -> Option<f64> {
         let [a, b, c] = [size.n, size.m, size.d].map(|v| v as f64);
-        let (flops, entries) = match self {
-            Floor::SqEuclidean => (2.0 * a * b * c, a * b),
-            Floor::MatMul => (2.0 * a * b * c, a * c),
+        // (work, its rate per second, entries of the result)
+        let (work, rate, entries) = match self {
+            Floor::SqEuclidean => (2.0 * a * b * c, limits.peak_gflops, a * b),
+            Floor::MatMul => (2.0 * a * b * c, limits.peak_gflops, a * c),
+            Floor::Cityblock => (a * b * c, limits.cityblock_gsteps, a * b),
         };
-        let Limits {
-            peak_gflops,
-            write_gbps,
-        } = limits;
-        if !(peak_gflops > 0.0 && write_gbps > 0.0) {
+        if !(rate > 0.0 && limits.write_gbps > 0.0) {
             return None;
         }
-        Some(flops / (peak_gflops * 1e9) + entries * 8.0 / (write_gbps * 1e9))
+        Some(work / (rate * 1e9) + entries * 8.0 / (limits.write_gbps * 1e9))
     }
 
-    /// The operation's work, in words.
+    /// The operation's work and the rate it is counted at, in words.
     pub fn work(self) -> &'static str {
         match self {
-            Floor::SqEuclidean => "its 2·n·m·d flops (one FMA per pair and coordinate)",
-            Floor::MatMul => "its 2·n·k·m flops",
+            Floor::SqEuclidean => {
+                "its 2·n·m·d flops (one FMA per pair and coordinate) at the peak FMA rate"
+            }
+            Floor::MatMul => "its 2·n·k·m flops at the peak FMA rate",
+            Floor::Cityblock => {
+                "its n·m·d steps `s += |x − y|` (one per pair and coordinate) at the peak \
+                 Cityblock rate"
+            }
         }
     }
 
@@ -54,8 +63,8 @@ impl Floor {
     pub fn explained(self) -> String {
         let work = self.work();
         format!(
-            "The floor row: the least time the header's limits allow, {work} at the peak FMA \
-             rate plus one write of the n×m result (8 bytes an entry) at the write bandwidth; \
+            "The floor row: the least time the header's limits allow, {work} \
+             plus one write of the n×m result (8 bytes an entry) at the write bandwidth; \
              \"% of the floor\" is the floor ÷ the cell's median. Above 100 %, a kernel wrote \
              faster than the bandwidth probe did at the start of the run: on a shared VM the \
              bandwidth varies from run to run (the header gives the probe's best and median)."

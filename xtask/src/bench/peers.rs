@@ -278,8 +278,8 @@ pub const PARALLEL: LabPeers = LabPeers {
          kernel's tiles and blocking in C, and `cityblock_loop.c`, the plain loop) are called \
          from the Python process through ctypes; they write into a fresh `np.empty` array.",
     ],
-    // Cityblock has no FMA: its floor is lab 3's `limits` example, measured on its own.
-    floor: None,
+    // Cityblock has no FMA: its floor counts steps `s += |x − y|` at the probe's Cityblock rate.
+    floor: Some(Floor::Cityblock),
 };
 
 /// Every lab with peers, in lab order.

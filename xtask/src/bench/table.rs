@@ -152,8 +152,8 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(
             out,
             "\nOf the floor: the floor at {} ÷ the best time there. The floor, {} ms, is the \
-             least time the limits measured in the same run allow: {} at the peak FMA rate plus \
-             one write of the n×m result at the write bandwidth.",
+             least time the limits measured in the same run allow: {} plus one write of the \
+             n×m result at the write bandwidth.",
             report.ratio_size.pretty(),
             format_ms(floor),
             kind.work()

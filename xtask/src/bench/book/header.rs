@@ -18,6 +18,10 @@ pub struct Limits {
     pub threads: usize,
     /// GFLOP/s of each run, all threads together.
     pub fma_gflops: Vec<f64>,
+    /// Billions of Cityblock steps `s += |x − y|` per second in each run, all threads
+    /// together; empty in files measured before the probe had it.
+    #[serde(default)]
+    pub cityblock_gsteps: Vec<f64>,
     pub write_bytes: u64,
     /// GB/s of each run.
     pub write_gbps: Vec<f64>,
@@ -61,10 +65,16 @@ impl MachineHeader {
         summarize_best(&self.limits.write_gbps)
     }
 
+    /// Peak Cityblock step rate (best run), billions per second; NaN if not measured.
+    pub fn cityblock_gsteps(&self) -> f64 {
+        summarize_best(&self.limits.cityblock_gsteps)
+    }
+
     /// The limits a floor is computed from.
     pub fn floor_limits(&self) -> FloorLimits {
         FloorLimits {
             peak_gflops: self.peak_gflops(),
+            cityblock_gsteps: self.cityblock_gsteps(),
             write_gbps: self.write_gbps(),
         }
     }
@@ -79,11 +89,20 @@ impl MachineHeader {
             true => "**A `--quick` run: small sizes, few samples; not the book's numbers.**\n\n",
             false => "",
         };
+        let cityblock = match limits.cityblock_gsteps.is_empty() {
+            true => String::new(),
+            false => format!(
+                ", peak Cityblock rate {:.1} G steps/s (a step: `s += |x − y|` on one lane; \
+                 median {:.1})",
+                self.cityblock_gsteps(),
+                median(&limits.cityblock_gsteps)
+            ),
+        };
         format!(
             "{quick}Machine: {}. Measured {} with {}; load average (1 min) {load} at the start.\n\
              Its limits, measured by `support/examples/machine_limits.rs` on {} thread(s): peak \
-             FMA rate {:.1} GFLOP/s ({} vectors; median {:.1}), write bandwidth {:.1} GB/s \
-             (a {} MiB buffer written in order; median {:.1}).\n",
+             FMA rate {:.1} GFLOP/s ({} vectors; median {:.1}){cityblock}, write bandwidth \
+             {:.1} GB/s (a {} MiB buffer written in order; median {:.1}).\n",
             self.machine,
             self.date,
             self.rustc,

@@ -228,7 +228,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             python: None,
         }],
         rounds: 3,
-        floor: None,
+        floor: Some(Floor::SqEuclidean),
     },
     Measurement {
         name: "02-vectorization-gemm",
@@ -263,7 +263,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             criterion_args: &[],
         }],
         rounds: 2,
-        floor: None,
+        floor: Some(Floor::Cityblock),
     },
     Measurement {
         name: "03-parallel-paths",
@@ -280,7 +280,7 @@ pub const MEASUREMENTS: &[Measurement] = &[
             python: None,
         }],
         rounds: 3,
-        floor: None,
+        floor: Some(Floor::Cityblock),
     },
     Measurement {
         name: "03-parallel-limits",

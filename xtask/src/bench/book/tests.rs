@@ -23,6 +23,7 @@ fn header() -> MachineHeader {
             vector_unit: "avx2+fma".into(),
             threads: 2,
             fma_gflops: vec![100.0, 120.0, 110.0],
+            cityblock_gsteps: vec![30.0, 40.0],
             write_bytes: 1 << 30,
             write_gbps: vec![10.0, 12.0],
         },
@@ -241,7 +242,30 @@ fn the_probe_line_is_read_among_others() {
     let limits = parse_limits(stdout).unwrap();
     assert_eq!(limits.vector_unit, "avx512f");
     assert_eq!(limits.fma_gflops, [1.0, 2.0]);
+    assert!(
+        limits.cityblock_gsteps.is_empty(),
+        "a probe line from before the Cityblock rate still reads"
+    );
     assert!(parse_limits("nothing").is_err());
+}
+
+#[test]
+fn without_a_cityblock_rate_there_is_no_cityblock_floor_and_the_header_says_nothing_of_it() {
+    let mut old = header();
+    old.limits.cityblock_gsteps.clear();
+    let size = sizes_of("cityblock_1000x1000x40").unwrap();
+    assert_eq!(Floor::Cityblock.seconds(size, old.floor_limits()), None);
+    assert!(
+        Floor::SqEuclidean
+            .seconds(size, old.floor_limits())
+            .is_some()
+    );
+    assert!(!old.markdown().contains("Cityblock"));
+    assert!(
+        header()
+            .markdown()
+            .contains("peak Cityblock rate 40.0 G steps/s")
+    );
 }
 
 #[test]
@@ -308,6 +332,11 @@ fn the_floor_is_the_work_at_the_peak_plus_one_write_of_the_result() {
         .seconds(sizes_of("matmul_100x60x100").unwrap(), limits)
         .unwrap();
     assert!(close(matmul, 1e-5 + 8e4 / 12e9), "{matmul}");
+    // 1000·1000·40 Cityblock steps at 40 G steps/s = 1 ms, and the same write.
+    let cityblock = Floor::Cityblock
+        .seconds(sizes_of("cityblock_1000x1000x40").unwrap(), limits)
+        .unwrap();
+    assert!(close(cityblock, 1e-3 + 8e6 / 12e9), "{cityblock}");
     assert_eq!(sizes_of("default build"), None);
     assert_eq!(sizes_of("edm_10x10"), None);
 }
