@@ -66,8 +66,11 @@ impl Floor {
             "The floor row: the least time the header's limits allow, {work} \
              plus one write of the n×m result (8 bytes an entry) at the write bandwidth; \
              \"% of the floor\" is the floor ÷ the cell's median. Above 100 %, a kernel wrote \
-             faster than the bandwidth probe did at the start of the run: on a shared VM the \
-             bandwidth varies from run to run (the header gives the probe's best and median)."
+             its result faster than the probe's ordered `fill` did: the probe measures one \
+             ordinary way of writing, not the most the memory takes (tiles that write several \
+             rows at once can beat it, streaming stores that skip the caches more so), and on a \
+             shared VM the bandwidth varies from run to run (the header gives the probe's best \
+             and median)."
         )
     }
 }

@@ -197,7 +197,9 @@ pub const VECTORIZATION: LabPeers = LabPeers {
         "The Rust trick's product `x·yᵀ` is ndarray's `dot` (matrixmultiply) except in the rows \
          that name another library: faer 0.23, or OpenBLAS through `cblas_dgemm` (Debian's \
          `libopenblas0-pthread`, loaded at run time: the library ndarray's `blas` feature \
-         links, an older release of the one NumPy bundles); —: not installed.",
+         links, an older release of the one NumPy bundles; its idle threads sleep at once, \
+         `OPENBLAS_THREAD_TIMEOUT=4`, instead of spinning on the cores the next variant \
+         uses); —: not installed.",
     ],
     floor: Some(Floor::SqEuclidean),
 };

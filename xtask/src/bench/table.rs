@@ -153,7 +153,9 @@ pub fn markdown(report: &Report) -> String {
             out,
             "\nOf the floor: the floor at {} ÷ the best time there. The floor, {} ms, is the \
              least time the limits measured in the same run allow: {} plus one write of the \
-             n×m result at the write bandwidth.",
+             n×m result at the write bandwidth. Above 100 %, a variant wrote faster than the \
+             probe's ordered `fill`, which is one ordinary way of writing, not the most the \
+             memory takes.",
             report.ratio_size.pretty(),
             format_ms(floor),
             kind.work()

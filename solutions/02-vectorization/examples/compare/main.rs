@@ -82,6 +82,8 @@ const MAX_TEMPORARY_BYTES: usize = 2 << 30;
 const SEED: u32 = 699;
 
 fn main() -> ExitCode {
+    // SAFETY: the first statement of main: no other thread exists yet.
+    unsafe { libraries::let_openblas_threads_sleep() };
     let known: Vec<&str> = VARIANTS
         .iter()
         .map(|(name, ..)| *name)

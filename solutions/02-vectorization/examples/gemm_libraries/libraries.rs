@@ -39,7 +39,7 @@ impl Gemm {
         match self {
             Gemm::Matrixmultiply => "matrixmultiply (ndarray's `dot`)".into(),
             Gemm::Faer => "faer".into(),
-            Gemm::OpenBlas(openblas) => format!("OpenBLAS ({})", openblas.config()),
+            Gemm::OpenBlas(openblas) => openblas.describe(),
         }
     }
 
@@ -105,15 +105,34 @@ type Dgemm = unsafe extern "C" fn(
     c: *mut f64,
     ldc: c_int,
 );
-type GetConfig = unsafe extern "C" fn() -> *const c_char;
+/// `openblas_get_config` and `openblas_get_corename`: static strings.
+type GetText = unsafe extern "C" fn() -> *const c_char;
 
 /// OpenBLAS, loaded at run time. Its threads: OPENBLAS_NUM_THREADS, read when
 /// it loads (xtask sets it).
 pub struct OpenBlas {
     dgemm: Dgemm,
-    get_config: GetConfig,
+    get_config: GetText,
+    get_corename: GetText,
     // Keeps the two function pointers valid.
     _library: libloading::Library,
+}
+
+/// Makes OpenBLAS's idle threads sleep at once. By default they spin for 2^28
+/// cycles (about 0.1 s) after it loads and after every call before they
+/// sleep: on a 2-core machine they take the cores from whatever is timed
+/// next (matrixmultiply's 500×500×500 product ran 1.8 times slower right
+/// after OpenBLAS loaded). With a timeout of 2^4 cycles OpenBLAS pays a
+/// thread wake-up per call instead, microseconds against its milliseconds.
+/// A timeout already in the environment is kept.
+///
+/// # Safety
+/// It sets an environment variable: call it before any other thread exists.
+pub unsafe fn let_openblas_threads_sleep() {
+    if std::env::var_os("OPENBLAS_THREAD_TIMEOUT").is_none() {
+        // SAFETY: no other thread exists yet (this function's contract).
+        unsafe { std::env::set_var("OPENBLAS_THREAD_TIMEOUT", "4") };
+    }
 }
 
 /// Debian's soname for the library (`libopenblas0-pthread`).
@@ -131,27 +150,41 @@ impl OpenBlas {
         let library = unsafe { libloading::Library::new(OPENBLAS_SONAME) }.map_err(missing)?;
         // SAFETY: the types are those of cblas.h and openblas_config.h for an
         // LP64 build; the pointers live as long as `library`, which we keep.
-        let (dgemm, get_config) = unsafe {
+        let (dgemm, get_config, get_corename) = unsafe {
             (
                 *library.get::<Dgemm>(b"cblas_dgemm\0").map_err(missing)?,
                 *library
-                    .get::<GetConfig>(b"openblas_get_config\0")
+                    .get::<GetText>(b"openblas_get_config\0")
+                    .map_err(missing)?,
+                *library
+                    .get::<GetText>(b"openblas_get_corename\0")
                     .map_err(missing)?,
             )
         };
         Ok(OpenBlas {
             dgemm,
             get_config,
+            get_corename,
             _library: library,
         })
     }
 
-    /// Version, build options and the kernels chosen for this CPU, e.g.
-    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
-    fn config(&self) -> String {
-        // SAFETY: returns a pointer to a static NUL-terminated string.
-        let config = unsafe { CStr::from_ptr((self.get_config)()) };
-        config.to_string_lossy().trim().to_string()
+    /// Its version and the kernels it chose for this CPU: "OpenBLAS 0.3.21
+    /// (SkylakeX kernels)", from "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH …".
+    fn describe(&self) -> String {
+        // SAFETY: both return a pointer to a static NUL-terminated string.
+        let text = |get: GetText| {
+            unsafe { CStr::from_ptr(get()) }
+                .to_string_lossy()
+                .into_owned()
+        };
+        let config = text(self.get_config);
+        let version: Vec<&str> = config.split_whitespace().take(2).collect();
+        format!(
+            "{} ({} kernels)",
+            version.join(" "),
+            text(self.get_corename)
+        )
     }
 
     fn product_into(&self, x: ArrayView2<f64>, y: ArrayView2<f64>, mut out: ArrayViewMut2<f64>) {

@@ -26,6 +26,8 @@ const SIZES: &str = "500x500x500,5000x5000x50,10000x10000x3";
 const TABLE: &str = "The trick's product x·yᵀ by each library, into a reused output";
 
 fn main() {
+    // SAFETY: the first statement of main: no other thread exists yet.
+    unsafe { libraries::let_openblas_threads_sleep() };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
     let runs = support::cells::count_arg(&args, "--runs", 5);
