@@ -133,46 +133,47 @@ impl VectorUnit {
 /// two flops as well.
 fn scalar(op: Op, iterations: u64) -> f64 {
     let (a, b) = (black_box(0.999_999), black_box(1e-6));
-    let mut acc = [0.0f64; ACCUMULATORS];
+    let acc = match op {
+        Op::Fma => repeat(iterations, 0.0f64, |x| x * a + b),
+        Op::AbsDiff => repeat(iterations, 0.0f64, |x| (x - a).abs() + b),
+    };
+    acc.iter().sum()
+}
+
+/// `step` on every accumulator, `iterations` times: independent chains, as many as there are
+/// accumulators. Inlined into the `#[target_feature]` functions below, it is compiled for their
+/// instructions (and so is the closure, which inherits them).
+#[inline(always)]
+fn repeat<V: Copy>(iterations: u64, zero: V, step: impl Fn(V) -> V) -> [V; ACCUMULATORS] {
+    let mut acc = [zero; ACCUMULATORS];
     for _ in 0..iterations {
         for x in acc.iter_mut() {
-            *x = match op {
-                Op::Fma => *x * a + b,
-                Op::AbsDiff => (*x - a).abs() + b,
-            };
+            *x = step(*x);
         }
     }
-    acc.iter().sum()
+    acc
 }
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::ACCUMULATORS;
+    use super::{ACCUMULATORS, repeat};
     use std::arch::x86_64::*;
 
     #[target_feature(enable = "avx512f")]
     pub fn fma_avx512(iterations: u64) -> f64 {
         let (a, b) = (_mm512_set1_pd(0.999_999), _mm512_set1_pd(1e-6));
-        let mut acc = [_mm512_setzero_pd(); ACCUMULATORS];
-        for _ in 0..iterations {
-            for x in acc.iter_mut() {
-                *x = _mm512_fmadd_pd(*x, a, b);
-            }
-        }
-        sum_avx512(acc)
+        sum_avx512(repeat(iterations, _mm512_setzero_pd(), |x| {
+            _mm512_fmadd_pd(x, a, b)
+        }))
     }
 
     /// The Cityblock tile's three instructions per step (lab 3's `avx512.rs`).
     #[target_feature(enable = "avx512f")]
     pub fn abs_diff_avx512(iterations: u64) -> f64 {
         let (a, b) = (_mm512_set1_pd(0.999_999), _mm512_set1_pd(1e-6));
-        let mut acc = [_mm512_setzero_pd(); ACCUMULATORS];
-        for _ in 0..iterations {
-            for x in acc.iter_mut() {
-                *x = _mm512_add_pd(_mm512_abs_pd(_mm512_sub_pd(*x, a)), b);
-            }
-        }
-        sum_avx512(acc)
+        sum_avx512(repeat(iterations, _mm512_setzero_pd(), |x| {
+            _mm512_add_pd(_mm512_abs_pd(_mm512_sub_pd(x, a)), b)
+        }))
     }
 
     #[target_feature(enable = "avx512f")]
@@ -186,13 +187,9 @@ mod x86 {
     #[target_feature(enable = "avx2,fma")]
     pub fn fma_avx2(iterations: u64) -> f64 {
         let (a, b) = (_mm256_set1_pd(0.999_999), _mm256_set1_pd(1e-6));
-        let mut acc = [_mm256_setzero_pd(); ACCUMULATORS];
-        for _ in 0..iterations {
-            for x in acc.iter_mut() {
-                *x = _mm256_fmadd_pd(*x, a, b);
-            }
-        }
-        sum_avx2(acc)
+        sum_avx2(repeat(iterations, _mm256_setzero_pd(), |x| {
+            _mm256_fmadd_pd(x, a, b)
+        }))
     }
 
     /// The absolute value as AVX2 has it: the sign bit masked off (`andnot` with -0.0).
@@ -200,13 +197,9 @@ mod x86 {
     pub fn abs_diff_avx2(iterations: u64) -> f64 {
         let (a, b) = (_mm256_set1_pd(0.999_999), _mm256_set1_pd(1e-6));
         let sign = _mm256_set1_pd(-0.0);
-        let mut acc = [_mm256_setzero_pd(); ACCUMULATORS];
-        for _ in 0..iterations {
-            for x in acc.iter_mut() {
-                *x = _mm256_add_pd(_mm256_andnot_pd(sign, _mm256_sub_pd(*x, a)), b);
-            }
-        }
-        sum_avx2(acc)
+        sum_avx2(repeat(iterations, _mm256_setzero_pd(), |x| {
+            _mm256_add_pd(_mm256_andnot_pd(sign, _mm256_sub_pd(x, a)), b)
+        }))
     }
 
     #[target_feature(enable = "avx2")]
