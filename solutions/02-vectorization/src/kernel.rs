@@ -17,9 +17,8 @@
 //! `multiply_add`: SSE2 and no FMA in a default build). This one also asks
 //! the CPU at run time ([`Simd::detect`]) and runs the same generic body
 //! compiled for AVX2 + FMA (4 × 8 tiles) or AVX-512 (8 × 24: twenty-four
-//! 512-bit accumulators), so a default build is as fast as a `-C target-cpu=native`
-//! one. With many coordinates (d > `K_BLOCK`), it also cuts them into blocks
-//! that keep a tile's panels in L1.
+//! 512-bit accumulators), so a default build is as fast as a
+//! `-C target-cpu=native` one.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
@@ -116,18 +115,17 @@ pub fn multiply_add(a: f64, b: f64, c: f64) -> f64 {
 /// ```
 #[inline(always)]
 pub fn tile<K: PairKernel>(xp: &[f64], yp: &[f64]) -> [[f64; NR]; MR] {
-    tile_of_width::<K, MR, NR, false>([[0.0; NR]; MR], xp, yp)
+    tile_of_width::<K, MR, NR, false>(xp, yp)
 }
 
-/// [`tile`] with TR points of x and TC of y, from the accumulators `acc` (the
-/// sums of the coordinates before these panels), stepped with `K::step_fma`
-/// if `FMA`.
+/// [`tile`] with TR points of x and TC of y, stepped with `K::step_fma` if
+/// `FMA`.
 #[inline(always)]
 fn tile_of_width<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool>(
-    mut acc: [[f64; TC]; TR],
     xp: &[f64],
     yp: &[f64],
 ) -> [[f64; TC]; TR] {
+    let mut acc = [[0.0; TC]; TR];
     for (xk, yk) in xp.chunks_exact(TR).zip(yp.chunks_exact(TC)) {
         for (r, &xv) in xk.iter().enumerate() {
             for (a, &yv) in acc[r].iter_mut().zip(yk) {

@@ -17,7 +17,8 @@
 //! else.
 
 use std::arch::x86_64::{
-    __m512d, _mm512_fmadd_pd, _mm512_loadu_pd, _mm512_set1_pd, _mm512_storeu_pd, _mm512_sub_pd,
+    __m512d, _mm512_fmadd_pd, _mm512_loadu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_storeu_pd,
+    _mm512_sub_pd,
 };
 
 use super::PairKernel;
@@ -71,25 +72,19 @@ impl SimdKernel for GramTrick {
 // ANCHOR_END: simd_kernel
 
 // ANCHOR: tile_avx512
-/// One TR × TC tile from packed panels, from the accumulators `acc` (the sums
-/// of the coordinates before these panels), as the portable tile computes it
+/// One TR × TC tile from packed panels, as the portable tile computes it
 /// with `step_fma`.
 ///
 /// # Safety
 /// The CPU must have AVX-512 and FMA.
 #[inline(always)]
-pub unsafe fn tile<K: SimdKernel>(acc: [[f64; TC]; TR], xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR] {
-    let mut sums = acc;
+pub unsafe fn tile<K: SimdKernel>(xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR] {
+    let mut sums = [[0.0; TC]; TR];
     // SAFETY: the caller runs on AVX-512 with FMA (this function's contract).
-    // Every load reads 8 values inside a row of `sums` or a 16-value chunk
-    // from `chunks_exact(TC)`; every store writes 8 values into a row of `sums`.
+    // Every load reads 8 values of a TC-value chunk from `chunks_exact(TC)`;
+    // every store writes 8 values into a row of `sums`.
     unsafe {
-        let mut regs = [[_mm512_set1_pd(0.0); VECTORS]; TR];
-        for (row, sum_row) in regs.iter_mut().zip(&sums) {
-            for (v, reg) in row.iter_mut().enumerate() {
-                *reg = _mm512_loadu_pd(sum_row.as_ptr().add(v * LANES));
-            }
-        }
+        let mut regs = [[_mm512_setzero_pd(); VECTORS]; TR];
         for (xk, yk) in xp.chunks_exact(TR).zip(yp.chunks_exact(TC)) {
             let y: [__m512d; VECTORS] =
                 std::array::from_fn(|v| _mm512_loadu_pd(yk.as_ptr().add(v * LANES)));

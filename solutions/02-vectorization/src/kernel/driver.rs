@@ -1,5 +1,5 @@
-//! The driver around the tile: packing, the blocking of rows, columns and
-//! coordinates, the rayon tasks, and one task function per instruction set.
+//! The driver around the tile: packing, the blocking of rows and columns, the
+//! rayon tasks, and one task function per instruction set.
 //!
 //! Each task function is a `#[target_feature]` function around the same
 //! `#[inline(always)]` generic body ([`rows_body`]): inlined there, the body
@@ -21,11 +21,14 @@ pub(super) const AVX2_NR: usize = 8;
 /// Rows of the output per rayon task (a multiple of every tile's rows).
 const ROWS_PER_TASK: usize = 64;
 /// Bytes of packed y kept hot in L2 while a task sweeps its rows over them.
+///
+/// There is no blocking of the coordinates (the k loop): it was tried, blocks
+/// of 128 with the partial sums waiting in the output between blocks, and on
+/// the course VM (Intel Xeon with AVX-512, 2026-12-06) it was slower at every
+/// d from 200 to 2000: 2.42 against 2.23 ms at 500×500×500, 47 against 28 ms
+/// at 3000×3000×200, where the partial sums of a 72 MB output go to memory
+/// and back once per block. A tile's panels come from L2 fast enough.
 const Y_BLOCK_BYTES: usize = 256 * 1024;
-/// Coordinates per block when d is larger: a y panel's block, TC × K_BLOCK
-/// values (24 KB for the 24-wide AVX-512 tile, of an L1 of 32 or 48 KB),
-/// stays in L1 while the task's x panels stream past it.
-const K_BLOCK: usize = 128;
 
 /// Packs the rows of `a` (len, d) into `packed`, in panels of W rows: panel
 /// p holds, for each coordinate k, the W values `a[p * W + w, k]` side by
@@ -157,12 +160,11 @@ pub(super) unsafe fn rows_avx512<K: SimdKernel>(rows: Rows<'_>) {
     unsafe { rows_body::<K, { avx512::TR }, { avx512::TC }, Avx512<K>>(rows) }
 }
 
-/// A tile of TR × TC accumulators from packed panels, from the sums of the
-/// coordinates before them.
+/// A tile of TR × TC accumulators from packed panels.
 trait Tile<const TR: usize, const TC: usize> {
     /// # Safety
     /// The CPU must have the instructions the tile uses.
-    unsafe fn tile(acc: [[f64; TC]; TR], xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR];
+    unsafe fn tile(xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR];
 }
 
 /// The portable tile, vectorised by the compiler for the target features of
@@ -173,8 +175,8 @@ impl<K: PairKernel, const TR: usize, const TC: usize, const FMA: bool> Tile<TR, 
     for Portable<K, FMA>
 {
     #[inline(always)]
-    unsafe fn tile(acc: [[f64; TC]; TR], xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR] {
-        tile_of_width::<K, TR, TC, FMA>(acc, xp, yp)
+    unsafe fn tile(xp: &[f64], yp: &[f64]) -> [[f64; TC]; TR] {
+        tile_of_width::<K, TR, TC, FMA>(xp, yp)
     }
 }
 
@@ -185,13 +187,9 @@ struct Avx512<K>(PhantomData<K>);
 #[cfg(target_arch = "x86_64")]
 impl<K: SimdKernel> Tile<{ avx512::TR }, { avx512::TC }> for Avx512<K> {
     #[inline(always)]
-    unsafe fn tile(
-        acc: [[f64; avx512::TC]; avx512::TR],
-        xp: &[f64],
-        yp: &[f64],
-    ) -> [[f64; avx512::TC]; avx512::TR] {
+    unsafe fn tile(xp: &[f64], yp: &[f64]) -> [[f64; avx512::TC]; avx512::TR] {
         // SAFETY: the caller's CPU has AVX-512 and FMA (this trait's contract).
-        unsafe { avx512::tile::<K>(acc, xp, yp) }
+        unsafe { avx512::tile::<K>(xp, yp) }
     }
 }
 
@@ -214,25 +212,15 @@ pub(super) fn drive<const TR: usize, const TC: usize>(
     if out.is_empty() {
         return;
     }
-    // With blocks of coordinates, each y block is reused once per x panel of
-    // a task: give the tasks more rows, as long as every thread gets two.
-    let rows_per_task = if d > K_BLOCK {
-        let share = x.nrows().div_ceil(2 * rayon::current_num_threads());
-        share
-            .next_multiple_of(ROWS_PER_TASK)
-            .clamp(ROWS_PER_TASK, 8 * ROWS_PER_TASK)
-    } else {
-        ROWS_PER_TASK
-    };
     with_panels::<TR, TC>(x, y, |xp, yp| {
-        out.par_chunks_mut(rows_per_task * m)
+        out.par_chunks_mut(ROWS_PER_TASK * m)
             .enumerate()
             .for_each(|(t, out)| {
                 let rows = Rows {
                     xp,
                     yp,
                     d,
-                    first_row: t * rows_per_task,
+                    first_row: t * ROWS_PER_TASK,
                     out,
                     m,
                     x_norms,
@@ -245,31 +233,14 @@ pub(super) fn drive<const TR: usize, const TC: usize>(
     });
 }
 
-/// The rows of one task, tile by tile, with the TR × TC tile `T`.
+/// The rows of one task, tile by tile, with the TR × TC tile `T`: each x
+/// panel (TR × d values) stays in L1 while it sweeps a block of y panels kept
+/// in L2.
 ///
 /// # Safety
 /// The CPU must have the instructions of `T`.
 #[inline(always)]
 unsafe fn rows_body<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
-    rows: Rows<'_>,
-) {
-    // SAFETY: as this function's contract.
-    unsafe {
-        if rows.d <= K_BLOCK {
-            rows_by_panels_of_x::<K, TR, TC, T>(rows);
-        } else {
-            rows_by_blocks_of_k::<K, TR, TC, T>(rows);
-        }
-    }
-}
-
-/// Few coordinates: each x panel (TR × d values) stays in L1 while it sweeps
-/// a block of y panels kept in L2.
-///
-/// # Safety
-/// As [`rows_body`].
-#[inline(always)]
-unsafe fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
     rows: Rows<'_>,
 ) {
     let (d, m) = (rows.d, rows.m);
@@ -279,49 +250,10 @@ unsafe fn rows_by_panels_of_x<K: PairKernel, const TR: usize, const TC: usize, T
         for i0 in (0..rows.row_count()).step_by(TR) {
             let x_panel = &rows.xp[(rows.first_row + i0) * d..][..TR * d];
             for j0 in (col_block..m.min(col_block + cols_per_block)).step_by(TC) {
-                let zero = [[0.0; TC]; TR];
                 // SAFETY: as this function's contract.
-                let acc = unsafe { T::tile(zero, x_panel, &rows.yp[j0 * d..][..TC * d]) };
+                let acc = unsafe { T::tile(x_panel, &rows.yp[j0 * d..][..TC * d]) };
                 let tile = rows.place::<TR, TC>(i0, j0);
                 tile.finish::<K, TC>(&acc, rows.out, rows.x_norms, rows.y_norms);
-            }
-        }
-    }
-}
-
-/// Many coordinates: a tile's panels no longer fit in L1, so the coordinates
-/// are cut into blocks of at most `K_BLOCK`. Within a block, one y panel's
-/// block (TC × K_BLOCK values) stays in L1 while the task's x panels stream
-/// past it from L2; the partial sums wait in the output between blocks.
-///
-/// # Safety
-/// As [`rows_body`].
-#[inline(always)]
-unsafe fn rows_by_blocks_of_k<K: PairKernel, const TR: usize, const TC: usize, T: Tile<TR, TC>>(
-    rows: Rows<'_>,
-) {
-    let (d, m) = (rows.d, rows.m);
-    // Blocks of about equal length, none longer than K_BLOCK.
-    let blocks = d.div_ceil(K_BLOCK);
-    let block_len = d.div_ceil(blocks);
-    for block in 0..blocks {
-        let (k0, k1) = (block * block_len, d.min((block + 1) * block_len));
-        for j0 in (0..m).step_by(TC) {
-            let y_panel = &rows.yp[j0 * d..][k0 * TC..k1 * TC];
-            for i0 in (0..rows.row_count()).step_by(TR) {
-                let x_panel = &rows.xp[(rows.first_row + i0) * d..][k0 * TR..k1 * TR];
-                let tile = rows.place::<TR, TC>(i0, j0);
-                let mut acc = [[0.0; TC]; TR];
-                if block > 0 {
-                    tile.load(&mut acc, rows.out);
-                }
-                // SAFETY: as this function's contract.
-                let acc = unsafe { T::tile(acc, x_panel, y_panel) };
-                if block + 1 < blocks {
-                    tile.store(&acc, rows.out);
-                } else {
-                    tile.finish::<K, TC>(&acc, rows.out, rows.x_norms, rows.y_norms);
-                }
             }
         }
     }
@@ -344,22 +276,6 @@ impl TilePlace {
     #[inline(always)]
     fn row<'a>(&self, out: &'a mut [f64], r: usize) -> &'a mut [f64] {
         &mut out[(self.i0 + r) * self.m + self.j0..][..self.cols]
-    }
-
-    /// The partial sums stored by the previous block of coordinates.
-    #[inline(always)]
-    fn load<const TC: usize>(&self, acc: &mut [[f64; TC]], out: &mut [f64]) {
-        for (r, acc_row) in acc.iter_mut().enumerate().take(self.rows) {
-            acc_row[..self.cols].copy_from_slice(self.row(out, r));
-        }
-    }
-
-    /// The partial sums, for the next block of coordinates.
-    #[inline(always)]
-    fn store<const TC: usize>(&self, acc: &[[f64; TC]], out: &mut [f64]) {
-        for (r, acc_row) in acc.iter().enumerate().take(self.rows) {
-            self.row(out, r).copy_from_slice(&acc_row[..self.cols]);
-        }
     }
 
     /// The finished values of the pairs.
