@@ -135,12 +135,23 @@ pub fn parse_size(size: &str) -> Result<(usize, usize, usize), String> {
     }
 }
 
-/// Times one full-size warm-up call, then the best of `inner` calls:
-/// (best seconds, warm-up seconds).
+/// How long each variant warms up before its timed calls, at least one call.
+/// One call was not enough for the small sizes: in a fresh process the first
+/// several 500×500×500 calls of a 2 ms kernel ran twice as slow (the threads
+/// and the CPU settle), and the medians of the rounds spread by up to 50 %.
+/// `peers_harness.py` uses the same rule.
+pub const WARMUP_SECONDS: f64 = 0.2;
+
+/// Warms up (the first call timed: the first touch of fresh memory, a JIT's
+/// compile; then more calls until [`WARMUP_SECONDS`] have passed), then the
+/// best of `inner` calls: (best seconds, first call's seconds).
 pub fn time<E>(inner: usize, mut call: impl FnMut() -> Result<(), E>) -> Result<(f64, f64), E> {
     let started = Instant::now();
     call()?;
     let warmup = started.elapsed().as_secs_f64();
+    while started.elapsed().as_secs_f64() < WARMUP_SECONDS {
+        call()?;
+    }
     let mut best = f64::INFINITY;
     for _ in 0..inner {
         let started = Instant::now();

@@ -382,8 +382,8 @@ fn write_report(
         method: format!(
             "The {}, for {}: the same .npy files on both sides. {repeats} interleaved round(s) \
              (the Python process, then the Rust baseline and native processes); each process \
-             makes one full-size warm-up call per variant, then times {} call(s). {threads} \
-             thread(s) on both sides.",
+             warms each variant up (a full-size call, then more calls until 0.2 s have passed), \
+             then times {} call(s). {threads} thread(s) on both sides.",
             peers.what,
             peers.data,
             options.inner.max(1)

@@ -127,13 +127,21 @@ def samples(r):
     return [float(r[0, 0]), float(r[n // 2, m // 3]), float(r[n - 1, m - 1])]
 
 
+# How long each variant warms up before its timed calls, at least one call:
+# the Rust side's `support::compare::WARMUP_SECONDS`, the same rule.
+WARMUP_SECONDS = 0.2
+
+
 def measure(name, function, x, y, size, inner):
-    """One JSON line's fields: one full-size warm-up call (and numba's
-    compile), then the best of `inner` timed calls."""
+    """One JSON line's fields: a warm-up (the first call timed: first touch
+    of fresh memory, numba's compile; then more calls until WARMUP_SECONDS
+    have passed), then the best of `inner` timed calls."""
     started = time.perf_counter()
     r = function(x, y)
     warmup = time.perf_counter() - started
     del r
+    while time.perf_counter() - started < WARMUP_SECONDS:
+        function(x, y)
     times = []
     for _ in range(inner):
         started = time.perf_counter()
