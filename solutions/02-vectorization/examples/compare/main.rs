@@ -95,7 +95,11 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     harness::print_info(&args.side);
-    let library_variants = library_variants();
+    // Load OpenBLAS (and start its threads) only for a run that times it.
+    let library_variants = match LIBRARY_VARIANTS.iter().any(|name| args.wants(name)) {
+        true => library_variants(),
+        false => Vec::new(),
+    };
     for size in &args.sizes {
         let (n, m, d) = harness::parse_size(size)?;
         let (x, y) = harness::load(args, "edm", SEED, size)?;
