@@ -1,8 +1,10 @@
 // The CUDA C that the lab's kernels use, for a C++ compiler on the CPU (given
 // code). build.rs force-includes this header before each src/cuda/*.cu, so
 // that the tests can run a kernel with no GPU: every thread of a block is an
-// OS thread, blocks run one after the other, __shared__ arrays are statics
-// (one block at a time uses them) and __syncthreads is a barrier.
+// OS thread, blocks run one after the other (in a shuffled order), __shared__
+// arrays are statics (one block at a time uses them, and each block finds
+// them full of NaN, as a GPU leaves them uninitialised) and __syncthreads is
+// a barrier.
 //
 // It runs the kernel's logic, not its speed, and only the subset of CUDA C
 // the lab needs: built-in indices, __shared__, __syncthreads, fabs, sqrt,
@@ -37,4 +39,13 @@ void __syncthreads();
 #define __global__
 #define __device__ static
 #define __forceinline__ inline
-#define __shared__ static
+// Every __shared__ array goes to one linker section, which the runtime fills
+// with signalling NaNs before each block (emu_poison_shared_memory): a kernel
+// that reads shared memory its block never wrote gets NaN, not the zeros of a
+// fresh static or the values an earlier block left.
+#if defined(__APPLE__)
+#define EMU_SHARED_SECTION __attribute__((section("__DATA,__emu_shared")))
+#else
+#define EMU_SHARED_SECTION __attribute__((section("emu_shared")))
+#endif
+#define __shared__ static EMU_SHARED_SECTION

@@ -5,9 +5,16 @@
 
 #include "cuda_emu.hpp"
 
-// A launch's shape, as the Rust side passes it (`emulator::Launch`).
+// A launch, as the Rust side passes it (`emulator::EmuLaunch`): its shape and
+// the seed of the block order in; where a thread faulted, out.
 struct EmuLaunch {
     unsigned grid_x, grid_y, block_x, block_y;
+    // The blocks run in an order shuffled from this seed.
+    unsigned long long seed;
+    // Set when the status is EMU_FAULT: the address a thread touched, and
+    // that thread's block and thread index.
+    unsigned long long fault_address;
+    unsigned fault_block_x, fault_block_y, fault_thread_x, fault_thread_y;
 };
 
 enum EmuStatus {
@@ -15,6 +22,9 @@ enum EmuStatus {
     EMU_DIVERGENT_SYNCTHREADS = 1,
     EMU_EXCEPTION = 2,
     EMU_NOT_COMPILED = 3,
+    // A thread read or wrote memory it may not touch (the guard pages past an
+    // input's end, or no memory at all).
+    EMU_FAULT = 4,
 };
 
 // The body of a kernel whose file did not compile (see build.rs): it makes
@@ -22,4 +32,4 @@ enum EmuStatus {
 [[noreturn]] void emu_not_compiled();
 
 // Runs `kernel` on every thread of every block of `launch`; an EmuStatus.
-int emu_run(const EmuLaunch& launch, const std::function<void()>& kernel);
+int emu_run(EmuLaunch& launch, const std::function<void()>& kernel);
