@@ -14,6 +14,7 @@ use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
 mod handout;
+mod mutants;
 pub(crate) mod python;
 mod staging;
 mod system;
@@ -72,7 +73,9 @@ impl Step<'_> {
             Step::Clippy => "clippy -D warnings".into(),
             Step::Handout => "handout builds, its stubs fail".into(),
             Step::Staging => {
-                "exercises are staged: exercise k passes with exercises 1..k solved".into()
+                "exercises are staged: exercise k passes with exercises 1..k solved; the \
+                 tests catch the bugs of solutions/*/mutants.toml"
+                    .into()
             }
             Step::Fmt => "rustfmt".into(),
             Step::Doc => "cargo doc -D warnings".into(),

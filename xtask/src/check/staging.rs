@@ -45,7 +45,9 @@ pub fn check(root: &Path, labs: &[Lab], timeout: Duration) -> Result<Tally> {
             // The structure lint asks for the table; nothing to prove without it.
             continue;
         }
-        let result = stage_lab(root, staged, &target, timeout, &mut tally);
+        // After the last k every exercise is solved: the tree the mutants are put into.
+        let result = stage_lab(root, staged, &target, timeout, &mut tally)
+            .and_then(|()| super::mutants::check(root, staged, &target, timeout, &mut tally));
         // Whatever happened, leave the stubs as the handout has them.
         restore(root, staged)?;
         result?;

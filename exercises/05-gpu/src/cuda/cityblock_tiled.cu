@@ -22,7 +22,7 @@ extern "C" __global__ void cityblock_tiled(const double* __restrict__ x,
                                            unsigned long long m,
                                            unsigned long long d) {
     // TODO, in four steps:
-    // 1. `__shared__ double xs[TK][TILE + 1], ys[TK][TILE + 1];` and a `double acc[PT][PT]`
+    // 1. `__shared__ double xs[TK][TILE + 2], ys[TK][TILE + 2];` and a `double acc[PT][PT]`
     //    of zeros. The block's tile starts at row i0 = blockIdx.y * TILE, column
     //    j0 = blockIdx.x * TILE; thread (tx, ty) owns r[i0 + ty + TB * a, j0 + tx + TB * b]
     //    for a, b < PT (strided, so that a warp's stores stay coalesced).

@@ -22,11 +22,15 @@ extern "C" __global__ void cityblock_tiled(const double* __restrict__ x,
                                            unsigned long long n,
                                            unsigned long long m,
                                            unsigned long long d) {
-    // Stored k-major, xs[k][row], so that a warp reading xs[k][tx + ...]
-    // reads consecutive doubles. The +1 spreads the columns over the banks
-    // when the tile is written.
-    __shared__ double xs[TK][TILE + 1];
-    __shared__ double ys[TK][TILE + 1];
+    // Stored k-major, xs[k][row], so that a warp reading ys[k][tx + ...]
+    // reads consecutive doubles. The +2 is for the writes: the 16 threads of
+    // a half-warp (which is what a 64-bit access is served by) write 2 rows
+    // x 8 k, at double offsets k * (TILE + 2) + row, whose bank is
+    // (2k + row) mod 16: 16 different banks. With TILE + 1 the bank would be
+    // (k + row) mod 16, and (k, row + 1) would share one with (k + 1, row):
+    // a 2-way conflict on every write.
+    __shared__ double xs[TK][TILE + 2];
+    __shared__ double ys[TK][TILE + 2];
 
     const unsigned tx = threadIdx.x;
     const unsigned ty = threadIdx.y;
