@@ -166,6 +166,19 @@ pub fn ptx_text(file: &KernelFile) -> Result<String, GpuError> {
     Ok(compile(file, None)?.to_src())
 }
 
+/// NVRTC's version, e.g. (12, 9): ptxas's figures (registers, spills) depend on it.
+pub fn version() -> Result<(i32, i32), GpuError> {
+    nvrtc_available()?;
+    let (mut major, mut minor) = (0, 0);
+    // SAFETY: NVRTC is loaded (checked above); both pointers are valid places for an int.
+    let status = unsafe { sys::nvrtcVersion(&mut major, &mut minor) };
+    status.result().map_err(|error| GpuError::Compile {
+        file: "(none)".into(),
+        log: format!("NVRTC could not tell its version: {error}"),
+    })?;
+    Ok((major, minor))
+}
+
 /// The real GPU architectures that the tests and `cargo xtask check` compile every
 /// kernel for, on machines without a GPU: the A100's and the H100's. NVRTC's
 /// default target is a virtual architecture, PTX only, for which ptxas never runs;
