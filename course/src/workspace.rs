@@ -57,6 +57,11 @@ pub struct LabToml {
     /// tests need in `<root>/.venv` (lab 5: NVRTC from PyPI); `check` installs it first.
     #[serde(default)]
     pub requirements: Option<String>,
+    /// Examples of the lab's solution that `cargo xtask check` runs, printing their output
+    /// into the check's (lab 5: `kernel_resources`, each kernel's registers and shared memory
+    /// from ptxas); one that exits with failure fails the check.
+    #[serde(default)]
+    pub check_examples: Vec<String>,
     /// Cargo features of the lab that need a system tool (lab 4: `mpi`, Open MPI). `check`
     /// requires the tool and tests with the feature; `progress` and `grade` enable it where
     /// the tool is installed, and elsewhere the tests that need it are ignored.

@@ -13,6 +13,7 @@ use crate::ui::Ui;
 use crate::workspace::{self, Lab, PythonToml};
 use crate::{book, lint};
 
+mod examples;
 mod handout;
 mod mutants;
 pub(crate) mod python;
@@ -31,6 +32,7 @@ enum Step<'a> {
     Requirements(&'a Lab, &'a str),
     Tools(&'a Lab),
     Solution(&'a Lab),
+    Examples(&'a Lab),
     Stub(&'a Lab),
     Python(&'a Lab, &'a PythonToml),
     Doctests,
@@ -60,6 +62,11 @@ impl Step<'_> {
                 lab.name
             ),
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
+            Step::Examples(lab) => format!(
+                "{}: solution examples run ({})",
+                lab.name,
+                lab.meta.check_examples.join(", ")
+            ),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
             Step::Python(lab, _) => format!(
                 "{} python: solution passes pytest, stub fails every pytest test, wheel installs",
@@ -137,6 +144,9 @@ fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
         // A lab without its solution is the structure lint's failure.
         if lab.solution.is_some() {
             plan.push(Step::Solution(lab));
+            if !lab.meta.check_examples.is_empty() {
+                plan.push(Step::Examples(lab));
+            }
         }
         plan.push(Step::Stub(lab));
         if let Some(python) = &lab.meta.python {
@@ -180,6 +190,7 @@ fn run_step(
         Step::Requirements(lab, file) => ui.suspend(|| requirements(root, lab, file)),
         Step::Tools(lab) => Ok(tools_installed(lab)),
         Step::Solution(lab) => solution(root, lab, options.timeout),
+        Step::Examples(lab) => examples::check(root, lab, ui),
         Step::Stub(lab) => stub(root, lab, options.timeout),
         // Creating or filling .venv prints pip's progress: no spinner over it.
         Step::Python(lab, python) => ui
@@ -379,4 +390,55 @@ pub fn book_layout(root: &Path) -> Result<Tally> {
         );
     }
     book::browser::check(&editions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::{Crate, LabToml};
+
+    fn lab(with_solution: bool, check_examples: &[&str]) -> Lab {
+        let krate = |package: &str| Crate {
+            dir: format!("/nowhere/{package}").into(),
+            package: package.into(),
+            lib: package.replace('-', "_"),
+            features: Vec::new(),
+        };
+        Lab {
+            name: "05-gpu".into(),
+            stub: krate("gpu"),
+            solution: with_solution.then(|| krate("gpu-solution")),
+            meta: LabToml {
+                check_examples: check_examples.iter().map(|e| e.to_string()).collect(),
+                ..LabToml::default()
+            },
+        }
+    }
+
+    fn names(labs: &[Lab]) -> Vec<String> {
+        plan(labs, true).iter().map(Step::name).collect()
+    }
+
+    #[test]
+    fn check_examples_run_right_after_the_solution_s_tests() {
+        let names = names(&[lab(true, &["kernel_resources"])]);
+        let at = |name: &str| names.iter().position(|n| n == name);
+        let examples = at("05-gpu: solution examples run (kernel_resources)");
+        assert!(examples.is_some(), "{names:?}");
+        assert_eq!(
+            at("05-gpu: solution passes the tests").map(|i| i + 1),
+            examples
+        );
+    }
+
+    #[test]
+    fn no_examples_step_without_a_solution_or_without_examples() {
+        for lab in [lab(false, &["kernel_resources"]), lab(true, &[])] {
+            let names = names(&[lab]);
+            assert!(
+                !names.iter().any(|name| name.contains("examples")),
+                "{names:?}"
+            );
+        }
+    }
 }

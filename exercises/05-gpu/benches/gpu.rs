@@ -87,9 +87,11 @@ fn gemv(c: &mut Criterion, gpu: &Gpu, size: usize) {
 /// copies' bandwidth, and the share of copies in a whole call.
 fn report(gpu: &Gpu, (n, m, d): (usize, usize, usize)) {
     println!("\n## {} — one-off measurements", gpu.name());
+    // The code says what the time includes: the driver's compile only for PTX.
     println!(
-        "compiling and loading every kernel (NVRTC, first call): {:.1} ms",
-        gpu.compile_time().as_secs_f64() * 1e3
+        "compiling and loading every kernel (NVRTC, first call): {:.1} ms, as {}",
+        gpu.compile_time().as_secs_f64() * 1e3,
+        gpu.code()
     );
     let len = n * m;
     for memory in [HostMemory::Pageable, HostMemory::Pinned] {

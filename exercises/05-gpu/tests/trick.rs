@@ -143,4 +143,6 @@ fn trick_kernels_compile_to_ptx() {
         ptx.contains("max.f64"),
         "the epilogue's PTX has no max: clamp at 0 with fmax"
     );
+    // Machine code for the A100 and the H100, as Gpu::new makes: ptxas checks their limits.
+    nvrtc::check_limits(&TRICK).unwrap_or_else(|error| panic!("{error}"));
 }

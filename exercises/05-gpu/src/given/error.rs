@@ -48,6 +48,16 @@ pub enum GpuError {
         /// NVRTC's log: the errors with their line numbers.
         log: String,
     },
+    /// ptxas, which NVRTC runs to turn a kernel into machine code (a cubin) for a real GPU
+    /// architecture, refused it: the kernel breaks one of that architecture's limits.
+    Ptxas {
+        /// The kernel file, e.g. `src/cuda/cityblock_tiled.cu`.
+        file: String,
+        /// The architecture, e.g. `sm_90`.
+        arch: String,
+        /// ptxas's log: its errors name the kernel and the limit.
+        log: String,
+    },
     /// A call into the CUDA driver (or cuBLAS) failed.
     Cuda {
         /// What was being done, e.g. "launching cityblock_naive".
@@ -140,6 +150,12 @@ impl fmt::Display for GpuError {
             GpuError::Compile { file, log } => write!(
                 f,
                 "NVRTC could not compile {file}; its log (line numbers are the file's):\n{log}"
+            ),
+            GpuError::Ptxas { file, arch, log } => write!(
+                f,
+                "ptxas could not compile {file} for {arch}, so a GPU of that architecture could \
+                 not load it; usually a kernel asks for more than {arch} allows (static `__shared__` \
+                 memory per block, registers per thread, ...). ptxas's log:\n{log}"
             ),
             GpuError::Cuda { during, message } => write!(f, "CUDA failed {during}: {message}"),
             GpuError::ShapeMismatch { x, y } => write!(

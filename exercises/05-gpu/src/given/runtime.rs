@@ -15,7 +15,7 @@ use crate::device::cuda_available;
 use crate::error::GpuError;
 use crate::kernels;
 use crate::launch::LaunchShape;
-use crate::nvrtc;
+use crate::nvrtc::{self, KernelCode};
 
 /// A matrix in the GPU's memory, row-major.
 pub struct DeviceMatrix {
@@ -56,6 +56,7 @@ pub struct Gpu {
     functions: HashMap<&'static str, CudaFunction>,
     pub(crate) blas: Option<CudaBlas>,
     compile_time: Duration,
+    code: KernelCode,
     name: String,
 }
 
@@ -90,11 +91,12 @@ impl Gpu {
         // ANCHOR: compile_all
         let started = Instant::now();
         let mut functions = HashMap::new();
+        let mut fallbacks = Vec::new();
         for file in kernels::ALL {
-            let ptx = nvrtc::compile(&file, Some(arch))?;
-            let module = ctx
-                .load_module(ptx)
-                .map_err(cuda(format!("loading {}", file.path)))?;
+            // Machine code for this GPU (a cubin), else PTX for the driver to compile.
+            let (module, fallback) =
+                nvrtc::load_with_fallback(&file, arch, |image| ctx.load_module(image.into_ptx()))?;
+            fallbacks.extend(fallback);
             for &kernel in file.kernels {
                 let function = module
                     .load_function(kernel)
@@ -103,6 +105,7 @@ impl Gpu {
             }
         }
         let compile_time = started.elapsed();
+        let code = KernelCode::new(arch, fallbacks);
         // ANCHOR_END: compile_all
 
         let blas = match nvrtc::cublas_available() {
@@ -120,6 +123,7 @@ impl Gpu {
             functions,
             blas,
             compile_time,
+            code,
             name,
         })
     }
@@ -129,9 +133,17 @@ impl Gpu {
         &self.name
     }
 
-    /// How long compiling and loading every kernel took in [`Gpu::new`].
+    /// How long compiling and loading every kernel took in [`Gpu::new`]: NVRTC's
+    /// compile to a cubin (ptxas included) and the loading, and, only for files
+    /// that fell back to PTX (see [`Gpu::code`]), the driver's compile of the PTX.
     pub fn compile_time(&self) -> Duration {
         self.compile_time
+    }
+
+    /// How the kernels reached the GPU: cubins for its architecture, or PTX that
+    /// the driver compiled, and why. Prints as e.g. "cubin for sm_90".
+    pub fn code(&self) -> &KernelCode {
+        &self.code
     }
 
     /// The stream all of this GPU's work goes to, in order.
@@ -212,7 +224,7 @@ pub(crate) fn config(shape: LaunchShape) -> LaunchConfig {
 }
 
 /// NVRTC's name for a GPU architecture, e.g. `sm_90` for compute capability
-/// 9.0: the PTX is then compiled for exactly the GPU at hand.
+/// 9.0: the cubin is then machine code for exactly the GPU at hand.
 fn arch_name(major: i32, minor: i32) -> &'static str {
     static NAMES: OnceLock<std::sync::Mutex<HashMap<(i32, i32), &'static str>>> = OnceLock::new();
     let mut names = NAMES
