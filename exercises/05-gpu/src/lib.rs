@@ -8,7 +8,8 @@
 //!
 //! No GPU? The tests still check everything a kernel computes: a CPU emulator
 //! ([`emulator`]) runs the same CUDA C source, each GPU thread an OS thread,
-//! and NVRTC compiles every kernel to PTX. The tests marked
+//! and NVRTC compiles every kernel to PTX and to machine code for sm_80 and
+//! sm_90 (its ptxas checks their limits). The tests marked
 //! `#[ignore = "needs a CUDA GPU"]` run the rest on a machine with one:
 //! `cargo test -p gpu -- --include-ignored`.
 //!
