@@ -17,7 +17,8 @@ use crate::kernels;
 use crate::launch::LaunchShape;
 use crate::nvrtc;
 
-/// A matrix in the GPU's memory, row-major.
+/// A matrix in the GPU's memory, row-major. `data` holds at least rows·cols
+/// doubles: one, never read, for an empty matrix (see `Gpu::alloc`).
 pub struct DeviceMatrix {
     pub(crate) data: CudaSlice<f64>,
     pub(crate) rows: usize,
@@ -31,20 +32,22 @@ impl DeviceMatrix {
     }
 }
 
-/// A vector in the GPU's memory.
+/// A vector in the GPU's memory. `data` holds at least `len` doubles: one,
+/// never read, for an empty vector (see `Gpu::alloc`).
 pub struct DeviceVector {
     pub(crate) data: CudaSlice<f64>,
+    pub(crate) len: usize,
 }
 
 impl DeviceVector {
     /// Its length.
     pub fn len(&self) -> usize {
-        self.data.len()
+        self.len
     }
 
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.data.len() == 0
+        self.len == 0
     }
 }
 
@@ -154,11 +157,18 @@ impl Gpu {
         })
     }
 
-    /// Room for `len` doubles on the GPU (a `len` of 0 allocates nothing).
+    /// Room for `len` doubles on the GPU, zeroed: for a buffer that something
+    /// may read before it is written, or that a copy fills (`upload`: the
+    /// memset runs at the GPU's memory bandwidth, far faster than the copy
+    /// over PCIe that follows it).
+    ///
+    /// It holds at least one element: an empty buffer is one double that
+    /// nothing reads, so that no call ever asks the driver for 0 bytes, which
+    /// `cuMemAlloc` refuses (`CUDA_ERROR_INVALID_VALUE`) and `cuMemAllocAsync`
+    /// does not document. Its length is then `len.max(1)`: the length that
+    /// counts is the matrix's rows·cols, or [`DeviceVector::len`].
     pub(crate) fn alloc(&self, len: usize) -> Result<CudaSlice<f64>, GpuError> {
-        if len == 0 {
-            return self.stream.null().map_err(cuda("making an empty buffer"));
-        }
+        let len = len.max(1);
         self.stream
             .alloc_zeros(len)
             .map_err(cuda(format!("allocating {len} doubles")))
@@ -166,7 +176,7 @@ impl Gpu {
 
     /// Copies a matrix back from the GPU; waits for the work that writes it.
     pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
-        let elements = if a.data.is_empty() {
+        let elements = if a.rows * a.cols == 0 {
             Vec::new()
         } else {
             self.stream
@@ -185,7 +195,7 @@ impl Gpu {
                 .memcpy_htod(v, &mut data)
                 .map_err(cuda(format!("copying {} doubles to the GPU", v.len())))?;
         }
-        Ok(DeviceVector { data })
+        Ok(DeviceVector { data, len: v.len() })
     }
 
     /// Copies a vector back from the GPU; waits for the work that writes it.

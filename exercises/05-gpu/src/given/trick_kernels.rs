@@ -33,7 +33,10 @@ impl Gpu {
             // a holds rows·d doubles and out rows; the kernel's guard keeps it in bounds.
             unsafe { launch.launch(config(shape)) }.map_err(cuda("launching row_sq_norms"))?;
         }
-        Ok(DeviceVector { data: out })
+        Ok(DeviceVector {
+            data: out,
+            len: rows,
+        })
     }
 
     /// alpha · x · yᵀ with cuBLAS's DGEMM, n × m.
