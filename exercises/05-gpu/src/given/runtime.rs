@@ -8,7 +8,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use cudarc::cublas::CudaBlas;
-use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DriverError, LaunchConfig};
+use cudarc::driver::sys::{self, CUmemPool_attribute};
+use cudarc::driver::{
+    CudaContext, CudaFunction, CudaSlice, CudaStream, DriverError, LaunchConfig, result,
+};
 use ndarray::{Array1, Array2};
 
 use crate::device::cuda_available;
@@ -83,6 +86,7 @@ impl Gpu {
             return Err(GpuError::NoDevice);
         }
         let ctx = CudaContext::new(0).map_err(cuda("opening GPU 0"))?;
+        keep_freed_memory_in_the_pool(&ctx)?;
         let stream = ctx.new_stream().map_err(cuda("creating a stream"))?;
         let name = ctx.name().map_err(cuda("asking the GPU's name"))?;
         let (major, minor) = ctx
@@ -174,6 +178,30 @@ impl Gpu {
             .map_err(cuda(format!("allocating {len} doubles")))
     }
 
+    /// The bytes that the memory pool of the stream-ordered allocator
+    /// (`cuMemAllocAsync`) holds now, in use or cached for reuse
+    /// (`CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`); `None` on a GPU without
+    /// memory pools, where cudarc allocates with `cuMemAlloc`.
+    pub fn pool_reserved_bytes(&self) -> Result<Option<u64>, GpuError> {
+        if !self.ctx.has_async_alloc() {
+            return Ok(None);
+        }
+        let pool = memory_pool(&self.ctx)?;
+        let mut bytes: u64 = 0;
+        // SAFETY: `pool` is the device's current pool, valid while the
+        // context lives; RESERVED_MEM_CURRENT's value is a cuuint64_t (u64),
+        // which `bytes` is.
+        unsafe {
+            result::mem_pool::get_attribute(
+                pool,
+                CUmemPool_attribute::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT,
+                (&raw mut bytes).cast(),
+            )
+        }
+        .map_err(cuda("reading the memory pool's size"))?;
+        Ok(Some(bytes))
+    }
+
     /// Copies a matrix back from the GPU; waits for the work that writes it.
     pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
         let elements = if a.rows * a.cols == 0 {
@@ -219,6 +247,42 @@ pub(crate) fn config(shape: LaunchShape) -> LaunchConfig {
         block_dim: shape.block.as_dim3(),
         shared_mem_bytes: 0,
     }
+}
+
+/// The device's memory pool, the one `cuMemAllocAsync` (so cudarc's
+/// `alloc`, and every buffer here) draws from: its current pool, which is its
+/// default pool unless a program sets another (this one does not).
+fn memory_pool(ctx: &CudaContext) -> Result<sys::CUmemoryPool, GpuError> {
+    // SAFETY: cu_device is the device of a live context, as `get_mem_pool` requires.
+    unsafe { result::device::get_mem_pool(ctx.cu_device()) }
+        .map_err(cuda("finding the GPU's memory pool"))
+}
+
+/// Makes the memory pool keep what buffers free, instead of returning it to
+/// the driver at the next synchronisation (its default release threshold is 0
+/// bytes). Without this, every `synchronize` (each timed sample ends with one)
+/// hands the pool's memory back, and the next sample's allocations grow the
+/// pool again, mapping fresh memory inside the timed region. CuPy's memory
+/// pool caches freed blocks the same way, so the two sides' allocations cost
+/// alike: next to nothing once warm. Nothing to do without memory pools
+/// (cudarc then uses `cuMemAlloc` and `cuMemFree`).
+fn keep_freed_memory_in_the_pool(ctx: &CudaContext) -> Result<(), GpuError> {
+    if !ctx.has_async_alloc() {
+        return Ok(());
+    }
+    let pool = memory_pool(ctx)?;
+    let mut threshold: u64 = u64::MAX;
+    // SAFETY: `pool` is the device's current pool, valid while the context
+    // lives; RELEASE_THRESHOLD's value is a cuuint64_t (u64), which
+    // `threshold` is, and the driver only reads it.
+    unsafe {
+        result::mem_pool::set_attribute(
+            pool,
+            CUmemPool_attribute::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
+            (&raw mut threshold).cast(),
+        )
+    }
+    .map_err(cuda("keeping freed memory in the GPU's memory pool"))
 }
 
 /// NVRTC's name for a GPU architecture, e.g. `sm_90` for compute capability
