@@ -178,6 +178,23 @@ impl Gpu {
             .map_err(cuda(format!("allocating {len} doubles")))
     }
 
+    /// Room for `len` doubles on the GPU (at least one, as in [`Gpu::alloc`]),
+    /// not initialised: no memset, for the outputs that a kernel or a GEMM
+    /// with beta = 0 overwrites entirely. With the pool of
+    /// `keep_freed_memory_in_the_pool`, a warm allocation costs next to nothing.
+    ///
+    /// # Safety
+    ///
+    /// Every element must be written (by work queued on this GPU's stream)
+    /// before anything reads it. (Any bits are some `f64`, so a read of an
+    /// unwritten element would not be undefined behaviour in Rust, but it
+    /// would return whatever the memory held before: a wrong result.)
+    pub(crate) unsafe fn alloc_uninit(&self, len: usize) -> Result<CudaSlice<f64>, GpuError> {
+        let len = len.max(1);
+        // SAFETY: the caller promises that every element is written before it is read.
+        unsafe { self.stream.alloc(len) }.map_err(cuda(format!("allocating {len} doubles")))
+    }
+
     /// The bytes that the memory pool of the stream-ordered allocator
     /// (`cuMemAllocAsync`) holds now, in use or cached for reuse
     /// (`CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`); `None` on a GPU without
