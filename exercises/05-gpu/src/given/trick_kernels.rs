@@ -21,16 +21,16 @@ fn blas_op(op: Op) -> cublasOperation_t {
 }
 
 impl Gpu {
-    /// `out[i] = Σₖ a[i, k]²`, one thread per row.
+    /// `out[i] = Σₖ a[i, k]²`, a warp per row (`launch::row_norms`).
     pub fn row_sq_norms(&self, a: &DeviceMatrix) -> Result<DeviceVector, GpuError> {
         let (rows, d) = a.shape();
         // SAFETY: the launch below writes out[i] for every row i < rows (its
-        // grid covers them all: `launch::per_row`; the emulator's tests
+        // grid covers them all: `launch::row_norms`; the emulator's tests
         // check that the kernel leaves no element unwritten); nothing reads
         // `out` before that launch, which is queued before any later work on
         // the stream. With no rows there is no launch and nothing to read.
         let mut out = unsafe { self.alloc_uninit(rows) }?;
-        let shape = launch::per_row(rows)?;
+        let shape = launch::row_norms(rows)?;
         if !shape.is_empty() {
             let (rows, d) = (rows as u64, d as u64);
             let mut launch = self.stream.launch_builder(self.function("row_sq_norms")?);
