@@ -4,7 +4,8 @@
 //
 // `cargo bench -p gpu --bench gpu`, once every exercise up to 8 passes its tests.
 // Sizes: the course's 5000 × 5000 × 50, and the original's 5000 × 5000 × 5000
-// for the trick. Set GPU_BENCH_QUICK=1 for a fast smoke run at small sizes.
+// for the trick; GEMV at 2^20 × 256 (see `main`). Set GPU_BENCH_QUICK=1 for a
+// fast smoke run at small sizes.
 //
 // What each time includes, and what it is compared with:
 // - "... into r": the kernels only, writing into an r allocated once outside
@@ -89,14 +90,14 @@ fn trick_large(c: &mut Criterion, gpu: &Gpu, (n, m, d): (usize, usize, usize)) {
     group.finish();
 }
 
-fn gemv(c: &mut Criterion, gpu: &Gpu, size: usize) {
-    let a = points(size, size, 5);
-    let v = points(1, size, 6).row(0).to_owned();
+fn gemv(c: &mut Criterion, gpu: &Gpu, (rows, cols): (usize, usize)) {
+    let a = points(rows, cols, 5);
+    let v = points(1, cols, 6).row(0).to_owned();
     let vd = gpu.upload_vector(v.as_slice().unwrap()).unwrap();
-    let mut y = gpu.upload_vector(&vec![0.0; size]).unwrap();
-    let mut group = c.benchmark_group(format!("gemv {size}x{size}"));
+    let mut y = gpu.upload_vector(&vec![0.0; rows]).unwrap();
+    let mut group = c.benchmark_group(format!("gemv {rows}x{cols}"));
     // The matrix is read once: bytes are what limits a GEMV.
-    group.throughput(Throughput::Bytes((size * size * 8) as u64));
+    group.throughput(Throughput::Bytes((rows * cols * 8) as u64));
     for layout in [Layout::RowMajor, Layout::ColMajor] {
         let ad = gpu.upload_layout(a.view(), layout).unwrap();
         group.bench_with_input(
@@ -181,10 +182,19 @@ fn main() {
         }
     };
     let quick = std::env::var_os("GPU_BENCH_QUICK").is_some();
-    let (course, original, gemv_size) = if quick {
-        ((500, 500, 50), (500, 500, 500), 2000)
+    // GEMV: one thread per row, 256 to a block (`launch::per_row`). An H100 has
+    // 132 SMs, each holding at most 2048 threads, 8 such blocks: 1056 blocks at
+    // once. A square 10 000 × 10 000 matrix makes 40 blocks, under a thirtieth
+    // of that: 40 SMs work, 92 idle, and neither layout can approach the
+    // memory's bandwidth. 2^20 rows make 4096 blocks, about 3.9 full waves, so
+    // both layouts keep every SM busy and the difference is the layout's; 256
+    // columns keep A at 2 GiB (2^20 · 256 · 8 bytes: about 0.6 ms at an H100
+    // SXM's 3.35 TB/s, long enough to time). Quick: 2^14 × 64, 64 blocks, a
+    // smoke run only.
+    let (course, original, gemv_shape) = if quick {
+        ((500, 500, 50), (500, 500, 500), (1 << 14, 64))
     } else {
-        ((5000, 5000, 50), (5000, 5000, 5000), 10_000)
+        ((5000, 5000, 50), (5000, 5000, 5000), (1 << 20, 256))
     };
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -193,7 +203,7 @@ fn main() {
     println!("GPU: {}", gpu.name());
     pairwise(&mut c, &gpu, course);
     trick_large(&mut c, &gpu, original);
-    gemv(&mut c, &gpu, gemv_size);
+    gemv(&mut c, &gpu, gemv_shape);
     c.final_summary();
     report(&gpu, course);
 }
