@@ -2,7 +2,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::{GPU_IGNORE, gpu_test_count, run_script};
+use super::{GPU_IGNORE, gpu_test_count, run_peers, run_script};
 
 #[test]
 fn the_script_runs_every_test_executable_then_the_bench_then_the_peers() {
@@ -167,4 +167,11 @@ fn gpu_tests_are_counted_from_their_attribute_outside_comments() {
 fn lab_5_has_gpu_tests_to_count() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     assert!(gpu_test_count(&root.join(super::TESTS)).unwrap() > 0);
+}
+
+#[test]
+fn gpu_test_without_python_skips_the_peers_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-python3");
+    assert!(run_peers(&missing, dir.path(), false).unwrap());
 }
