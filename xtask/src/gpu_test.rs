@@ -4,7 +4,11 @@
 //!
 //! `--bundle DIR` is for a GPU machine without a Rust toolchain: it builds the test and
 //! bench executables here (release, stripped of debug info) and writes them to DIR with a
-//! `run.sh` that does the same three steps there.
+//! `run.sh` that does the same three steps there. Without python3 or CuPy there, `run.sh`
+//! says that it skips the peers and its exit status is the tests' and benchmarks'.
+//!
+//! How many tests need the GPU is counted from the sources each time (see
+//! [`gpu_test_count`]), never written down.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +18,10 @@ use anyhow::{Context, Result, bail};
 
 const PACKAGE: &str = "gpu-solution";
 const PEERS: &str = "solutions/05-gpu/python/cupy_peers.py";
+/// Lab 5's shared tests, which `gpu-solution` includes.
+const TESTS: &str = "exercises/05-gpu/tests";
+/// The attribute of the tests that need a GPU.
+const GPU_IGNORE: &str = "#[ignore = \"needs a CUDA GPU\"]";
 
 pub struct Options {
     pub quick: bool,
@@ -25,8 +33,10 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         bundle(root, dir)?;
         return Ok(true);
     }
+    let gpu_tests = gpu_test_count(&root.join(TESTS))?;
     println!(
-        "== lab 5: every test, the GPU ones included (cargo test -p {PACKAGE} -- --include-ignored)"
+        "== lab 5: every test, the {gpu_tests} that need a GPU included \
+         (cargo test -p {PACKAGE} -- --include-ignored)"
     );
     let tests = crate::cargo::command(root)
         .args([
@@ -55,13 +65,26 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     } else {
         PathBuf::from("python3")
     };
+    let peers = run_peers(&python, root, options.quick)?;
+    Ok(tests.success() && bench.success() && peers)
+}
+
+/// Runs the CuPy peers with `python`: whether they passed. No such `python` is a skip, said
+/// so, not a failure, as in the bundle's run.sh (cupy_peers.py itself skips without CuPy).
+fn run_peers(python: &Path, root: &Path, quick: bool) -> Result<bool> {
     let mut peers = Command::new(python);
     peers.current_dir(root).arg(PEERS);
-    if options.quick {
+    if quick {
         peers.arg("--quick");
     }
-    let peers = peers.status().context("running the CuPy peers")?;
-    Ok(tests.success() && bench.success() && peers.success())
+    match peers.status() {
+        Ok(status) => Ok(status.success()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            println!("the CuPy peers: skipped: no {}", python.display());
+            Ok(true)
+        }
+        Err(error) => Err(error).context("running the CuPy peers"),
+    }
 }
 
 /// Builds the executables and writes DIR/run.sh.
@@ -91,11 +114,7 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
         );
     }
     fs::create_dir_all(dir.join("bin"))?;
-    let mut script = String::from(
-        "#!/usr/bin/env bash\n# Lab 5 on a GPU machine without Rust: written by `cargo xtask gpu-test --bundle`.\n\
-         set -u\ncd \"$(dirname \"$0\")\"\n# CUDA's libraries: the toolkit's, if the loader's path lacks them.\n\
-         export CUDA_HOME=\"${CUDA_HOME:-/usr/local/cuda}\"\nstatus=0\n",
-    );
+    let mut tests = Vec::new();
     let mut bench_seen = false;
     for artifact in executables(&String::from_utf8_lossy(&out.stdout)) {
         let name = format!("{}-{}", artifact.kind, artifact.name);
@@ -103,19 +122,12 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
             .with_context(|| format!("copying {}", artifact.path.display()))?;
         if artifact.kind == "bench" {
             bench_seen = true;
-            continue;
+        } else {
+            tests.push(artifact.name);
         }
-        script.push_str(&format!(
-            "echo '== tests: {}'\n./bin/{name} --include-ignored --test-threads=1 || status=1\n",
-            artifact.name
-        ));
-    }
-    if bench_seen {
-        script
-            .push_str("echo '== the GPU benchmarks'\n./bin/bench-gpu --bench \"$@\" || status=1\n");
     }
     fs::copy(root.join(PEERS), dir.join("cupy_peers.py"))?;
-    script.push_str("echo '== the CuPy peers'\npython3 cupy_peers.py || status=1\nexit $status\n");
+    let script = run_script(&tests, bench_seen, gpu_test_count(&root.join(TESTS))?);
     let run = dir.join("run.sh");
     fs::write(&run, script)?;
     #[cfg(unix)]
@@ -134,6 +146,63 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
         dir.display()
     );
     Ok(())
+}
+
+/// The bundle's run.sh: each test executable in `bin/` (`test-NAME`, the GPU tests
+/// included), the benchmark `bin/bench-gpu` if `bench`, then the CuPy peers if the machine
+/// has python3 and CuPy. The exit status is 1 when a test, the benchmark or the peers that
+/// ran failed; peers skipped for want of python3 or CuPy say so and leave it alone.
+fn run_script(tests: &[String], bench: bool, gpu_tests: usize) -> String {
+    let mut script = String::from(
+        "#!/usr/bin/env bash\n# Lab 5 on a GPU machine without Rust: written by `cargo xtask gpu-test --bundle`.\n\
+         set -u\ncd \"$(dirname \"$0\")\"\n# CUDA's libraries: the toolkit's, if the loader's path lacks them.\n\
+         export CUDA_HOME=\"${CUDA_HOME:-/usr/local/cuda}\"\nstatus=0\n",
+    );
+    script.push_str(&format!(
+        "echo '== lab 5: the tests ({gpu_tests} of them need the GPU), the benchmarks, the CuPy peers'\n"
+    ));
+    for name in tests {
+        script.push_str(&format!(
+            "echo '== tests: {name}'\n./bin/test-{name} --include-ignored --test-threads=1 || status=1\n"
+        ));
+    }
+    if bench {
+        script
+            .push_str("echo '== the GPU benchmarks'\n./bin/bench-gpu --bench \"$@\" || status=1\n");
+    }
+    // The peers are optional: a machine without python3, or without CuPy, skips them and
+    // says so. `find_spec` looks for the package without importing it (an import that
+    // fails for another reason is the peers failing, below).
+    script.push_str(concat!(
+        "echo '== the CuPy peers'\n",
+        "if ! command -v python3 >/dev/null 2>&1; then\n",
+        "    echo 'the CuPy peers: skipped: no python3'\n",
+        "elif ! python3 -c 'import importlib.util, sys; ",
+        "sys.exit(importlib.util.find_spec(\"cupy\") is None)' >/dev/null 2>&1; then\n",
+        "    echo 'the CuPy peers: skipped: no cupy (pip install cupy-cuda12x or cupy-cuda13x)'\n",
+        "else\n",
+        "    python3 cupy_peers.py ${GPU_BENCH_QUICK:+--quick} || status=1\n",
+        "fi\n",
+        "exit $status\n",
+    ));
+    script
+}
+
+/// How many tests in the `.rs` files of `dir` carry [`GPU_IGNORE`] (commented-out lines
+/// aside): the number the tests of a GPU run add, counted so that no text has to state it.
+fn gpu_test_count(dir: &Path) -> Result<usize> {
+    let mut count = 0;
+    for file in crate::lint::rust_files_under(dir)? {
+        let text =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        count += text
+            .lines()
+            .map(str::trim_start)
+            .filter(|line| !line.starts_with("//"))
+            .map(|line| line.matches(GPU_IGNORE).count())
+            .sum::<usize>();
+    }
+    Ok(count)
 }
 
 /// A test or bench executable of the bundle, `kind` being "test" or "bench".
@@ -159,3 +228,6 @@ fn executables(stdout: &str) -> Vec<Artifact> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

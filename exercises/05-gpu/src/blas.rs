@@ -10,6 +10,7 @@
 //! then run `cargo test -p gpu --test trick`.
 
 use crate::error::GpuError;
+use crate::host::check_pair_shapes;
 use crate::runtime::{DeviceMatrix, Gpu};
 
 /// Whether GEMM uses a matrix as stored or transposed.
@@ -72,17 +73,44 @@ pub fn xyt_gemm(n: usize, m: usize, d: usize) -> Result<GemmArgs, GpuError> {
 
 impl Gpu {
     // ANCHOR: euclidean_trick
-    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick: two
-    /// norm kernels, one DGEMM with alpha = -2, one fused epilogue.
+    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick, in a
+    /// new n × m matrix: [`Gpu::euclidean_trick_into`] into an r taken from
+    /// the memory pool, not zeroed (every element is written). Like CuPy's
+    /// expression, which takes its result from CuPy's pool; once the pool is
+    /// warm, the allocation costs next to nothing.
     pub fn euclidean_trick(
         &self,
         x: &DeviceMatrix,
         y: &DeviceMatrix,
         sqrt: bool,
     ) -> Result<DeviceMatrix, GpuError> {
-        // TODO: the norms of x and y (`self.row_sq_norms`), r = -2 x·yᵀ (`self.scaled_xyt`),
-        // then the epilogue in place (`self.add_norms_clamp`).
-        let _ = (x, y);
+        check_pair_shapes(x.shape(), y.shape())?;
+        let mut r = DeviceMatrix {
+            // SAFETY: `euclidean_trick_into` writes every element of r (the
+            // DGEMM, beta = 0, or its memset when d = 0) before its epilogue
+            // reads r; nothing else reads it before.
+            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
+            rows: x.rows,
+            cols: y.rows,
+        };
+        self.euclidean_trick_into(x, y, &mut r, sqrt)?;
+        Ok(r)
+    }
+
+    /// The trick into an existing n × m matrix r: two norm kernels (their
+    /// two short vectors from the pool), one DGEMM with alpha = -2 and
+    /// beta = 0 that overwrites r, one fused epilogue. No allocation of r:
+    /// this is what the benchmark times as the trick's kernels.
+    pub fn euclidean_trick_into(
+        &self,
+        x: &DeviceMatrix,
+        y: &DeviceMatrix,
+        r: &mut DeviceMatrix,
+        sqrt: bool,
+    ) -> Result<(), GpuError> {
+        // TODO: the norms of x and y (`self.row_sq_norms`), r = -2 x·yᵀ
+        // (`self.scaled_xyt_into`), then the epilogue in place (`self.add_norms_clamp`).
+        let _ = (x, y, r);
         todo!("the trick on the GPU, sqrt: {sqrt}")
     }
     // ANCHOR_END: euclidean_trick

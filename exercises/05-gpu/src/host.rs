@@ -25,7 +25,8 @@ impl Gpu {
     }
     // ANCHOR_END: upload
 
-    /// r = dist(x, y) with a pairwise kernel, in a new n × m matrix on the GPU.
+    /// r = dist(x, y) with a pairwise kernel, in a new n × m matrix on the GPU
+    /// (from the memory pool, not zeroed: the kernel writes every element).
     /// Asynchronous: it returns once the launch is queued.
     pub fn pairwise(
         &self,
@@ -35,7 +36,11 @@ impl Gpu {
     ) -> Result<DeviceMatrix, GpuError> {
         check_pair_shapes(x.shape(), y.shape())?;
         let mut r = DeviceMatrix {
-            data: self.alloc(x.rows * y.rows)?,
+            // SAFETY: `pairwise_into`, called next, launches a kernel whose
+            // threads cover every (i, j) of the n × m output and store r[i, j]
+            // (the emulator's tests check that no element is left unwritten);
+            // nothing reads r before.
+            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
             rows: x.rows,
             cols: y.rows,
         };

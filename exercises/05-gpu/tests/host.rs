@@ -11,6 +11,7 @@ use ndarray::s;
 
 use gpu::host::check_pair_shapes;
 use gpu::testing::{assert_close, cityblock, points, sqeuclidean};
+use gpu::transfers::HostMemory;
 use gpu::{Gpu, GpuError, Pairwise};
 
 #[test]
@@ -177,5 +178,55 @@ fn the_trick_on_the_gpu_handles_empty_inputs_and_refuses_mismatched_ones() {
             x: (5, 4),
             y: (3, 5)
         })
+    );
+}
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn empty_inputs_everywhere_give_empty_or_zero_results_and_leave_the_gpu_working() {
+    // cuMemAlloc refuses 0 bytes, and cuMemAllocAsync does not say what it does with
+    // them: every buffer holds at least one element. A failed allocation or free of a
+    // buffer would surface here, or (from a drop, which cannot return it) at the
+    // synchronize at the end, which reports the errors the context recorded.
+    let gpu = gpu();
+    let shapes = [(0, 3), (3, 0), (0, 0), (4, 3)];
+    for (n, d) in shapes {
+        for (m, _) in shapes.into_iter().filter(|&(_, d2)| d2 == d) {
+            let (x, y) = (points(n, d, 31), points(m, d, 32));
+            let (xd, yd) = (gpu.upload(x.view()).unwrap(), gpu.upload(y.view()).unwrap());
+            assert_eq!(gpu.download(&xd).unwrap(), x, "{n}×{d} there and back");
+            let what = format!("{n}×{d} and {m}×{d} (zeros when d = 0)");
+            for kernel in Pairwise::ALL {
+                let r = gpu.download(&gpu.pairwise(kernel, &xd, &yd).unwrap());
+                let expected = if kernel.is_cityblock() {
+                    cityblock(x.view(), y.view())
+                } else {
+                    sqeuclidean(x.view(), y.view())
+                };
+                let what = format!("{} of {what}", kernel.name());
+                assert_close(r.unwrap().view(), expected.view(), 1e-12, &what);
+            }
+            let r = gpu.download(&gpu.euclidean_trick(&xd, &yd, false).unwrap());
+            let expected = sqeuclidean(x.view(), y.view());
+            let what = format!("the trick on {what}");
+            assert_close(r.unwrap().view(), expected.view(), 1e-9, &what);
+        }
+    }
+    let empty = gpu.upload_vector(&[]).unwrap();
+    assert!(gpu.download_vector(&empty).unwrap().is_empty());
+    for memory in [HostMemory::Pageable, HostMemory::Pinned] {
+        assert!(gpu.round_trip(&[], memory).unwrap().is_empty());
+    }
+    // Then real work, and a synchronize that reports any error recorded on the way.
+    let x = points(3, 2, 33);
+    let xd = gpu.upload(x.view()).unwrap();
+    let r = gpu.pairwise(Pairwise::CityblockNaive, &xd, &xd).unwrap();
+    gpu.synchronize().unwrap();
+    let expected = cityblock(x.view(), x.view());
+    assert_close(
+        gpu.download(&r).unwrap().view(),
+        expected.view(),
+        1e-12,
+        "after the empties",
     );
 }

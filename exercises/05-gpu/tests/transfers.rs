@@ -71,3 +71,29 @@ fn events_time_the_gpu_work_between_them() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs a CUDA GPU"]
+fn memory_freed_before_a_synchronize_stays_in_the_pool_for_the_next_sample() {
+    let gpu = gpu();
+    let Some(before) = gpu.pool_reserved_bytes().unwrap() else {
+        println!(
+            "{}: no memory pools (cudarc uses cuMemAlloc): nothing to check",
+            gpu.name()
+        );
+        return;
+    };
+    let bytes = 64 << 20;
+    // The given `upload_vector`: 64 MiB from the pool, freed when dropped.
+    drop(gpu.upload_vector(&vec![1.0; bytes / 8]).unwrap());
+    // A timed sample ends with a synchronisation, where a pool with the
+    // default release threshold (0) returns its free memory to the driver.
+    gpu.synchronize().unwrap();
+    let after = gpu.pool_reserved_bytes().unwrap().unwrap_or(0);
+    assert!(
+        after >= bytes as u64,
+        "the pool held {before} bytes, then 64 MiB were allocated and freed, and after a \
+         synchronize it holds {after}: it gave the memory back, so the next timed sample would \
+         map it again. Gpu::new sets the pool's release threshold to keep it"
+    );
+}

@@ -70,7 +70,8 @@ fn xyt_gemm_refuses_sizes_past_the_range_of_cublas_ints() {
 
 #[test]
 fn row_sq_norms_sums_the_squares_of_each_row() {
-    for (rows, d) in [(1, 1), (3, 4), (300, 7), (257, 50)] {
+    // d below and above a warp's 32 lanes, rows that fill no whole block, and d = 0.
+    for (rows, d) in [(1, 1), (3, 4), (300, 7), (257, 50), (9, 97), (5, 0)] {
         let a = points(rows, d, 10);
         let norms = emulator::row_sq_norms(a.view()).unwrap_or_else(|error| panic!("{error}"));
         let expected: Array1<f64> = a.rows().into_iter().map(|row| row.dot(&row)).collect();
@@ -145,4 +146,21 @@ fn trick_kernels_compile_to_ptx() {
     );
     // Machine code for the A100 and the H100, as Gpu::new makes: ptxas checks their limits.
     nvrtc::check_limits(&TRICK).unwrap_or_else(|error| panic!("{error}"));
+}
+
+#[test]
+fn row_sq_norms_adds_up_each_row_in_shared_memory_between_barriers() {
+    // The epilogue needs neither: what shared memory and barriers the PTX of
+    // trick.cu has are row_sq_norms'.
+    let ptx = nvrtc::ptx_text(&TRICK).unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        ptx.contains(".shared"),
+        "row_sq_norms' PTX declares no shared memory: a warp shares each row, and its 32 \
+         partial sums are added up in a `__shared__` array"
+    );
+    assert!(
+        ptx.contains("bar.sync") || ptx.contains("barrier.sync"),
+        "row_sq_norms' PTX has no barrier: the block must `__syncthreads()` between the steps \
+         of the sum in shared memory (a lane reads what another lane wrote)"
+    );
 }

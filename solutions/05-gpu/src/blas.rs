@@ -6,6 +6,7 @@
 //! only the right arguments, which [`xyt_gemm`] works out.
 
 use crate::error::GpuError;
+use crate::host::check_pair_shapes;
 use crate::runtime::{DeviceMatrix, Gpu};
 
 /// Whether GEMM uses a matrix as stored or transposed.
@@ -90,8 +91,11 @@ pub fn xyt_gemm(n: usize, m: usize, d: usize) -> Result<GemmArgs, GpuError> {
 
 impl Gpu {
     // ANCHOR: euclidean_trick
-    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick: two
-    /// norm kernels, one DGEMM with alpha = -2, one fused epilogue.
+    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick, in a
+    /// new n × m matrix: [`Gpu::euclidean_trick_into`] into an r taken from
+    /// the memory pool, not zeroed (every element is written). Like CuPy's
+    /// expression, which takes its result from CuPy's pool; once the pool is
+    /// warm, the allocation costs next to nothing.
     ///
     /// # Examples
     ///
@@ -116,11 +120,53 @@ impl Gpu {
         y: &DeviceMatrix,
         sqrt: bool,
     ) -> Result<DeviceMatrix, GpuError> {
+        check_pair_shapes(x.shape(), y.shape())?;
+        let mut r = DeviceMatrix {
+            // SAFETY: `euclidean_trick_into` writes every element of r (the
+            // DGEMM, beta = 0, or its memset when d = 0) before its epilogue
+            // reads r; nothing else reads it before.
+            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
+            rows: x.rows,
+            cols: y.rows,
+        };
+        self.euclidean_trick_into(x, y, &mut r, sqrt)?;
+        Ok(r)
+    }
+
+    /// The trick into an existing n × m matrix r: two norm kernels (their
+    /// two short vectors from the pool), one DGEMM with alpha = -2 and
+    /// beta = 0 that overwrites r, one fused epilogue. No allocation of r:
+    /// this is what the benchmark times as the trick's kernels.
+    ///
+    /// # Examples
+    ///
+    /// Needs a GPU (so compiled, not run, here):
+    ///
+    /// ```no_run
+    /// use gpu_solution::Gpu;
+    /// use ndarray::array;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gpu = Gpu::new()?;
+    /// let x = gpu.upload(array![[0.0, 0.0], [3.0, 4.0]].view())?;
+    /// let y = gpu.upload(array![[0.0, 0.0], [3.0, 0.0]].view())?;
+    /// let mut r = gpu.euclidean_trick(&x, &y, false)?;
+    /// gpu.euclidean_trick_into(&x, &y, &mut r, true)?; // reuses r
+    /// assert_eq!(gpu.download(&r)?, array![[0.0, 3.0], [5.0, 4.0]]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn euclidean_trick_into(
+        &self,
+        x: &DeviceMatrix,
+        y: &DeviceMatrix,
+        r: &mut DeviceMatrix,
+        sqrt: bool,
+    ) -> Result<(), GpuError> {
         let xx = self.row_sq_norms(x)?;
         let yy = self.row_sq_norms(y)?;
-        let mut r = self.scaled_xyt(-2.0, x, y)?;
-        self.add_norms_clamp(&xx, &yy, &mut r, sqrt)?;
-        Ok(r)
+        self.scaled_xyt_into(-2.0, x, y, r)?;
+        self.add_norms_clamp(&xx, &yy, r, sqrt)
     }
     // ANCHOR_END: euclidean_trick
 }

@@ -34,10 +34,10 @@ impl Gpu {
     /// Copies `data` to the GPU and back, through `memory`: the round trip
     /// of the transfer benchmark, checked by the tests.
     pub fn round_trip(&self, data: &[f64], memory: HostMemory) -> Result<Vec<f64>, GpuError> {
-        let mut device = self.alloc(data.len())?;
         if data.is_empty() {
             return Ok(Vec::new());
         }
+        let mut device = self.alloc(data.len())?;
         match memory {
             HostMemory::Pageable => {
                 self.stream

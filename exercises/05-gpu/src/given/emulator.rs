@@ -164,7 +164,7 @@ pub fn pairwise(
 /// Runs `row_sq_norms` on the CPU: `out[i] = Σₖ a[i, k]²`.
 pub fn row_sq_norms(a: ArrayView2<f64>) -> Result<Array1<f64>, GpuError> {
     let (rows, d) = a.dim();
-    let shape = launch::per_row(rows)?;
+    let shape = launch::row_norms(rows)?;
     if shape.is_empty() {
         return Ok(Array1::zeros(rows));
     }

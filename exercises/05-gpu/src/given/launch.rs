@@ -20,6 +20,12 @@ pub const TILE: usize = 64;
 /// The threads per block of the one-thread-per-row kernels.
 pub const PER_ROW_BLOCK: u32 = 256;
 
+/// The block of `row_sq_norms` (`LANES` x `ROWS_PER_BLOCK` in trick.cu): a
+/// warp of 32 threads along x shares one row of the matrix and strides over
+/// its columns, so that each of its loads is 32 consecutive doubles
+/// (coalesced), and 8 rows along y, 256 threads in all.
+pub const ROW_NORMS_BLOCK: Dim2 = Dim2::new(32, 8);
+
 /// A launch: `grid` blocks of `block` threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LaunchShape {
@@ -59,6 +65,17 @@ pub fn tiled(n: usize, m: usize) -> Result<LaunchShape, GpuError> {
     Ok(LaunchShape {
         grid: Dim2::new(blocks_for(m, tile, Axis::X)?, blocks_for(n, tile, Axis::Y)?),
         block: TILED_BLOCK,
+    })
+}
+
+/// `row_sq_norms`: a warp per row ([`ROW_NORMS_BLOCK`]), 8 rows per block,
+/// the blocks along x. At n = 5000 that is 625 blocks of 256 threads, about 5
+/// per SM of an H100 (132 SMs): every SM busy, where one thread per row gave
+/// 20 blocks.
+pub fn row_norms(rows: usize) -> Result<LaunchShape, GpuError> {
+    Ok(LaunchShape {
+        grid: Dim2::new(blocks_for(rows, ROW_NORMS_BLOCK.y, Axis::X)?, 1),
+        block: ROW_NORMS_BLOCK,
     })
 }
 

@@ -8,7 +8,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use cudarc::cublas::CudaBlas;
-use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DriverError, LaunchConfig};
+use cudarc::driver::sys::{self, CUmemPool_attribute};
+use cudarc::driver::{
+    CudaContext, CudaFunction, CudaSlice, CudaStream, DriverError, LaunchConfig, result,
+};
 use ndarray::{Array1, Array2};
 
 use crate::device::cuda_available;
@@ -17,7 +20,8 @@ use crate::kernels;
 use crate::launch::LaunchShape;
 use crate::nvrtc::{self, KernelCode};
 
-/// A matrix in the GPU's memory, row-major.
+/// A matrix in the GPU's memory, row-major. `data` holds at least rows·cols
+/// doubles: one, never read, for an empty matrix (see `Gpu::alloc`).
 pub struct DeviceMatrix {
     pub(crate) data: CudaSlice<f64>,
     pub(crate) rows: usize,
@@ -31,20 +35,22 @@ impl DeviceMatrix {
     }
 }
 
-/// A vector in the GPU's memory.
+/// A vector in the GPU's memory. `data` holds at least `len` doubles: one,
+/// never read, for an empty vector (see `Gpu::alloc`).
 pub struct DeviceVector {
     pub(crate) data: CudaSlice<f64>,
+    pub(crate) len: usize,
 }
 
 impl DeviceVector {
     /// Its length.
     pub fn len(&self) -> usize {
-        self.data.len()
+        self.len
     }
 
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.data.len() == 0
+        self.len == 0
     }
 }
 
@@ -81,6 +87,7 @@ impl Gpu {
             return Err(GpuError::NoDevice);
         }
         let ctx = CudaContext::new(0).map_err(cuda("opening GPU 0"))?;
+        keep_freed_memory_in_the_pool(&ctx)?;
         let stream = ctx.new_stream().map_err(cuda("creating a stream"))?;
         let name = ctx.name().map_err(cuda("asking the GPU's name"))?;
         let (major, minor) = ctx
@@ -166,19 +173,67 @@ impl Gpu {
         })
     }
 
-    /// Room for `len` doubles on the GPU (a `len` of 0 allocates nothing).
+    /// Room for `len` doubles on the GPU, zeroed: for a buffer that something
+    /// may read before it is written, or that a copy fills (`upload`: the
+    /// memset runs at the GPU's memory bandwidth, far faster than the copy
+    /// over PCIe that follows it).
+    ///
+    /// It holds at least one element: an empty buffer is one double that
+    /// nothing reads, so that no call ever asks the driver for 0 bytes, which
+    /// `cuMemAlloc` refuses (`CUDA_ERROR_INVALID_VALUE`) and `cuMemAllocAsync`
+    /// does not document. Its length is then `len.max(1)`: the length that
+    /// counts is the matrix's rows·cols, or [`DeviceVector::len`].
     pub(crate) fn alloc(&self, len: usize) -> Result<CudaSlice<f64>, GpuError> {
-        if len == 0 {
-            return self.stream.null().map_err(cuda("making an empty buffer"));
-        }
+        let len = len.max(1);
         self.stream
             .alloc_zeros(len)
             .map_err(cuda(format!("allocating {len} doubles")))
     }
 
+    /// Room for `len` doubles on the GPU (at least one, as in [`Gpu::alloc`]),
+    /// not initialised: no memset, for the outputs that a kernel or a GEMM
+    /// with beta = 0 overwrites entirely. With the pool of
+    /// `keep_freed_memory_in_the_pool`, a warm allocation costs next to nothing.
+    ///
+    /// # Safety
+    ///
+    /// Every element must be written (by work queued on this GPU's stream)
+    /// before anything reads it. (Any bits are some `f64`, so a read of an
+    /// unwritten element would not be undefined behaviour in Rust, but it
+    /// would return whatever the memory held before: a wrong result.)
+    pub(crate) unsafe fn alloc_uninit(&self, len: usize) -> Result<CudaSlice<f64>, GpuError> {
+        let len = len.max(1);
+        // SAFETY: the caller promises that every element is written before it is read.
+        unsafe { self.stream.alloc(len) }.map_err(cuda(format!("allocating {len} doubles")))
+    }
+
+    /// The bytes that the memory pool of the stream-ordered allocator
+    /// (`cuMemAllocAsync`) holds now, in use or cached for reuse
+    /// (`CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`); `None` on a GPU without
+    /// memory pools, where cudarc allocates with `cuMemAlloc`.
+    pub fn pool_reserved_bytes(&self) -> Result<Option<u64>, GpuError> {
+        if !self.ctx.has_async_alloc() {
+            return Ok(None);
+        }
+        let pool = memory_pool(&self.ctx)?;
+        let mut bytes: u64 = 0;
+        // SAFETY: `pool` is the device's current pool, valid while the
+        // context lives; RESERVED_MEM_CURRENT's value is a cuuint64_t (u64),
+        // which `bytes` is.
+        unsafe {
+            result::mem_pool::get_attribute(
+                pool,
+                CUmemPool_attribute::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT,
+                (&raw mut bytes).cast(),
+            )
+        }
+        .map_err(cuda("reading the memory pool's size"))?;
+        Ok(Some(bytes))
+    }
+
     /// Copies a matrix back from the GPU; waits for the work that writes it.
     pub fn download(&self, a: &DeviceMatrix) -> Result<Array2<f64>, GpuError> {
-        let elements = if a.data.is_empty() {
+        let elements = if a.rows * a.cols == 0 {
             Vec::new()
         } else {
             self.stream
@@ -197,7 +252,7 @@ impl Gpu {
                 .memcpy_htod(v, &mut data)
                 .map_err(cuda(format!("copying {} doubles to the GPU", v.len())))?;
         }
-        Ok(DeviceVector { data })
+        Ok(DeviceVector { data, len: v.len() })
     }
 
     /// Copies a vector back from the GPU; waits for the work that writes it.
@@ -221,6 +276,42 @@ pub(crate) fn config(shape: LaunchShape) -> LaunchConfig {
         block_dim: shape.block.as_dim3(),
         shared_mem_bytes: 0,
     }
+}
+
+/// The device's memory pool, the one `cuMemAllocAsync` (so cudarc's
+/// `alloc`, and every buffer here) draws from: its current pool, which is its
+/// default pool unless a program sets another (this one does not).
+fn memory_pool(ctx: &CudaContext) -> Result<sys::CUmemoryPool, GpuError> {
+    // SAFETY: cu_device is the device of a live context, as `get_mem_pool` requires.
+    unsafe { result::device::get_mem_pool(ctx.cu_device()) }
+        .map_err(cuda("finding the GPU's memory pool"))
+}
+
+/// Makes the memory pool keep what buffers free, instead of returning it to
+/// the driver at the next synchronisation (its default release threshold is 0
+/// bytes). Without this, every `synchronize` (each timed sample ends with one)
+/// hands the pool's memory back, and the next sample's allocations grow the
+/// pool again, mapping fresh memory inside the timed region. CuPy's memory
+/// pool caches freed blocks the same way, so the two sides' allocations cost
+/// alike: next to nothing once warm. Nothing to do without memory pools
+/// (cudarc then uses `cuMemAlloc` and `cuMemFree`).
+fn keep_freed_memory_in_the_pool(ctx: &CudaContext) -> Result<(), GpuError> {
+    if !ctx.has_async_alloc() {
+        return Ok(());
+    }
+    let pool = memory_pool(ctx)?;
+    let mut threshold: u64 = u64::MAX;
+    // SAFETY: `pool` is the device's current pool, valid while the context
+    // lives; RELEASE_THRESHOLD's value is a cuuint64_t (u64), which
+    // `threshold` is, and the driver only reads it.
+    unsafe {
+        result::mem_pool::set_attribute(
+            pool,
+            CUmemPool_attribute::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
+            (&raw mut threshold).cast(),
+        )
+    }
+    .map_err(cuda("keeping freed memory in the GPU's memory pool"))
 }
 
 /// NVRTC's name for a GPU architecture, e.g. `sm_90` for compute capability

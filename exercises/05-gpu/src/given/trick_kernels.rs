@@ -1,6 +1,7 @@
 //! The launches around cuBLAS in the trick (given code): the two kernels of
 //! `src/cuda/trick.cu` and the DGEMM with the arguments of exercise 5's
-//! [`xyt_gemm`].
+//! [`xyt_gemm`]. The outputs they allocate are not zeroed (`Gpu::alloc_uninit`):
+//! each is entirely written by the launch or the DGEMM that follows.
 
 use cudarc::cublas::sys::cublasOperation_t;
 use cudarc::cublas::{Gemm, GemmConfig};
@@ -20,11 +21,16 @@ fn blas_op(op: Op) -> cublasOperation_t {
 }
 
 impl Gpu {
-    /// `out[i] = Σₖ a[i, k]²`, one thread per row.
+    /// `out[i] = Σₖ a[i, k]²`, a warp per row (`launch::row_norms`).
     pub fn row_sq_norms(&self, a: &DeviceMatrix) -> Result<DeviceVector, GpuError> {
         let (rows, d) = a.shape();
-        let mut out = self.alloc(rows)?;
-        let shape = launch::per_row(rows)?;
+        // SAFETY: the launch below writes out[i] for every row i < rows (its
+        // grid covers them all: `launch::row_norms`; the emulator's tests
+        // check that the kernel leaves no element unwritten); nothing reads
+        // `out` before that launch, which is queued before any later work on
+        // the stream. With no rows there is no launch and nothing to read.
+        let mut out = unsafe { self.alloc_uninit(rows) }?;
+        let shape = launch::row_norms(rows)?;
         if !shape.is_empty() {
             let (rows, d) = (rows as u64, d as u64);
             let mut launch = self.stream.launch_builder(self.function("row_sq_norms")?);
@@ -33,10 +39,14 @@ impl Gpu {
             // a holds rows·d doubles and out rows; the kernel's guard keeps it in bounds.
             unsafe { launch.launch(config(shape)) }.map_err(cuda("launching row_sq_norms"))?;
         }
-        Ok(DeviceVector { data: out })
+        Ok(DeviceVector {
+            data: out,
+            len: rows,
+        })
     }
 
-    /// alpha · x · yᵀ with cuBLAS's DGEMM, n × m.
+    /// alpha · x · yᵀ with cuBLAS's DGEMM, in a new n × m matrix (not zeroed
+    /// first: the DGEMM, beta = 0, writes all of it).
     pub fn scaled_xyt(
         &self,
         alpha: f64,
@@ -44,16 +54,48 @@ impl Gpu {
         y: &DeviceMatrix,
     ) -> Result<DeviceMatrix, GpuError> {
         check_pair_shapes(x.shape(), y.shape())?;
-        let blas = self.blas.as_ref().ok_or(GpuError::NoCublas)?;
-        let (n, d) = x.shape();
-        let m = y.rows;
+        let (n, m) = (x.rows, y.rows);
         let mut r = DeviceMatrix {
-            data: self.alloc(n * m)?,
+            // SAFETY: `scaled_xyt_into`, called next, writes every element
+            // of r: the DGEMM with beta = 0, or a memset when d = 0.
+            data: unsafe { self.alloc_uninit(n * m) }?,
             rows: n,
             cols: m,
         };
+        self.scaled_xyt_into(alpha, x, y, &mut r)?;
+        Ok(r)
+    }
+
+    /// r = alpha · x · yᵀ with cuBLAS's DGEMM, into an existing n × m matrix,
+    /// every element of it written (beta = 0: what r held is neither read nor
+    /// kept).
+    pub fn scaled_xyt_into(
+        &self,
+        alpha: f64,
+        x: &DeviceMatrix,
+        y: &DeviceMatrix,
+        r: &mut DeviceMatrix,
+    ) -> Result<(), GpuError> {
+        check_pair_shapes(x.shape(), y.shape())?;
+        let (n, d) = x.shape();
+        let m = y.rows;
+        if r.shape() != (n, m) {
+            return Err(GpuError::ShapeMismatch {
+                x: r.shape(),
+                y: (n, m),
+            });
+        }
+        let blas = self.blas.as_ref().ok_or(GpuError::NoCublas)?;
         if n == 0 || m == 0 {
-            return Ok(r);
+            return Ok(());
+        }
+        if d == 0 {
+            // A sum of no products: zeros. Written here, not left to cuBLAS's
+            // handling of k = 0.
+            return self
+                .stream
+                .memset_zeros(&mut r.data)
+                .map_err(cuda("zeroing r (d = 0)"));
         }
         let args = xyt_gemm(n, m, d)?;
         let cfg = GemmConfig {
@@ -76,7 +118,7 @@ impl Gpu {
                 message: error.to_string(),
             }
         })?;
-        Ok(r)
+        Ok(())
     }
 
     /// `r ← max(xx[i] + yy[j] + r[i, j], 0)`, and its square root if `sqrt`,
