@@ -6,7 +6,6 @@
 //! only the right arguments, which [`xyt_gemm`] works out.
 
 use crate::error::GpuError;
-use crate::host::check_pair_shapes;
 use crate::runtime::{DeviceMatrix, Gpu};
 
 /// Whether GEMM uses a matrix as stored or transposed.
@@ -91,48 +90,6 @@ pub fn xyt_gemm(n: usize, m: usize, d: usize) -> Result<GemmArgs, GpuError> {
 
 impl Gpu {
     // ANCHOR: euclidean_trick
-    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick, in a
-    /// new n × m matrix: [`Gpu::euclidean_trick_into`] into an r taken from
-    /// the memory pool, not zeroed (every element is written). Like CuPy's
-    /// expression, which takes its result from CuPy's pool; once the pool is
-    /// warm, the allocation costs next to nothing.
-    ///
-    /// # Examples
-    ///
-    /// Needs a GPU (so compiled, not run, here):
-    ///
-    /// ```no_run
-    /// use gpu_solution::Gpu;
-    /// use ndarray::array;
-    ///
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let gpu = Gpu::new()?;
-    /// let x = gpu.upload(array![[0.0, 0.0], [3.0, 4.0]].view())?;
-    /// let y = gpu.upload(array![[0.0, 0.0], [3.0, 0.0]].view())?;
-    /// let r = gpu.euclidean_trick(&x, &y, false)?;
-    /// assert_eq!(gpu.download(&r)?, array![[0.0, 9.0], [25.0, 16.0]]);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn euclidean_trick(
-        &self,
-        x: &DeviceMatrix,
-        y: &DeviceMatrix,
-        sqrt: bool,
-    ) -> Result<DeviceMatrix, GpuError> {
-        check_pair_shapes(x.shape(), y.shape())?;
-        let mut r = DeviceMatrix {
-            // SAFETY: `euclidean_trick_into` writes every element of r (the
-            // DGEMM, beta = 0, or its memset when d = 0) before its epilogue
-            // reads r; nothing else reads it before.
-            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
-            rows: x.rows,
-            cols: y.rows,
-        };
-        self.euclidean_trick_into(x, y, &mut r, sqrt)?;
-        Ok(r)
-    }
-
     /// The trick into an existing n × m matrix r: two norm kernels (their
     /// two short vectors from the pool), one DGEMM with alpha = -2 and
     /// beta = 0 that overwrites r, one fused epilogue. No allocation of r:

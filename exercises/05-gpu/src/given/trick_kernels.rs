@@ -21,6 +21,30 @@ fn blas_op(op: Op) -> cublasOperation_t {
 }
 
 impl Gpu {
+    /// Squared Euclidean distances (Euclidean if `sqrt`) by the trick, in a
+    /// new n × m matrix: [`Gpu::euclidean_trick_into`] (exercise 5) into an r taken from
+    /// the memory pool, not zeroed (every element is written). Like CuPy's
+    /// expression, which takes its result from CuPy's pool; once the pool is
+    /// warm, the allocation costs next to nothing.
+    pub fn euclidean_trick(
+        &self,
+        x: &DeviceMatrix,
+        y: &DeviceMatrix,
+        sqrt: bool,
+    ) -> Result<DeviceMatrix, GpuError> {
+        check_pair_shapes(x.shape(), y.shape())?;
+        let mut r = DeviceMatrix {
+            // SAFETY: `euclidean_trick_into` writes every element of r (the
+            // DGEMM, beta = 0, or its memset when d = 0) before its epilogue
+            // reads r; nothing else reads it before.
+            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
+            rows: x.rows,
+            cols: y.rows,
+        };
+        self.euclidean_trick_into(x, y, &mut r, sqrt)?;
+        Ok(r)
+    }
+
     /// `out[i] = Σₖ a[i, k]²`, a warp per row (`launch::row_norms`).
     pub fn row_sq_norms(&self, a: &DeviceMatrix) -> Result<DeviceVector, GpuError> {
         let (rows, d) = a.shape();
