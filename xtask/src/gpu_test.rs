@@ -126,6 +126,7 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
             tests.push(artifact.name);
         }
     }
+    in_exercise_order(root, &mut tests)?;
     fs::copy(root.join(PEERS), dir.join("cupy_peers.py"))?;
     let script = run_script(&tests, bench_seen, gpu_test_count(&root.join(TESTS))?);
     let run = dir.join("run.sh");
@@ -145,6 +146,24 @@ fn bundle(root: &Path, dir: &Path) -> Result<()> {
         bytes as f64 / 1e6,
         dir.display()
     );
+    Ok(())
+}
+
+/// Sorts the test executables' names into the order of the lab's exercises (lab.toml), so
+/// that run.sh reports them in the order students meet them; any other name goes last.
+fn in_exercise_order(root: &Path, tests: &mut [String]) -> Result<()> {
+    let labs = crate::workspace::discover(root)?;
+    let exercises = labs
+        .iter()
+        .find(|lab| lab.solution.as_ref().is_some_and(|s| s.package == PACKAGE))
+        .map(|lab| lab.meta.exercises.clone())
+        .unwrap_or_default();
+    tests.sort_by_key(|name| {
+        exercises
+            .iter()
+            .position(|exercise| exercise == name)
+            .unwrap_or(usize::MAX)
+    });
     Ok(())
 }
 

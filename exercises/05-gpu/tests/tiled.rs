@@ -41,10 +41,19 @@ fn cityblock_tiled_gives_the_naive_kernel_s_result_bit_for_bit() {
         .unwrap_or_else(|error| panic!("{error}"));
     let naive = emulator::pairwise(Pairwise::CityblockNaive, x.view(), y.view())
         .unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(
-        tiled, naive,
-        "the tiled kernel must sum k in ascending order, as the naive one does"
-    );
+    let first_difference = tiled
+        .indexed_iter()
+        .find(|&(at, value)| value.to_bits() != naive[at].to_bits());
+    if let Some(((i, j), value)) = first_difference {
+        panic!(
+            "r[{i}, {j}] is {value} from the tiled kernel but {} from the naive one: both must \
+             add |x - y| over k in ascending order, the padding adding exact zeros. Far apart \
+             values mean the tile held something else: padding not written as 0 (values left \
+             from the previous step), or no second __syncthreads() (a thread overwrote the tile \
+             while another still read it: a race, whose values change from run to run)",
+            naive[[i, j]]
+        );
+    }
 }
 
 #[test]

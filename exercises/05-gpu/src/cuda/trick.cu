@@ -1,8 +1,8 @@
 // Exercise 5: the two kernels around cuBLAS's GEMM in |x|^2 + |y|^2 - 2 x.y.
 //
 // 1. row_sq_norms: out[i] = sum_k a[i, k]^2, a warp per row (launch, given:
-//    `launch::row_norms`, blocks of LANES x ROWS_PER_BLOCK threads, n / 8
-//    blocks along x). The matrix is row-major: with one thread per row, a
+//    `launch::row_norms`, blocks of LANES x ROWS_PER_BLOCK threads,
+//    ceil(rows / ROWS_PER_BLOCK) blocks along x). The matrix is row-major: with one thread per row, a
 //    warp's 32 loads would lie `d` doubles apart, exercise 6's uncoalesced
 //    pattern. With the 32 threads of a warp on the same row, striding over k,
 //    each load is 32 consecutive doubles.

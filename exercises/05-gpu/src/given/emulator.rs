@@ -15,7 +15,9 @@
 //!   wrote is an error;
 //! - blocks run one at a time in an order shuffled from a seed (a GPU
 //!   promises no order). Each launch prints its seed (shown when a test
-//!   fails); `GPU_EMU_SEED=<seed>` replays that order.
+//!   fails); `GPU_EMU_SEED=<seed>` replays that order. (The threads of a
+//!   block still interleave as the OS schedules them: a race can fail
+//!   differently on each run, whatever the seed.)
 //!
 //! (A wild pointer far outside every buffer is reported too, as a fault at
 //! its address.)

@@ -68,7 +68,7 @@ impl Launch {
         };
         eprintln!(
             "emulator: {kernel}, {} blocks of {} threads, in the order of seed {seed} \
-             ({SEED_VARIABLE}={seed} replays it)",
+             ({SEED_VARIABLE}={seed} replays that order of the blocks)",
             shape.grid, shape.block
         );
         Ok(Launch::with_seed(kernel, shape, seed))
@@ -116,7 +116,9 @@ impl Launch {
                 kernel: self.kernel.to_string(),
                 problem: format!(
                     "{problem} (its blocks ran in the order of seed {seed}: \
-                     {SEED_VARIABLE}={seed} replays it)",
+                     {SEED_VARIABLE}={seed} replays that order; the threads within a block \
+                     still interleave as the OS schedules them, so a failure that changes from \
+                     run to run under the same seed is a race between them)",
                     seed = self.raw.seed
                 ),
             })?;
@@ -289,8 +291,9 @@ impl Guarded {
         if let Some(first) = values.iter().position(|value| value.to_bits() == MARK) {
             return Err(format!(
                 "it never wrote {} (element {first} of {}): every element needs a thread that \
-                 stores it. Is the kernel still a TODO? Does the global index use blockIdx * \
-                 blockDim + threadIdx?",
+                 stores it. Is the kernel still a TODO? Does every element have a thread whose \
+                 indices (from blockIdx, blockDim and threadIdx) reach it, and does the store's \
+                 guard let it through?",
                 element(first),
                 self.len
             ));
@@ -300,11 +303,11 @@ impl Guarded {
         };
         if let Some(first) = values.iter().position(poisoned) {
             return Err(format!(
-                "{} is NaN, computed from __shared__ memory that no thread of its block had \
-                 written: on a GPU shared memory starts uninitialised in every block (the \
-                 emulator fills it with NaN), so every element the threads read must first be \
-                 written by the block itself, padding included (0 where a row or column does \
-                 not exist), before a __syncthreads()",
+                "{} is NaN, computed from __shared__ memory read before any thread of its block \
+                 had written it: on a GPU shared memory starts uninitialised in every block (the \
+                 emulator fills it with NaN). Either nothing writes that element (a tile's \
+                 padding must be written too, as 0 where a row or column does not exist), or the \
+                 write and the read have no __syncthreads() between them",
                 element(first)
             ));
         }

@@ -2,7 +2,7 @@
 //
 // r[i, j] = sum_k |x[i, k] - y[j, k]|, x is n x d, y is m x d, r is n x m,
 // all row-major. Launch: 2-D grid, x along the columns j, y along the rows i
-// (see `launch::pairwise_naive`), so a warp writes 32 consecutive r[i, j].
+// (see `launch::per_element`), so a warp writes 32 consecutive r[i, j].
 
 // ANCHOR: cityblock_naive
 extern "C" __global__ void cityblock_naive(const double* __restrict__ x,

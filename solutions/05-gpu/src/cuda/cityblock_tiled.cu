@@ -7,7 +7,7 @@
 // a 4 x 4 patch of r in registers. Each value read from shared memory then
 // serves 4 outputs, and each value read from global memory serves 64.
 //
-// Launch (see `launch::cityblock_tiled`): block 16 x 16, grid
+// Launch (see `launch::tiled`): block 16 x 16, grid
 // ceil(m / 64) x ceil(n / 64), no dynamic shared memory.
 
 // ANCHOR: cityblock_tiled
