@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use lexopt::prelude::*;
 
-use crate::{hint, progress, watch, workspace};
+use crate::{hint, progress, speed, watch, workspace};
 
 /// Seconds one test executable may run before it is killed, unless `--timeout` says otherwise.
 const DEFAULT_TIMEOUT: u64 = 120;
@@ -25,6 +25,9 @@ Commands:
                                  whose tests do not all pass yet) of LAB
   watch [LAB]                    Rerun your current exercise's tests each time you save a file
                                  of the lab (default: the first lab not finished); Ctrl-C stops
+  speed [LAB]... [--rounds N]    Time your kernels whose speed is part of the task (lab.toml
+                                 [speed]) against this machine's limit, once their tests pass
+                                 [default rounds: 5]
 
 LAB is a number (1), a directory (01-strides) or a package (strides).
 
@@ -46,6 +49,11 @@ pub enum Command {
         lab: Option<String>,
         timeout: Duration,
     },
+    Speed {
+        labs: Vec<String>,
+        rounds: usize,
+        timeout: Duration,
+    },
     Help,
 }
 
@@ -57,6 +65,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Progress { labs, timeout } => progress::run(&root, &labs, timeout),
             Command::Hint(args) => hint::run(&root, &args),
             Command::Watch { lab, timeout } => watch::run(&root, lab.as_deref(), timeout),
+            Command::Speed {
+                labs,
+                rounds,
+                timeout,
+            } => speed::run(
+                &root,
+                &speed::Args {
+                    labs,
+                    rounds,
+                    timeout,
+                },
+            ),
             Command::Help => {
                 print!("{HELP}");
                 Ok(())
@@ -82,12 +102,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command> {
         Some(other) => bail!("{} (expected a command)\n\n{HELP}", other.unexpected()),
     };
     let mut timeout = DEFAULT_TIMEOUT;
+    let mut rounds = 5;
     let mut labs = Vec::new();
     let mut values = Vec::new();
     while let Some(arg) = parser.next()? {
         match arg {
             Long("timeout") => timeout = parser.value()?.parse()?,
             Long("lab") if name == "progress" => labs.push(parser.value()?.string()?),
+            Long("rounds") if name == "speed" => rounds = parser.value()?.parse()?,
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(value) => values.push(value.string()?),
             other => return Err(other.unexpected().into()),
@@ -120,6 +142,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command> {
         }
         "watch" => Command::Watch {
             lab: values.next(),
+            timeout,
+        },
+        "speed" => Command::Speed {
+            labs: values.by_ref().collect(),
+            rounds,
             timeout,
         },
         other => bail!("no command `{other}` here\n\n{HELP}"),
@@ -160,6 +187,14 @@ mod tests {
             parsed("watch").unwrap(),
             Command::Watch {
                 lab: None,
+                timeout: Duration::from_secs(DEFAULT_TIMEOUT),
+            }
+        );
+        assert_eq!(
+            parsed("speed 3 2 --rounds 7").unwrap(),
+            Command::Speed {
+                labs: vec!["3".into(), "2".into()],
+                rounds: 7,
                 timeout: Duration::from_secs(DEFAULT_TIMEOUT),
             }
         );

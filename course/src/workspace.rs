@@ -62,6 +62,10 @@ pub struct LabToml {
     /// from ptxas); one that exits with failure fails the check.
     #[serde(default)]
     pub check_examples: Vec<String>,
+    /// Exercises whose speed is part of the task, each with how it is timed and scored:
+    /// `cargo xtask speed` times them for students, `cargo xtask grade` against the reference.
+    #[serde(default)]
+    pub speed: BTreeMap<String, SpeedToml>,
     /// Cargo features of the lab that need a system tool (lab 4: `mpi`, Open MPI). `check`
     /// requires the tool and tests with the feature; `progress` and `grade` enable it where
     /// the tool is installed, and elsewhere the tests that need it are ignored.
@@ -88,6 +92,55 @@ pub fn exercises_of(meta: Option<&LabToml>, tests: &Path) -> Result<Vec<String>>
     };
     exercises.extend(meta.and_then(LabToml::python_exercise));
     Ok(exercises)
+}
+
+/// `[speed.EXERCISE]` in lab.toml: an exercise whose speed counts. Correct first: a kernel that
+/// fails its exercise's tests is not timed, and earns no speed points.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SpeedToml {
+    /// The lab's bench target that times the kernel (`benches/<bench>.rs`, given code shared
+    /// with the solution, `harness = false`): `--size NxMxD --inner K` in, one JSON line out,
+    /// with its best time in `seconds`.
+    pub bench: String,
+    /// The size it is timed at, `NxMxD`.
+    pub size: String,
+    /// Its arithmetic, for the machine's floor: `cityblock`, `sqeuclidean` or `matmul`.
+    pub work: crate::floor::Work,
+    /// Grading: full speed points at this fraction of the reference's speed or more…
+    pub full_at: f64,
+    /// …none below this fraction, and a share in proportion in between.
+    pub none_below: f64,
+    /// The speed points, on top of the exercise's tests.
+    pub points: f64,
+}
+
+impl SpeedToml {
+    /// `size` as `[n, m, d]`, none of them 0.
+    pub fn dims(&self) -> Result<[usize; 3]> {
+        let parts: Vec<usize> = self
+            .size
+            .split('x')
+            .filter_map(|part| part.parse().ok())
+            .collect();
+        match parts[..] {
+            [n, m, d] if n * m * d > 0 => Ok([n, m, d]),
+            _ => bail!("size `{}`: expected NxMxD, e.g. 2000x2000x50", self.size),
+        }
+    }
+
+    /// The speed points earned at `fraction` of the reference's speed (reference time ÷
+    /// the student's time).
+    pub fn points_at(&self, fraction: f64) -> f64 {
+        // NaN (no measurement) earns nothing, as a fraction below the scale does.
+        if fraction.is_nan() || fraction < self.none_below {
+            0.0
+        } else if fraction >= self.full_at {
+            self.points
+        } else {
+            self.points * (fraction - self.none_below) / (self.full_at - self.none_below)
+        }
+    }
 }
 
 /// `[features.NAME]` or `[tools.NAME]` in lab.toml: a system tool, and how to get it.

@@ -63,9 +63,15 @@ impl Step<'_> {
             ),
             Step::Solution(lab) => format!("{}: solution passes the tests", lab.name),
             Step::Examples(lab) => format!(
-                "{}: solution examples run ({})",
+                "{}: solution examples and speed probes run ({})",
                 lab.name,
-                lab.meta.check_examples.join(", ")
+                lab.meta
+                    .check_examples
+                    .iter()
+                    .chain(lab.meta.speed.values().map(|speed| &speed.bench))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Step::Stub(lab) => format!("{}: stub compiles, its tests fail", lab.name),
             Step::Python(lab, _) => format!(
@@ -144,7 +150,7 @@ fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
         // A lab without its solution is the structure lint's failure.
         if lab.solution.is_some() {
             plan.push(Step::Solution(lab));
-            if !lab.meta.check_examples.is_empty() {
+            if !lab.meta.check_examples.is_empty() || !lab.meta.speed.is_empty() {
                 plan.push(Step::Examples(lab));
             }
         }

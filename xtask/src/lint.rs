@@ -13,6 +13,7 @@ mod hints;
 mod includes;
 mod pages;
 mod sharing;
+mod speed;
 pub use course::workspace::rel;
 pub use includes::check_includes;
 
@@ -118,6 +119,7 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
     }
     pages::check(root, name, &meta, tally);
     exercise_files::check(root, name, &meta, tally);
+    speed::check(root, name, &meta, tally);
     if !meta.exercises.is_empty() {
         let tests = rust_files(&root.join("exercises").join(name).join("tests"));
         let files: Vec<String> = listed(tally, tests)

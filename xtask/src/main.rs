@@ -1,6 +1,6 @@
 //! Instructor and maintainer commands for the labs. Run `cargo xtask --help`.
 //!
-//! - `cargo xtask progress`, `hint`, `watch`: the students' commands, forwarded to the `course`
+//! - `cargo xtask progress`, `hint`, `watch`, `speed`: the students' commands, forwarded to the `course`
 //!   crate (which is all the handout ships: there, `cargo xtask` runs it directly).
 //! - `cargo xtask check`: everything CI checks (listed in book/src/instructors.md).
 //! - `cargo xtask book`: build the book with the pinned mdbook tools.
@@ -81,6 +81,13 @@ enum Command {
     /// (the students' command: `cargo xtask watch --help`).
     #[command(disable_help_flag = true)]
     Watch {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Time your kernels whose speed is part of the task against this machine's limit
+    /// (the students' command: `cargo xtask speed --help`).
+    #[command(disable_help_flag = true)]
+    Speed {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<OsString>,
     },
@@ -306,6 +313,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Progress { args } => Ok(forward("progress", args)),
         Command::Hint { args } => Ok(forward("hint", args)),
         Command::Watch { args } => Ok(forward("watch", args)),
+        Command::Speed { args } => Ok(forward("speed", args)),
         Command::Check {
             labs,
             skip_book,

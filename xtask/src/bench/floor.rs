@@ -6,14 +6,8 @@
 
 use super::size::Size;
 
-/// The measured limits a floor is computed from (the best runs of the probe).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Limits {
-    pub peak_gflops: f64,
-    /// Billions of Cityblock steps `s += |x − y|` per second (NaN where not measured).
-    pub cityblock_gsteps: f64,
-    pub write_gbps: f64,
-}
+pub use course::floor::Limits;
+use course::floor::Work;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Floor {
@@ -32,36 +26,26 @@ impl Floor {
     /// The floor of an operation of sizes (a, b, c): `n×m×d` for the distance matrix, `n×k×m`
     /// for the product; None without usable limits.
     pub fn seconds(self, size: Size, limits: Limits) -> Option<f64> {
-        let [a, b, c] = [size.n, size.m, size.d].map(|v| v as f64);
-        // (work, its rate per second, entries of the result)
-        let (work, rate, entries) = match self {
-            Floor::SqEuclidean => (2.0 * a * b * c, limits.peak_gflops, a * b),
-            Floor::MatMul => (2.0 * a * b * c, limits.peak_gflops, a * c),
-            Floor::Cityblock => (a * b * c, limits.cityblock_gsteps, a * b),
-        };
-        if !(rate > 0.0 && limits.write_gbps > 0.0) {
-            return None;
+        self.work().floor_seconds([size.n, size.m, size.d], limits)
+    }
+
+    /// The arithmetic it counts (course's floor, which students' `speed` uses too).
+    fn work(self) -> Work {
+        match self {
+            Floor::SqEuclidean => Work::SqEuclidean,
+            Floor::MatMul => Work::MatMul,
+            Floor::Cityblock => Work::Cityblock,
         }
-        Some(work / (rate * 1e9) + entries * 8.0 / (limits.write_gbps * 1e9))
     }
 
     /// The operation's work and the rate it is counted at, in words.
-    pub fn work(self) -> &'static str {
-        match self {
-            Floor::SqEuclidean => {
-                "its 2·n·m·d flops (one FMA per pair and coordinate) at the peak FMA rate"
-            }
-            Floor::MatMul => "its 2·n·k·m flops at the peak FMA rate",
-            Floor::Cityblock => {
-                "its n·m·d steps `s += |x − y|` (one per pair and coordinate) at the peak \
-                 Cityblock rate"
-            }
-        }
+    pub fn described(self) -> &'static str {
+        self.work().described()
     }
 
     /// The sentence under the method that says what the floor row is.
     pub fn explained(self) -> String {
-        let work = self.work();
+        let work = self.described();
         format!(
             "The floor row: the least time the header's limits allow, {work} \
              plus one write of the n×m result (8 bytes an entry) at the write bandwidth; \

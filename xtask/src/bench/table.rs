@@ -158,7 +158,7 @@ pub fn markdown(report: &Report) -> String {
              memory takes.",
             report.ratio_size.pretty(),
             format_ms(floor),
-            kind.work()
+            kind.described()
         );
     }
     let notes = report.peers.notes.iter().copied();

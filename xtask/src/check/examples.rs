@@ -2,7 +2,9 @@
 //! runs, printing their output into the check's own, for what a test cannot show in CI's log
 //! (lab 5's `kernel_resources`: each kernel's registers, spills and shared memory on sm_80 and
 //! sm_90, from ptxas). Each example is one check, passed when it exits successfully; what it
-//! wrote to stderr says what failed.
+//! wrote to stderr says what failed. The same step runs each speed probe of the lab (lab.toml
+//! `[speed]`) once on the solution, at a small size: the probe that `cargo xtask speed` and
+//! `grade` time must build and print its time.
 
 use std::path::Path;
 
@@ -33,6 +35,31 @@ pub fn check(root: &Path, lab: &Lab, ui: &Ui) -> Result<Tally> {
                 &solution.package,
                 example,
                 &String::from_utf8_lossy(&out.stderr),
+            )
+        });
+    }
+    for (exercise, speed) in &lab.meta.speed {
+        let mut command = cargo::command(root);
+        command.args(["bench", "--quiet", "-p", &solution.package]);
+        command.args(crate::workspace::student_feature_args(solution)?);
+        command.args([
+            "--bench",
+            &speed.bench,
+            "--",
+            "--size",
+            "64x64x9",
+            "--inner",
+            "1",
+        ]);
+        let out = cargo::output(&mut command)?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        tally.check(out.status.success() && stdout.contains("\"seconds\":"), || {
+            format!(
+                "the speed probe of `{exercise}` (`cargo bench -p {} --bench {}`) did not print \
+                 its time:\n{stdout}{}",
+                solution.package,
+                speed.bench,
+                cargo::excerpt(&String::from_utf8_lossy(&out.stderr), 30)
             )
         });
     }
