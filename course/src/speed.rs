@@ -267,7 +267,10 @@ mod tests {
         assert_eq!(speed.points_at(1.3), 2.0, "faster than the reference");
         assert_eq!(speed.points_at(0.5), 2.0);
         let halfway = speed.points_at(0.3);
-        assert!((halfway - 1.0).abs() < 1e-12, "halfway between 0.1 and 0.5: {halfway}");
+        assert!(
+            (halfway - 1.0).abs() < 1e-12,
+            "halfway between 0.1 and 0.5: {halfway}"
+        );
         assert_eq!(speed.points_at(0.05), 0.0);
         assert_eq!(speed.points_at(f64::NAN), 0.0, "no measurement, no points");
     }

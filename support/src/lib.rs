@@ -9,6 +9,8 @@
 //!   sets whose points have different numbers of coordinates (labs 1 to 3);
 //! - [`simd`]: which vector instructions the fast kernels run with, chosen
 //!   at run time (labs 2, 3 and 6);
+//! - [`speed`]: the speed probes of the exercises whose speed counts
+//!   (`benches/speed.rs`, read by `cargo xtask speed` and `grade`);
 //! - [`cells`]: the `--json` cell lines of the solutions' measurement programs,
 //!   for `cargo xtask bench --book`;
 //! - `compare` (feature `compare`): the command line, `.npy` data, timing and
@@ -23,6 +25,7 @@ pub mod cells;
 pub mod dims;
 pub mod pages;
 pub mod simd;
+pub mod speed;
 pub mod testing;
 
 #[cfg(feature = "compare")]
