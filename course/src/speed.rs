@@ -3,8 +3,10 @@
 //! tests do not all pass is not timed. Then its speed probe (a bench target of the lab, given
 //! code) runs `rounds` times in fresh processes, and its best and median times are set against
 //! this machine's floor: the least time its arithmetic and one write of its result allow, from
-//! the limits `support`'s probe measures first (`machine_limits`). No reference solution is
-//! needed: students see what fraction of the machine their kernel uses.
+//! the limits `support`'s probe measures first (`machine_limits`), and against the original
+//! course's Python (NumPy, SciPy's cdist, numba: `support/python/course_peers.py`), run turn
+//! about with the kernel, round by round. No reference solution is needed: students see what
+//! fraction of the machine their kernel uses, and how it compares with the course's Python.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +18,8 @@ use crate::libtest::Outcome;
 use crate::report::new_table;
 use crate::testrun::{self, Tests};
 use crate::workspace::{self, Lab, SpeedToml};
+
+mod peers;
 
 /// Timed calls per probe process; the probe keeps the best.
 const INNER: usize = 3;
@@ -50,37 +54,75 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
     // Measured once, when the first exercise is to be timed.
     let mut limits = None;
-    let mut table = new_table(["exercise", "size", "time: best (median)", "verdict"]);
+    let python = peers::python(root);
+    let mut table = new_table(["exercise", "code", "time: best (median)", "verdict"]);
     for (lab, exercise, speed) in timed {
-        let name = format!("{} {exercise}", lab.name);
-        let row = match failing_tests(root, lab, exercise, args.timeout)? {
-            Some(why) => ["-".to_string(), format!("not timed: {why}")],
-            None => {
-                eprintln!("timing {name}, {} rounds...", args.rounds);
-                let mut times = (0..args.rounds.max(1))
-                    .map(|_| probe(root, lab, speed))
-                    .collect::<Result<Vec<f64>>>()?;
-                times.sort_by(f64::total_cmp);
-                let (best, median) = (times[0], times[times.len() / 2]);
-                let limits = match limits {
-                    Some(limits) => limits,
-                    None => *limits.insert(machine_limits(root)?),
-                };
-                let floor = speed.work.floor_seconds(speed.dims()?, limits);
-                [
-                    format!("{} ({})", ms(best), ms(median)),
-                    verdict(best, median, floor, speed.work),
-                ]
+        let name = format!("{} {exercise} ({})", lab.name, speed.size);
+        if let Some(why) = failing_tests(root, lab, exercise, args.timeout)? {
+            table.add_row(vec![
+                name,
+                "yours".into(),
+                "-".into(),
+                format!("not timed: {why}"),
+            ]);
+            continue;
+        }
+        eprintln!(
+            "timing {name}: {} rounds of your kernel, then the course's Python...",
+            args.rounds
+        );
+        // Interleaved, round by round: a slow spell of the machine hits both sides.
+        let (mut yours, mut series) = (Vec::new(), peers::Series::default());
+        for _ in 0..args.rounds.max(1) {
+            yours.push(probe(root, lab, speed)?);
+            if let Some(python) = &python {
+                series.add(&peers::run(root, python, speed)?);
             }
+        }
+        let (best, median) = best_and_median(&mut yours);
+        let limits = match limits {
+            Some(limits) => limits,
+            None => *limits.insert(machine_limits(root)?),
         };
-        let [time, verdict] = row;
-        table.add_row(vec![name, speed.size.clone(), time, verdict]);
+        let floor = speed.work.floor_seconds(speed.dims()?, limits);
+        table.add_row(vec![
+            name.clone(),
+            "yours".into(),
+            format!("{} ({})", ms(best), ms(median)),
+            verdict(best, median, floor, speed.work),
+        ]);
+        for (label, mut times) in series.times {
+            let (peer_best, peer_median) = best_and_median(&mut times);
+            table.add_row(vec![
+                name.clone(),
+                format!("{label} (Python)"),
+                format!("{} ({})", ms(peer_best), ms(peer_median)),
+                against(median, peer_median),
+            ]);
+        }
+        for (label, why) in series.skipped {
+            table.add_row(vec![
+                name.clone(),
+                format!("{label} (Python)"),
+                "-".into(),
+                format!("skipped: {why}"),
+            ]);
+        }
+        if python.is_none() {
+            table.add_row(vec![
+                name.clone(),
+                "the course's Python".into(),
+                "-".into(),
+                "skipped: no Python (.venv/bin/python or python3)".into(),
+            ]);
+        }
     }
     println!("{table}");
     println!(
         "The floor is the least time this machine allows: the kernel's arithmetic at the peak \
-         rate measured above, plus one write of its result at the measured write bandwidth. \
-         On a busy or shared machine times vary: compare medians, and rerun."
+         rate measured first, plus one write of its result at the measured write bandwidth. \
+         Your kernel and the course's Python (NumPy, SciPy, numba from .venv) ran turn about, \
+         round by round. On a busy or shared machine times vary: compare medians, and rerun."
     );
     Ok(())
 }
@@ -177,6 +219,21 @@ fn machine_limits(root: &Path) -> Result<Limits> {
     })
 }
 
+/// The best and the median of `times` (sorted in place; at least one).
+fn best_and_median(times: &mut [f64]) -> (f64, f64) {
+    times.sort_by(f64::total_cmp);
+    (times[0], times[times.len() / 2])
+}
+
+/// Yours against a peer, by their medians.
+fn against(yours: f64, peer: f64) -> String {
+    if yours <= peer {
+        format!("yours is {:.1}× faster (medians)", peer / yours)
+    } else {
+        format!("yours is {:.1}× slower (medians)", yours / peer)
+    }
+}
+
 /// The verdict on a kernel's time against the machine's floor.
 fn verdict(best: f64, median: f64, floor: Option<f64>, work: Work) -> String {
     let spread = median / best - 1.0;
@@ -220,7 +277,7 @@ fn ms(seconds: f64) -> String {
 }
 
 /// The number after `"field":` in a JSON line.
-fn json_number(text: &str, field: &str) -> Option<f64> {
+pub(crate) fn json_number(text: &str, field: &str) -> Option<f64> {
     let at = text.find(&format!("\"{field}\":"))? + field.len() + 3;
     let rest = &text[at..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());

@@ -429,7 +429,7 @@ mod tests {
     fn check_examples_run_right_after_the_solution_s_tests() {
         let names = names(&[lab(true, &["kernel_resources"])]);
         let at = |name: &str| names.iter().position(|n| n == name);
-        let examples = at("05-gpu: solution examples run (kernel_resources)");
+        let examples = at("05-gpu: solution examples and speed probes run (kernel_resources)");
         assert!(examples.is_some(), "{names:?}");
         assert_eq!(
             at("05-gpu: solution passes the tests").map(|i| i + 1),

@@ -28,6 +28,10 @@ import numpy as np
 
 import peers_harness as harness
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, os.pardir, os.pardir, "support", "python"))
+import course_peers  # noqa: E402
+
 STEM = "edm"  # the data files' names
 
 # Broadcast variants allocate (n, m, d) temporaries: skip them above this many
@@ -49,12 +53,9 @@ def numpy_broadcast_einsum(x, y):
     return np.einsum("ijk,ijk->ij", diff, diff)
 
 
-def numpy_trick(x, y):
-    """numpy/03 `euclidean_trick`: |x|^2 + |y|^2 - 2 x.y, abs clamps round-off."""
-    x2 = np.einsum("ij,ij->i", x, x)[:, np.newaxis]
-    y2 = np.einsum("ij,ij->i", y, y)[np.newaxis, :]
-    xy = x @ y.T
-    return np.abs(x2 + y2 - 2.0 * xy)
+# The trick, SciPy's cdist and the numba variant are the students' too: `cargo
+# xtask speed` times them from support/python.
+numpy_trick = course_peers.numpy_trick
 
 
 def numexpr_trick(x, y):
@@ -68,33 +69,12 @@ def numexpr_trick(x, y):
     return ne.evaluate("abs(x2 + y2 - 2. * xy)")
 
 
-def scipy_cdist(x, y):
-    """The reference the course checks against (single-threaded C loop)."""
-    from scipy.spatial.distance import cdist
-
-    return cdist(x, y, "sqeuclidean")
+scipy_cdist = course_peers.scipy_cdist_sqeuclidean
 
 
 def _numba_kernel():
-    import numba
-
-    # numba/simple EDM, fixed: parallel=True, and prange over the rows i
-    # (the original put prange on the inner k loop, without the flag).
-    @numba.njit(parallel=True)
-    def euclidean_numba(x, y):
-        n, d = x.shape
-        m = y.shape[0]
-        r = np.empty((n, m))
-        for i in numba.prange(n):
-            for j in range(m):
-                s = 0.0
-                for k in range(d):
-                    diff = x[i, k] - y[j, k]
-                    s += diff * diff
-                r[i, j] = s
-        return r
-
-    return euclidean_numba
+    """numba/simple EDM, fixed: parallel=True, prange over the rows i."""
+    return course_peers.numba_parallel_sqeuclidean()
 
 
 # The C peer: its source (built with harness.C_FLAGS, which the table's label names).

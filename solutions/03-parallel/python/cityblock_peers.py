@@ -40,6 +40,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 os.pardir, os.pardir, "02-vectorization", "python"))
 import peers_harness as harness  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, os.pardir, os.pardir, "support", "python"))
+import course_peers  # noqa: E402
+
 STEM = "cityblock"  # the data files' names
 
 # The serial variants (the CSCS numba ones run serially: see above) only up
@@ -55,30 +59,16 @@ def threads():
 
 # --- the variants ----------------------------------------------------------
 
-def scipy_cdist(x, y):
-    """The reference: SciPy's C loop, one thread."""
-    from scipy.spatial.distance import cdist
-
-    return cdist(x, y, "cityblock")
+# The reference (SciPy's C loop, one thread) and the fast numba variant are the
+# students' too: `cargo xtask speed` times them from support/python.
+scipy_cdist = course_peers.scipy_cdist_cityblock
 
 
 def _numba_kernels():
     """The three numba variants, compiled on their first call."""
     import numba
 
-    # The fast one: parallel=True and prange over the rows i.
-    @numba.njit(parallel=True)
-    def numba_parallel(x, y):
-        n, d = x.shape
-        m = y.shape[0]
-        r = np.empty((n, m))
-        for i in numba.prange(n):
-            for j in range(m):
-                s = 0.0
-                for k in range(d):
-                    s += abs(x[i, k] - y[j, k])
-                r[i, j] = s
-        return r
+    numba_parallel = course_peers.numba_parallel_cityblock()
 
     # CSCS cityblock_numba1, as written: prange on the innermost k loop (a
     # reduction per pair), and no parallel=True, so prange is plain range.
