@@ -46,6 +46,7 @@ pub(crate) mod sandbox;
 mod scratch;
 mod seal;
 pub mod shard;
+mod speed;
 #[cfg(test)]
 mod tests;
 mod warm;
@@ -55,6 +56,7 @@ use course::Course;
 use grader::Grader;
 use input::Named;
 pub use model::*;
+pub use speed::DEFAULT_ROUNDS as DEFAULT_SPEED_ROUNDS;
 pub use output::{print_table, write_outputs};
 use progress::Progress;
 use run::TestLimits;
@@ -86,6 +88,8 @@ pub struct Options {
     pub labs: Vec<String>,
     /// Show progress on the terminal (or as lines in a log).
     pub progress: bool,
+    /// Runs of each side (reference, student) in a speed series (`speed.rs`).
+    pub speed_rounds: usize,
 }
 
 /// Grades each of `submissions` against the course at `course` (the instructor's tree).
@@ -99,8 +103,11 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
     let course = Course::load(course, &options.labs)?;
     let work = work_dir(&course_root, options)?;
     let inputs = work.join("inputs");
-    if inputs.exists() {
-        fs::remove_dir_all(&inputs).with_context(|| format!("removing {}", inputs.display()))?;
+    // The speed probes waiting for phase 2: a run cut short leaves its own.
+    for dir in [inputs.clone(), work.join("speed")] {
+        if dir.exists() {
+            fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
     }
 
     let workers = options.jobs.clamp(1, submissions.len().max(1));
@@ -135,8 +142,18 @@ pub fn grade(course: &Path, submissions: &[PathBuf], options: &Options) -> Resul
             });
         }
     });
+    let mut submissions = batch.into_grades();
+    // Phase 2 of the speed grading: every worker has finished, the machine is otherwise idle.
+    speed::time_pending(
+        &course,
+        &work,
+        &sandbox,
+        options.test_limits(),
+        options.speed_rounds,
+        &progress,
+        &mut submissions,
+    );
     progress.done();
-    let submissions = batch.into_grades();
     let _ = fs::remove_dir_all(&inputs);
     Ok(Gradebook {
         max: round(labs.iter().map(|lab| lab.max).sum()),
@@ -292,6 +309,8 @@ pub struct Args {
     pub labs: Vec<String>,
     pub shard: Option<shard::Shard>,
     pub void_missing_tools: bool,
+    /// Runs of each side in a speed series (`--speed-rounds`).
+    pub speed_rounds: usize,
 }
 
 /// The default work directory: outside the course tree (so nothing built there can reach the
@@ -325,6 +344,7 @@ pub fn run(workspace: &Path, args: Args) -> Result<()> {
         archive_caps: input::Caps::DEFAULT,
         shard: args.shard,
         void_missing_tools: args.void_missing_tools,
+        speed_rounds: args.speed_rounds,
     };
     let started = Instant::now();
     let gradebook = grade(root, &submissions, &options)?;

@@ -216,6 +216,11 @@ struct GradeArgs {
     /// share a class; every part gets the same list. Join them with `grade merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<grade::shard::Shard>,
+    /// Runs of each side (the reference's kernel, the student's, turn about) when timing the
+    /// exercises whose speed counts (lab.toml [speed]); a series spread by over 10 % is
+    /// measured again with twice as many.
+    #[arg(long, default_value_t = grade::DEFAULT_SPEED_ROUNDS)]
+    speed_rounds: usize,
 }
 
 /// `cargo xtask bench`'s options.
@@ -443,6 +448,7 @@ impl From<GradeArgs> for grade::Args {
             labs: args.labs,
             shard: args.shard,
             void_missing_tools: args.void_missing_tools,
+            speed_rounds: args.speed_rounds,
         }
     }
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use super::listing;
 use super::python::PythonPart;
-use crate::workspace::{self, Grading};
+use crate::workspace::{self, Grading, SpeedToml};
 
 /// One lab of the course.
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ pub struct CourseLab {
     /// The lab's Python extension crate (lab.toml `[python]`), whose pytest tests grade its
     /// `src/` too.
     pub python: Option<PythonPart>,
+    /// The exercises whose speed counts (lab.toml `[speed]`), timed against the reference
+    /// solution's (`speed.rs`).
+    pub speed: BTreeMap<String, SpeedToml>,
 }
 
 impl CourseLab {
@@ -141,7 +144,11 @@ impl Course {
         for lab in &self.labs {
             add(
                 Path::new(&lab.name),
-                format!("{:?} {:?} {:?}", lab.grading, lab.features, lab.python).as_bytes(),
+                format!(
+                    "{:?} {:?} {:?} {:?}",
+                    lab.grading, lab.features, lab.python, lab.speed
+                )
+                .as_bytes(),
             );
         }
         // The Python tests run in the course's venv: another venv, maybe other results.
@@ -190,6 +197,7 @@ impl CourseLab {
             package: krate.package,
             title: meta.title,
             grading: meta.grading,
+            speed: meta.speed,
             exercises: meta.exercises,
             name,
         })
@@ -331,6 +339,19 @@ fn check_grading(lab: &CourseLab) -> Result<()> {
         && !(points.is_finite() && points >= 0.0)
     {
         bail!("{file}: [grading] points = {points}: give a number of points, 0 or more");
+    }
+    for (exercise, speed) in &lab.speed {
+        let scale = speed.none_below.is_finite()
+            && speed.full_at.is_finite()
+            && 0.0 <= speed.none_below
+            && speed.none_below < speed.full_at;
+        if !(speed.points.is_finite() && speed.points >= 0.0) || !scale {
+            bail!(
+                "{file}: [speed.{exercise}]: points must be 0 or more, and 0 <= none_below < \
+                 full_at"
+            );
+        }
+        speed.dims().with_context(|| format!("{file}: [speed.{exercise}]"))?;
     }
     for (id, weight) in &lab.grading.weights {
         if !(weight.is_finite() && *weight >= 0.0) {

@@ -8,14 +8,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::course::{self, CourseLab};
 use super::input::{self, Named};
 use super::model::{self, *};
 use super::progress::Progress;
 use super::run::Planned;
-use super::scratch::{Build, Worker};
+use super::scratch::{Build, Probe, Worker};
+use super::speed;
 use super::warm::Prepared;
 use super::{Course, Options, honesty};
 use crate::libtest::{self, Outcome};
@@ -106,7 +107,8 @@ impl Grader<'_> {
                     self.progress
                         .working(self.worker_index, &format!("{name}: {}", lab.name));
                     let lab_started = Instant::now();
-                    let mut result = self.lab(lab, &opened, scratch).unwrap_or_else(|error| {
+                    let graded = self.lab(lab, &named.id, &opened, scratch);
+                    let mut result = graded.unwrap_or_else(|error| {
                         let why = format!("{error:#}");
                         self.not_built(lab, LabStatus::Error, &why)
                     });
@@ -130,7 +132,13 @@ impl Grader<'_> {
     /// Builds and tests one lab of a submission (`opened`, unpacked into `scratch` if it was an
     /// archive): its Rust crate, then its Python crate if it has one, both within the lab's
     /// time limit. Neither depends on the other: one that does not build costs only its tests.
-    fn lab(&self, lab: &CourseLab, opened: &input::Opened, scratch: &Path) -> Result<LabGrade> {
+    fn lab(
+        &self,
+        lab: &CourseLab,
+        id: &str,
+        opened: &input::Opened,
+        scratch: &Path,
+    ) -> Result<LabGrade> {
         let deadline = Instant::now() + self.options.lab_timeout;
         let rust = self.rust(lab, opened, scratch, deadline)?;
         let python = lab
@@ -150,7 +158,9 @@ impl Grader<'_> {
         let (status, why) = match rust {
             RustPart::Ran(outcomes) => {
                 results.extend(outcomes);
-                return Ok(self.score(lab, results, out_of_time, problem));
+                let mut grade = self.score(lab, results, out_of_time, problem);
+                self.speed_probes(lab, id, &mut grade, deadline)?;
+                return Ok(grade);
             }
             RustPart::NotBuilt(status, why) => (status, why),
         };
@@ -164,9 +174,63 @@ impl Grader<'_> {
                     *graded = self.test_grade(test, max, results.remove(&test.id), out_of_time);
                 }
             }
-            grade.points = round(grade.tests.iter().map(|test| test.points).sum());
+            speed::settle(&mut grade);
         }
         Ok(grade)
+    }
+
+    /// Phase 1 of the speed grading (`speed.rs`): for each exercise of `lab` whose speed
+    /// counts and whose tests all passed, builds the student's probe in the sandbox (within
+    /// the lab's `deadline`) and copies it out for phase 2 (`pending`); the others are not
+    /// timed, or failed, with why.
+    fn speed_probes(
+        &self,
+        lab: &CourseLab,
+        id: &str,
+        grade: &mut LabGrade,
+        deadline: Instant,
+    ) -> Result<()> {
+        let work = self.worker.dir.parent().unwrap_or(&self.worker.dir);
+        for (exercise, speed) in &lab.speed {
+            let result = if let Some(why) = speed::not_correct(grade, exercise) {
+                SpeedGrade::not_timed(exercise, speed, &why)
+            } else {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.worker.build_probe(lab, &speed.bench, left)? {
+                    _ if left.is_zero() => SpeedGrade::failed(
+                        exercise,
+                        speed,
+                        "the lab's time limit ran out before its speed probe was built",
+                    ),
+                    Probe::Built(exe) => {
+                        let to = speed::student_probe(work, id, &lab.name, &speed.bench);
+                        if let Some(parent) = to.parent() {
+                            fs::create_dir_all(parent)?;
+                        }
+                        fs::copy(&exe, &to)
+                            .with_context(|| format!("copying {}", exe.display()))?;
+                        SpeedGrade::pending(exercise, speed)
+                    }
+                    Probe::DoesNotCompile(error) => SpeedGrade::failed(
+                        exercise,
+                        speed,
+                        &format!(
+                            "the speed probe (benches/{}.rs) does not build: {}",
+                            speed.bench,
+                            model::first_line(&error)
+                        ),
+                    ),
+                    Probe::TimedOut => SpeedGrade::failed(
+                        exercise,
+                        speed,
+                        "the speed probe's build did not finish within the lab's time limit",
+                    ),
+                }
+            };
+            grade.speed.push(result);
+        }
+        speed::settle(grade);
+        Ok(())
     }
 
     /// Makes the scratch workspace hold the instructor's files and, at `rel` (a source
@@ -326,6 +390,7 @@ impl Grader<'_> {
             max: self.prepared.max(lab),
             seconds: 0.0,
             tests,
+            speed: Vec::new(),
         }
     }
 
@@ -528,6 +593,12 @@ impl Grader<'_> {
                 },
             })
             .collect();
+        let why = format!("the lab's status is `{}`", status.words());
+        let speed = lab
+            .speed
+            .iter()
+            .map(|(exercise, speed)| SpeedGrade::not_timed(exercise, speed, &why))
+            .collect();
         LabGrade {
             lab: lab.name.clone(),
             package: lab.package.clone(),
@@ -537,6 +608,7 @@ impl Grader<'_> {
             max: self.prepared.max(lab),
             seconds: 0.0,
             tests,
+            speed,
         }
     }
 }

@@ -110,12 +110,23 @@ impl SubmissionGrade {
             SubmissionStatus::Error => return format!("grader error: {reason}"),
             SubmissionStatus::Graded => {}
         }
-        let problems: Vec<String> = self
+        let mut problems: Vec<String> = self
             .labs
             .iter()
             .filter(|lab| lab.status != LabStatus::Ok)
             .map(|lab| format!("{}: {}", lab.lab, lab.status.words()))
             .collect();
+        // Unscored is not zero: the instructor reruns these (the maximum leaves them out).
+        problems.extend(self.labs.iter().flat_map(|lab| {
+            lab.unscored_speed().map(move |speed| {
+                format!(
+                    "{} speed of {}: {}",
+                    lab.lab,
+                    speed.exercise,
+                    speed.status.words()
+                )
+            })
+        }));
         match problems.is_empty() {
             true => "ok".into(),
             false => problems.join("; "),
@@ -168,6 +179,83 @@ pub struct LabGrade {
     pub max: f64,
     pub seconds: f64,
     pub tests: Vec<TestGrade>,
+    /// The exercises whose speed counts (lab.toml `[speed]`), each timed against the
+    /// reference solution's kernel (`grade/speed.rs`); their points are in the lab's.
+    #[serde(default)]
+    pub speed: Vec<SpeedGrade>,
+}
+
+impl LabGrade {
+    /// The speed results that score nothing either way (`noisy`, `error`): the lab's
+    /// points and maximum leave them out, and the gradebook's status says so.
+    pub fn unscored_speed(&self) -> impl Iterator<Item = &SpeedGrade> {
+        self.speed.iter().filter(|speed| !speed.status.is_scored())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeedStatus {
+    /// Timed against the reference: `points` from the ratio.
+    Timed,
+    /// Not timed: the exercise's tests do not all pass, or the lab did not build (0 points,
+    /// of its `max`).
+    NotTimed,
+    /// The student's probe failed (did not build, exited with failure, timed out, printed
+    /// no time): 0 points, of its `max`.
+    Failed,
+    /// Still too noisy after the re-measurement: unscored (0 of 0), to rerun on an idle
+    /// machine.
+    Noisy,
+    /// The reference's probe failed, or the grader did: unscored (0 of 0), not the student's
+    /// loss.
+    Error,
+    /// Built, waiting for the timing phase; never in a finished gradebook.
+    Pending,
+}
+
+impl SpeedStatus {
+    pub fn words(self) -> &'static str {
+        match self {
+            SpeedStatus::Timed => "timed",
+            SpeedStatus::NotTimed => "not timed",
+            SpeedStatus::Failed => "failed",
+            SpeedStatus::Noisy => "noisy, unscored",
+            SpeedStatus::Error => "grader error, unscored",
+            SpeedStatus::Pending => "pending",
+        }
+    }
+
+    /// Whether it counts: its points of its `max` (0 of the exercise's points included).
+    pub fn is_scored(self) -> bool {
+        !matches!(self, SpeedStatus::Noisy | SpeedStatus::Error)
+    }
+}
+
+/// One exercise's speed against the reference solution's kernel, on the grading machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeedGrade {
+    /// The exercise (its test file's stem), as in lab.toml `[speed.EXERCISE]`.
+    pub exercise: String,
+    /// The size it was timed at, `NxMxD`.
+    pub size: String,
+    /// The best time of each side's runs, in seconds (None: not measured).
+    pub reference_seconds: Option<f64>,
+    pub student_seconds: Option<f64>,
+    /// The reference's best time ÷ the student's: 1 is as fast as the reference.
+    pub ratio: Option<f64>,
+    /// The larger of the two sides' median ÷ best − 1: how far the runs disagreed.
+    pub spread: Option<f64>,
+    /// The machine's 1-minute load average (`/proc/loadavg`) before the series scored.
+    pub load: Option<f64>,
+    /// Runs of each side in the series scored (the re-measurement's, when there was one).
+    pub rounds: usize,
+    pub points: f64,
+    /// The exercise's speed points; 0 when unscored (`noisy`, `error`).
+    pub max: f64,
+    pub status: SpeedStatus,
+    /// Why it was not timed, how it failed, or why it is unscored.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,6 +51,15 @@ pub struct Worker {
     pub sandbox: Sandbox,
 }
 
+/// What building a lab's speed probe gave.
+pub enum Probe {
+    /// Its executable, in the worker's target directory.
+    Built(PathBuf),
+    /// The first compiler error (or cargo's).
+    DoesNotCompile(String),
+    TimedOut,
+}
+
 /// What building one lab's tests gave.
 pub enum Build {
     Built(Vec<TestExe>),
@@ -217,6 +226,64 @@ impl Worker {
             .filter(TestExe::is_integration_test)
             .collect();
         Ok(Build::Built(exes))
+    }
+
+    /// Builds `lab`'s speed probe, the bench target `bench`, as `cargo bench --no-run` would
+    /// (without the `bench` feature, as students build: `student_feature_args`), in the
+    /// sandbox, killed at `limit`: its executable in this worker's target directory.
+    pub fn build_probe(&self, lab: &CourseLab, bench: &str, limit: Duration) -> Result<Probe> {
+        let jobs = self.cargo_jobs.to_string();
+        let manifest = self.lab_dir(lab).join("Cargo.toml");
+        let krate = crate::workspace::read_crate(&self.lab_dir(lab))?;
+        let mut features = crate::workspace::student_feature_args(&krate)?;
+        if !lab.features.is_empty() {
+            features.extend(["--features".to_string(), lab.features.join(",")]);
+        }
+        let mut args = vec![
+            "bench",
+            "--no-run",
+            "--frozen",
+            "--message-format=json",
+            "--package",
+            &lab.package,
+            "--bench",
+            bench,
+            "--jobs",
+            &jobs,
+        ];
+        args.extend(features.iter().map(String::as_str));
+        if seal::is_sealed(&self.target) {
+            // Nothing the tests just run left in the target directory is built upon.
+            seal::reset(&self.target)?;
+        }
+        forget_builds(&self.target.join("release"), &lab.package)?;
+        let limits = Limits {
+            head: 4 << 20,
+            tail: 4 << 20,
+        };
+        let tmp = self.fresh_tmp("build")?;
+        let cargo = self.in_sandbox(&self.cargo(&args), &tmp, sandbox::Limits::build(), None)?;
+        let out = process::capture_with(cargo, limit, limits)?;
+        if out.timed_out {
+            return Ok(Probe::TimedOut);
+        }
+        let mut build = cargo::parse_messages(&out.stdout);
+        build.stderr = out.stderr;
+        if !out.status.is_some_and(|status| status.success()) {
+            let error = self.tidy(&build.first_error(&manifest));
+            return Ok(Probe::DoesNotCompile(excerpt(&error, 30)));
+        }
+        let exe = build
+            .tests_of(&manifest)
+            .into_iter()
+            .find(|exe| exe.target == bench && exe.kind.iter().any(|kind| kind == "bench"));
+        match exe {
+            Some(exe) => Ok(Probe::Built(exe.path)),
+            None => Ok(Probe::DoesNotCompile(format!(
+                "cargo built no bench target `{bench}` for {}",
+                lab.package
+            ))),
+        }
     }
 
     /// The worker's temporary folder `tmp/<name>`, emptied: a sandboxed run's private `/tmp`.

@@ -53,6 +53,7 @@ pub(super) fn options(work: &Path) -> Options {
         void_missing_tools: false,
         labs: Vec::new(),
         progress: false,
+        speed_rounds: 2,
     }
 }
 

@@ -17,8 +17,9 @@ use super::model::{self, TestInfo, round};
 use super::progress::Progress;
 use super::run::Planned;
 use super::sandbox::Sandbox;
-use super::scratch::{self, Build, Worker};
-use super::{Options, python, seal};
+use super::scratch::{self, Build, Probe, Worker};
+use super::{Options, python, seal, speed};
+use crate::workspace::SpeedToml;
 use crate::libtest::Outcome;
 
 /// How long the warm-up (the instructor's stubs, dependencies included) may take per lab.
@@ -48,8 +49,10 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
+    /// What the lab is worth: its tests, and the speed points of its `[speed]` exercises.
     pub(super) fn max(&self, lab: &CourseLab) -> f64 {
-        round(self.worth[&lab.name].values().sum())
+        let speed: f64 = lab.speed.values().map(|speed| speed.points).sum();
+        round(self.worth[&lab.name].values().sum::<f64>() + speed)
     }
 }
 
@@ -93,6 +96,12 @@ pub(super) fn prepare(
             // The cache of another course or toolchain: its dependencies are rebuilt where
             // they changed, as the sandbox's user, and sealed again after.
             seal::unseal(&worker.target)?;
+            // The reference's probes of another course key are rebuilt with the calibration.
+            let references = work.join("reference");
+            if references.exists() {
+                fs::remove_dir_all(&references)
+                    .with_context(|| format!("removing {}", references.display()))?;
+            }
             let prepared = warm_up(course, &worker, key.clone(), options)?;
             fs::write(&cache, serde_json::to_string_pretty(&prepared)?)?;
             fs::write(marker(0), &key)?;
@@ -101,6 +110,14 @@ pub(super) fn prepare(
             prepared
         }
     };
+    if missing_references(course, work) {
+        // Kept across runs; rebuilt when missing, in a calibration folder of their own.
+        let first = Worker::new(work, 0, cargo_jobs, sandbox);
+        let worker = calibration_worker(&first)?;
+        reference_probes(course, &worker, prepared.lock.as_bytes(), work)?;
+        fs::remove_dir_all(&worker.dir)
+            .with_context(|| format!("removing {}", worker.dir.display()))?;
+    }
     for index in 1..workers {
         if !is_warm(index) {
             let worker = Worker::new(work, index, cargo_jobs, sandbox);
@@ -129,6 +146,7 @@ fn warm_up(course: &Course, worker: &Worker, key: String, options: &Options) -> 
         let listed = list_tests(course, worker, lab, options)?;
         check_weights_name_tests(lab, &listed)?;
         tests.insert(lab.name.clone(), listed);
+        build_stub_probes(worker, lab)?;
     }
     let voided = calibrate(course, worker, &lock, &tests, options)?;
     if worker.sandbox.seals() {
@@ -237,6 +255,8 @@ fn check_weights_name_tests(lab: &CourseLab, listed: &[TestInfo]) -> Result<()> 
 fn seal_target(course: &Course, worker: &Worker) -> Result<()> {
     for lab in &course.labs {
         scratch::forget_builds(&worker.target.join("debug"), &lab.package)?;
+        // The speed probes' (the bench profile's).
+        scratch::forget_builds(&worker.target.join("release"), &lab.package)?;
         if let Some(part) = &lab.python {
             let release = worker.target.join("python").join("release");
             scratch::forget_builds(&release, &part.package)?;
@@ -258,12 +278,7 @@ fn calibrate(
     options: &Options,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
     let work = first.dir.parent().unwrap_or(&first.dir);
-    let worker = Worker::at(work.join("calibration"), first.cargo_jobs, &first.sandbox);
-    if worker.dir.exists() {
-        fs::remove_dir_all(&worker.dir)?;
-    }
-    fs::create_dir_all(&worker.dir)?;
-    scratch::copy_target(&first.target, &worker.target)?;
+    let worker = calibration_worker(first)?;
     let mut voided = BTreeMap::new();
     for lab in &course.labs {
         let mut failing = BTreeMap::new();
@@ -309,7 +324,102 @@ fn calibrate(
         }
         voided.insert(lab.name.clone(), failing);
     }
+    reference_probes(course, &worker, lock, work)?;
     fs::remove_dir_all(&worker.dir)
         .with_context(|| format!("removing {}", worker.dir.display()))?;
     Ok(voided)
+}
+
+/// `<work>/calibration`, emptied, with a copy of `first`'s target directory: where the
+/// solutions are built, never a worker's.
+fn calibration_worker(first: &Worker) -> Result<Worker> {
+    let work = first.dir.parent().unwrap_or(&first.dir);
+    let worker = Worker::at(work.join("calibration"), first.cargo_jobs, &first.sandbox);
+    if worker.dir.exists() {
+        fs::remove_dir_all(&worker.dir)?;
+    }
+    fs::create_dir_all(&worker.dir)?;
+    scratch::copy_target(&first.target, &worker.target)?;
+    Ok(worker)
+}
+
+/// Builds the stubs' speed probes of `lab` (the warm-up's): their dependencies compile in
+/// the bench profile once, outside any student's time limit, and a probe that does not build
+/// on the stub is the course's problem.
+fn build_stub_probes(worker: &Worker, lab: &CourseLab) -> Result<()> {
+    for (exercise, speed) in &lab.speed {
+        match worker.build_probe(lab, &speed.bench, WARM_UP_LIMIT)? {
+            Probe::Built(_) => {}
+            Probe::DoesNotCompile(error) => bail!(
+                "the speed probe of exercises/{}'s `{exercise}` (benches/{}.rs, lab.toml \
+                 [speed.{exercise}]) does not build on the course's stubs: fix the course \
+                 first:\n{error}",
+                lab.name,
+                speed.bench
+            ),
+            Probe::TimedOut => bail!("building the speed probe of {} timed out", lab.name),
+        }
+    }
+    Ok(())
+}
+
+/// Whether a lab with a solution lacks one of its reference probes.
+fn missing_references(course: &Course, work: &Path) -> bool {
+    course.labs.iter().any(|lab| {
+        course.solved.contains_key(&lab.name)
+            && lab.speed.values().any(|speed| {
+                !speed::reference_probe(work, &lab.name, &speed.bench).is_file()
+            })
+    })
+}
+
+/// The reference's speed probes that are missing, built from the course's solution in
+/// `worker` (a calibration folder, never a worker's) the way a student's are built, and
+/// copied to `<work>/reference/<lab>/<bench>`, which no sandbox sees. A probe that does not
+/// build on the solution is the course's problem: grading stops.
+fn reference_probes(course: &Course, worker: &Worker, lock: &[u8], work: &Path) -> Result<()> {
+    for lab in &course.labs {
+        let Some(files) = course.solved.get(&lab.name) else {
+            continue;
+        };
+        let missing: Vec<(&String, &SpeedToml)> = lab
+            .speed
+            .iter()
+            .filter(|(_, speed)| !speed::reference_probe(work, &lab.name, &speed.bench).is_file())
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let src = worker.dir.join("solved").join(&lab.name);
+        if src.exists() {
+            fs::remove_dir_all(&src)?;
+        }
+        scratch::write_files(&src, files)?;
+        let rel = Path::new("exercises").join(&lab.name).join("src");
+        worker.sync(course, lock, &BTreeMap::from([(rel, src.as_path())]))?;
+        for (exercise, speed) in missing {
+            let exe = match worker.build_probe(lab, &speed.bench, WARM_UP_LIMIT)? {
+                Probe::Built(exe) => exe,
+                Probe::DoesNotCompile(error) => bail!(
+                    "the speed probe of exercises/{}'s `{exercise}` does not build on the \
+                     course's solution: fix the course first:\n{error}",
+                    lab.name
+                ),
+                Probe::TimedOut => {
+                    bail!("building the reference's speed probe of {} timed out", lab.name)
+                }
+            };
+            let to = speed::reference_probe(work, &lab.name, &speed.bench);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+                // The grader's alone: no sandbox binds it, and no other user reads it.
+                fs::set_permissions(
+                    work.join("reference"),
+                    std::os::unix::fs::PermissionsExt::from_mode(0o700),
+                )?;
+            }
+            fs::copy(&exe, &to).with_context(|| format!("copying {}", exe.display()))?;
+        }
+    }
+    Ok(())
 }
