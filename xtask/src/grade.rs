@@ -56,13 +56,13 @@ use course::Course;
 use grader::Grader;
 use input::Named;
 pub use model::*;
-pub use speed::DEFAULT_ROUNDS as DEFAULT_SPEED_ROUNDS;
 pub use output::{print_table, write_outputs};
 use progress::Progress;
 use run::TestLimits;
 pub use sandbox::Limits as ResourceLimits;
 use sandbox::Sandbox;
 use scratch::Worker;
+pub use speed::DEFAULT_ROUNDS as DEFAULT_SPEED_ROUNDS;
 use warm::{Prepared, prepare, voided};
 
 pub struct Options {

@@ -311,6 +311,14 @@ fn solved_src(root: &Path, lab: &CourseLab, stub: &Files) -> Option<Files> {
     for path in &lab.exercise_files {
         if let Ok(rel) = Path::new(path).strip_prefix("src") {
             files.insert(rel.to_path_buf(), fs::read(solution.join(path)).ok()?);
+            // The file's submodules (`src/blocked.rs` → `src/blocked/*.rs`), which the
+            // solution may have where the stub has none: a student's would be in their src/.
+            let dir = solution.join(path).with_extension("");
+            if dir.is_dir() {
+                for (sub, bytes) in read_tree(&dir, &|_| true).ok()? {
+                    files.insert(rel.with_extension("").join(sub), bytes);
+                }
+            }
         }
     }
     Some(files)
@@ -351,7 +359,9 @@ fn check_grading(lab: &CourseLab) -> Result<()> {
                  full_at"
             );
         }
-        speed.dims().with_context(|| format!("{file}: [speed.{exercise}]"))?;
+        speed
+            .dims()
+            .with_context(|| format!("{file}: [speed.{exercise}]"))?;
     }
     for (id, weight) in &lab.grading.weights {
         if !(weight.is_finite() && *weight >= 0.0) {

@@ -178,7 +178,9 @@ pub fn measure(
              (load {}): unscored, not zero; the instructor reruns it on an idle machine",
             spread * 100.0,
             MAX_SPREAD * 100.0,
-            series.load.map_or("unknown".into(), |load| format!("{load:.2}"))
+            series
+                .load
+                .map_or("unknown".into(), |load| format!("{load:.2}"))
         ));
         return grade;
     }
@@ -235,12 +237,11 @@ pub fn not_correct(lab: &LabGrade, exercise: &str) -> Option<String> {
         .iter()
         .filter(|test| test.target == exercise && !matches!(test.outcome, Ignored | Voided))
         .collect();
-    let failing = tests
-        .iter()
-        .filter(|test| test.outcome != Passed)
-        .count();
+    let failing = tests.iter().filter(|test| test.outcome != Passed).count();
     match (tests.len(), failing) {
-        (0, _) => Some(format!("the exercise has no test that counts (tests/{exercise}.rs)")),
+        (0, _) => Some(format!(
+            "the exercise has no test that counts (tests/{exercise}.rs)"
+        )),
         (_, 0) => None,
         (n, k) => Some(format!(
             "its tests do not all pass ({k} of {n} do not): correct first \
@@ -446,7 +447,9 @@ pub fn judge_run(
     limit_s: u64,
 ) -> Result<f64, String> {
     if out.timed_out {
-        return Err(format!("it ran past the time limit of {limit_s} s (killed)"));
+        return Err(format!(
+            "it ran past the time limit of {limit_s} s (killed)"
+        ));
     }
     if !out.status.is_some_and(|status| status.success()) {
         let said = first_line(&out.stderr);

@@ -19,8 +19,8 @@ use super::run::Planned;
 use super::sandbox::Sandbox;
 use super::scratch::{self, Build, Probe, Worker};
 use super::{Options, python, seal, speed};
-use crate::workspace::SpeedToml;
 use crate::libtest::Outcome;
+use crate::workspace::SpeedToml;
 
 /// How long the warm-up (the instructor's stubs, dependencies included) may take per lab.
 const WARM_UP_LIMIT: Duration = Duration::from_secs(3600);
@@ -367,9 +367,10 @@ fn build_stub_probes(worker: &Worker, lab: &CourseLab) -> Result<()> {
 fn missing_references(course: &Course, work: &Path) -> bool {
     course.labs.iter().any(|lab| {
         course.solved.contains_key(&lab.name)
-            && lab.speed.values().any(|speed| {
-                !speed::reference_probe(work, &lab.name, &speed.bench).is_file()
-            })
+            && lab
+                .speed
+                .values()
+                .any(|speed| !speed::reference_probe(work, &lab.name, &speed.bench).is_file())
     })
 }
 
@@ -406,7 +407,10 @@ fn reference_probes(course: &Course, worker: &Worker, lock: &[u8], work: &Path) 
                     lab.name
                 ),
                 Probe::TimedOut => {
-                    bail!("building the reference's speed probe of {} timed out", lab.name)
+                    bail!(
+                        "building the reference's speed probe of {} timed out",
+                        lab.name
+                    )
                 }
             };
             let to = speed::reference_probe(work, &lab.name, &speed.bench);

@@ -27,13 +27,28 @@
 //! panic,panic,01-alpha,sums::sum_adds_everything,1,1,passed
 //! ```
 //!
+//! After a lab's tests, one row per exercise whose speed counts (lab.toml `[speed]`), whose
+//! `test` is `speed:<exercise>`: its speed points and maximum, and as outcome `timed: ratio
+//! R, spread S %, load L` (R: the reference's best time ÷ the student's) or `not timed`,
+//! `failed`, `noisy, unscored`, `grader error, unscored` with why. An unscored result has
+//! empty points and maximum (not 0 of N: the lab's row leaves it out, and the submission's
+//! status in `gradebook.csv` names it, to rerun):
+//!
+//! ```text
+//! panic,panic,03-parallel,speed:blocked,1.25,2,"timed: ratio 0.412, spread 1.3 %, load 0.08"
+//! ```
+//!
 //! Every submission has a `(lab)` row for every lab, in the gradebook's order, even one that
 //! could not be read (no test rows then). So filtering `test = (lab)` gives exactly
-//! submissions × labs rows; the test rows' points add up to their `(lab)` row's, so sum one
+//! submissions × labs rows; the test and speed rows' points add up to their `(lab)` row's,
+//! so sum one
 //! kind or the other, never both. Ignored and voided tests are worth 0 (`max` 0) and count
 //! for no one.
 
-use super::super::model::{Gradebook, LabGrade, LabStatus, Sandboxing, SubmissionGrade, show};
+use super::super::model::{
+    Gradebook, LabGrade, LabStatus, Sandboxing, SpeedGrade, SpeedStatus, SubmissionGrade,
+    first_line, show,
+};
 
 /// `gradebook.csv`: `id,name`, then `<lab>,<lab> max,<lab> status` per lab, then
 /// `total,max,status,sandbox,source`; one row per submission, in the gradebook's order.
@@ -92,9 +107,44 @@ pub fn long_csv(gradebook: &Gradebook) -> String {
                     test.outcome.words().to_string(),
                 );
             }
+            for speed in graded.map_or(&[][..], |graded| &graded.speed) {
+                let (points, max) = speed_cells(speed);
+                line(
+                    &format!("speed:{}", speed.exercise),
+                    points,
+                    max,
+                    speed_outcome(speed),
+                );
+            }
         }
     }
     text
+}
+
+/// A speed result's points and maximum: empty when it is unscored (`noisy`, `error`), which
+/// is not zero.
+fn speed_cells(speed: &SpeedGrade) -> (String, String) {
+    match speed.status.is_scored() {
+        true => (show(speed.points), show(speed.max)),
+        false => (String::new(), String::new()),
+    }
+}
+
+/// `timed: ratio 0.83, spread 2 %, load 0.10`, or the status and why.
+pub(in super::super) fn speed_outcome(speed: &SpeedGrade) -> String {
+    match (speed.status, speed.ratio, speed.spread) {
+        (SpeedStatus::Timed, Some(ratio), Some(spread)) => format!(
+            "timed: ratio {ratio:.3}, spread {:.1} %, load {}",
+            spread * 100.0,
+            speed
+                .load
+                .map_or("unknown".into(), |load| format!("{load:.2}"))
+        ),
+        (status, ..) => match &speed.reason {
+            Some(reason) => format!("{}: {}", status.words(), first_line(reason)),
+            None => status.words().to_string(),
+        },
+    }
 }
 
 /// A lab's points, maximum and status words; a lab missing from a submission's grades (the

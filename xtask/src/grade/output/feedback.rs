@@ -13,6 +13,7 @@ use super::super::model::{
     Gradebook, LabGrade, LabInfo, LabStatus, SubmissionGrade, SubmissionStatus, TestGrade,
     TestOutcome, show,
 };
+use super::super::speed::{INNER, MAX_SPREAD};
 use super::{code, md_text};
 
 /// The student's report (the heading shows the submission's name as given).
@@ -118,6 +119,79 @@ fn lab_section(md: &mut String, lab: &LabGrade, info: Option<&LabInfo>) {
         tests_section(md, lab);
     }
     voided_section(md, lab, info);
+    speed_section(md, lab);
+}
+
+/// The speed of the exercises whose speed counts: each one's times against the reference,
+/// ratio, points, spread and load, or why it was not timed or scored; then how it was
+/// measured.
+fn speed_section(md: &mut String, lab: &LabGrade) {
+    if lab.speed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### Speed
+"
+    );
+    let ms = |seconds: Option<f64>| seconds.map_or("-".into(), |s| format!("{:.3} ms", s * 1e3));
+    let _ = writeln!(
+        md,
+        "| exercise | size | reference | yours | ratio | points | spread | load |\n\
+         |---|---|---|---|---|---|---|---|"
+    );
+    for speed in &lab.speed {
+        let points = match speed.status.is_scored() {
+            true => format!("{} / {}", show(speed.points), show(speed.max)),
+            false => "unscored".into(),
+        };
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {points} | {} | {} |",
+            speed.exercise,
+            speed.size,
+            ms(speed.reference_seconds),
+            ms(speed.student_seconds),
+            speed.ratio.map_or("-".into(), |r| format!("{r:.2}")),
+            speed
+                .spread
+                .map_or("-".into(), |s| format!("{:.1} %", s * 100.0)),
+            speed.load.map_or("-".into(), |l| format!("{l:.2}")),
+        );
+    }
+    md.push('\n');
+    for speed in &lab.speed {
+        if let Some(reason) = &speed.reason {
+            let _ = writeln!(
+                md,
+                "`{}`, {}: {}\n",
+                speed.exercise,
+                speed.status.words(),
+                md_text(reason)
+            );
+        }
+    }
+    let rounds = lab
+        .speed
+        .iter()
+        .map(|speed| speed.rounds)
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        md,
+        "How it was measured: on the grading machine, after every submission was built and \
+         tested (nothing else running), your speed probe and the reference solution's ran \
+         turn about, {rounds} runs each, each run a fresh process timing the kernel {} times \
+         and keeping its best; each side's best run counts. Ratio = the reference's time ÷ \
+         yours (1: as fast as the reference). Spread = how far the median run is above the \
+         best (a series spread by over {:.0} % is measured again with twice the runs, and \
+         is not scored if it still is). Load: the machine's 1-minute load average before the \
+         runs. Only a kernel whose tests all pass is timed. Time yours with `cargo xtask speed \
+         {}`.\n",
+        INNER,
+        MAX_SPREAD * 100.0,
+        lab.package
+    );
 }
 
 /// The lab's tests: the failing ones, each with what it said and how to rerun it (those not

@@ -462,3 +462,106 @@ fn markdown_text_is_escaped() {
     assert_eq!(code("`a"), "`` `a ``");
     assert_eq!(cell("`a|b`"), "`a\\|b`");
 }
+
+/// The example gradebook with speed results in alice's lab 1: one timed, one noisy.
+fn with_speed() -> Gradebook {
+    use super::super::model::{SpeedGrade, SpeedStatus};
+    let mut gradebook = gradebook();
+    let timed = SpeedGrade {
+        exercise: "sums".into(),
+        size: "20x20x5".into(),
+        reference_seconds: Some(0.010),
+        student_seconds: Some(0.025),
+        ratio: Some(0.4),
+        spread: Some(0.021),
+        load: Some(0.08),
+        rounds: 5,
+        points: 1.5,
+        max: 2.0,
+        status: SpeedStatus::Timed,
+        reason: None,
+    };
+    let noisy = SpeedGrade {
+        exercise: "triangles".into(),
+        spread: Some(0.3),
+        rounds: 10,
+        points: 0.0,
+        max: 0.0,
+        status: SpeedStatus::Noisy,
+        reason: Some("the runs spread by 30 % (over 10 %): unscored, not zero".into()),
+        ..timed.clone()
+    };
+    let alice = &mut gradebook.submissions[0];
+    alice.labs[0].speed = vec![timed, noisy];
+    super::super::speed::settle(&mut alice.labs[0]);
+    alice.points = alice.labs.iter().map(|lab| lab.points).sum();
+    alice.max = alice.labs.iter().map(|lab| lab.max).sum();
+    gradebook
+}
+
+#[test]
+fn speed_results_reach_every_output_and_unscored_is_not_zero() {
+    let gradebook = with_speed();
+    let alice = &gradebook.submissions[0];
+    assert_eq!((alice.labs[0].points, alice.labs[0].max), (4.5, 5.0));
+    assert_eq!(
+        alice.summary(),
+        "01-alpha speed of triangles: noisy, unscored",
+        "the status column names what to rerun"
+    );
+    let long = parse_csv(&long_csv(&gradebook));
+    let speed_rows: Vec<&Vec<String>> = long
+        .iter()
+        .filter(|row| row[0] == "alice" && row[3].starts_with("speed:"))
+        .collect();
+    assert_eq!(speed_rows.len(), 2);
+    assert_eq!(speed_rows[0][3..6], ["speed:sums", "1.5", "2"]);
+    assert_eq!(
+        speed_rows[0][6],
+        "timed: ratio 0.400, spread 2.1 %, load 0.08"
+    );
+    assert_eq!(
+        speed_rows[1][3..6],
+        ["speed:triangles", "", ""],
+        "unscored: empty, not 0"
+    );
+    assert!(speed_rows[1][6].starts_with("noisy, unscored: the runs spread by 30 %"));
+    let lab_row = long
+        .iter()
+        .find(|row| row[0] == "alice" && row[2] == "01-alpha" && row[3] == "(lab)")
+        .unwrap();
+    assert_eq!(lab_row[4..6], ["4.5", "5"]);
+    let md = feedback_markdown(&gradebook, alice);
+    assert!(md.contains("### Speed"), "{md}");
+    assert!(
+        md.contains("| `sums` | 20x20x5 | 10.000 ms | 25.000 ms | 0.40 | 1.5 / 2 | 2.1 % | 0.08 |"),
+        "{md}"
+    );
+    assert!(md.contains("| `triangles` |"), "{md}");
+    assert!(md.contains("| unscored |"), "{md}");
+    assert!(md.contains("turn about, 10 runs each"), "{md}");
+    let json = serde_json::to_string(&gradebook).unwrap();
+    let back: Gradebook = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.submissions[0].labs[0].speed, alice.labs[0].speed);
+    // A gradebook written before speed grading reads back with no speed results.
+    let old = json.replace(",\"speed\":[]", "");
+    let old: Gradebook = serde_json::from_str(&old).unwrap();
+    assert!(old.submissions[1].labs[0].speed.is_empty());
+}
+
+#[test]
+fn shards_carry_the_speed_results_through_a_merge() {
+    let whole = with_speed();
+    let parts: Vec<Gradebook> = [&["alice"][..], &["Bob_Muller", "carol"][..]]
+        .iter()
+        .map(|ids| {
+            let mut part = whole.clone();
+            part.submissions.retain(|s| ids.contains(&s.id.as_str()));
+            part
+        })
+        .collect();
+    let merged = super::super::merge::merge(parts).unwrap();
+    let alice = merged.submissions.iter().find(|s| s.id == "alice").unwrap();
+    assert_eq!(alice.labs[0].speed, whole.submissions[0].labs[0].speed);
+    assert_eq!(long_csv(&merged).matches("speed:").count(), 2);
+}

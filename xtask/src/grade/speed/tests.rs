@@ -17,7 +17,10 @@ fn speed() -> SpeedToml {
 #[test]
 fn a_series_alternates_reference_and_student() {
     use Side::*;
-    assert_eq!(plan(3), [Reference, Student, Reference, Student, Reference, Student]);
+    assert_eq!(
+        plan(3),
+        [Reference, Student, Reference, Student, Reference, Student]
+    );
     assert_eq!(plan(0), [Reference, Student], "at least one round");
 }
 
@@ -42,7 +45,10 @@ fn best_median_and_spread() {
 fn fake(
     reference: Vec<f64>,
     student: Vec<f64>,
-) -> (impl FnMut(Side) -> Result<f64, String>, std::rc::Rc<std::cell::RefCell<Vec<Side>>>) {
+) -> (
+    impl FnMut(Side) -> Result<f64, String>,
+    std::rc::Rc<std::cell::RefCell<Vec<Side>>>,
+) {
     let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let log = asked.clone();
     let (mut r, mut s) = (reference.into_iter(), student.into_iter());
@@ -89,7 +95,10 @@ fn a_noisy_series_is_measured_again_with_twice_the_rounds() {
     assert_eq!(grade.status, SpeedStatus::Timed);
     assert_eq!(grade.rounds, 4);
     assert_eq!(grade.load, Some(2.0), "the load before the series scored");
-    assert_eq!(grade.points, 2.0, "twice the reference's speed: full points");
+    assert_eq!(
+        grade.points, 2.0,
+        "twice the reference's speed: full points"
+    );
 }
 
 #[test]
@@ -114,7 +123,12 @@ fn a_failing_probe_scores_nothing_and_a_failing_reference_is_unscored() {
     let grade = measure("blocked", &speed(), 3, &mut run, &mut || None);
     assert_eq!(grade.status, SpeedStatus::Failed);
     assert_eq!((grade.points, grade.max), (0.0, 2.0));
-    assert!(grade.reason.unwrap().contains("your speed probe failed: no more"));
+    assert!(
+        grade
+            .reason
+            .unwrap()
+            .contains("your speed probe failed: no more")
+    );
     let (mut run, _) = fake(vec![], vec![1.0]);
     let grade = measure("blocked", &speed(), 3, &mut run, &mut || None);
     assert_eq!(grade.status, SpeedStatus::Error);
@@ -134,15 +148,28 @@ fn captured(code: i32, stdout: &str, stderr: &str) -> process::Captured {
 #[test]
 fn a_run_counts_only_with_a_plausible_time_at_the_right_size() {
     let line = r#"{"exercise":"blocked","size":"20x20x5","seconds":1.5e-2,"threads":2}"#;
-    assert_eq!(judge_run(&captured(0, line, ""), 0.3, "20x20x5", 20), Ok(0.015));
-    let wrong = judge_run(&captured(1, "", "speed probe: r[0, 0] is 1, expected 2\nmore"), 0.3, "20x20x5", 20);
+    assert_eq!(
+        judge_run(&captured(0, line, ""), 0.3, "20x20x5", 20),
+        Ok(0.015)
+    );
+    let wrong = judge_run(
+        &captured(1, "", "speed probe: r[0, 0] is 1, expected 2\nmore"),
+        0.3,
+        "20x20x5",
+        20,
+    );
     assert_eq!(
         wrong.unwrap_err(),
         "it exited with exit status: 1: speed probe: r[0, 0] is 1, expected 2"
     );
     let none = judge_run(&captured(0, "hello", ""), 0.3, "20x20x5", 20).unwrap_err();
     assert!(none.contains("printed no time"), "{none}");
-    let other = judge_run(&captured(0, &line.replace("20x20x5", "2x2x1"), ""), 0.3, "20x20x5", 20);
+    let other = judge_run(
+        &captured(0, &line.replace("20x20x5", "2x2x1"), ""),
+        0.3,
+        "20x20x5",
+        20,
+    );
     assert!(other.unwrap_err().contains("did not time the size"));
     // A fake line printed by a process too short-lived to have timed anything.
     let fake = line.replace("1.5e-2", "0.5");
@@ -150,7 +177,11 @@ fn a_run_counts_only_with_a_plausible_time_at_the_right_size() {
     assert!(early.contains("not a measurement"), "{early}");
     let mut killed = captured(0, line, "");
     killed.timed_out = true;
-    assert!(judge_run(&killed, 20.0, "20x20x5", 20).unwrap_err().contains("time limit of 20 s"));
+    assert!(
+        judge_run(&killed, 20.0, "20x20x5", 20)
+            .unwrap_err()
+            .contains("time limit of 20 s")
+    );
 }
 
 #[test]
