@@ -353,7 +353,7 @@ fn check_grading(lab: &CourseLab) -> Result<()> {
             && speed.full_at.is_finite()
             && 0.0 <= speed.none_below
             && speed.none_below < speed.full_at;
-        if !(speed.points.is_finite() && speed.points >= 0.0) || !scale {
+        if !(speed.points.is_finite() && speed.points >= 0.0 && scale) {
             bail!(
                 "{file}: [speed.{exercise}]: points must be 0 or more, and 0 <= none_below < \
                  full_at"

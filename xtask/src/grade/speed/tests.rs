@@ -41,15 +41,15 @@ fn best_median_and_spread() {
     assert_eq!(series.ratio(), 0.5);
 }
 
+/// The sides a fake probe was asked for, in order.
+type Asked = std::rc::Rc<std::cell::RefCell<Vec<Side>>>;
+
 /// A fake probe: each side's times in turn, recording the order it was asked in.
 fn fake(
     reference: Vec<f64>,
     student: Vec<f64>,
-) -> (
-    impl FnMut(Side) -> Result<f64, String>,
-    std::rc::Rc<std::cell::RefCell<Vec<Side>>>,
-) {
-    let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+) -> (impl FnMut(Side) -> Result<f64, String>, Asked) {
+    let asked = Asked::default();
     let log = asked.clone();
     let (mut r, mut s) = (reference.into_iter(), student.into_iter());
     let run = move |side: Side| {
