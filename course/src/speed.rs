@@ -276,8 +276,9 @@ fn ms(seconds: f64) -> String {
     format!("{:.3} ms", seconds * 1e3)
 }
 
-/// The number after `"field":` in a JSON line.
-pub(crate) fn json_number(text: &str, field: &str) -> Option<f64> {
+/// The number after `"field":` in a JSON line (the probes' and `machine_limits`' lines: flat,
+/// numbers unquoted).
+pub fn json_number(text: &str, field: &str) -> Option<f64> {
     let at = text.find(&format!("\"{field}\":"))? + field.len() + 3;
     let rest = &text[at..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());

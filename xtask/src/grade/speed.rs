@@ -38,6 +38,7 @@ use super::run::TestLimits;
 use super::sandbox::{Dirs, Sandbox};
 use crate::process;
 use crate::workspace::SpeedToml;
+use course::speed::json_number;
 
 /// The most spread a series may have and be scored: median ÷ best − 1 of either side. Timing
 /// on an idle machine, a kernel's runs agree within a few per cent; past 10 % something else
@@ -485,14 +486,6 @@ pub fn judge_run(
         ));
     }
     Ok(seconds)
-}
-
-/// The number after `"field":` in a JSON line.
-fn json_number(text: &str, field: &str) -> Option<f64> {
-    let at = text.find(&format!("\"{field}\":"))? + field.len() + 3;
-    let rest = &text[at..];
-    let end = rest.find([',', '}']).unwrap_or(rest.len());
-    rest[..end].trim().parse().ok()
 }
 
 #[cfg(test)]
