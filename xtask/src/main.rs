@@ -217,7 +217,7 @@ struct GradeArgs {
     #[arg(long, value_name = "K/N")]
     shard: Option<grade::shard::Shard>,
     /// Runs of each side (the reference's kernel, the student's, turn about) when timing the
-    /// exercises whose speed counts (lab.toml [speed]); a series spread by over 10 % is
+    /// exercises whose speed counts (lab.toml `[speed]`); a series spread by over 10 % is
     /// measured again with twice as many.
     #[arg(long, default_value_t = grade::DEFAULT_SPEED_ROUNDS)]
     speed_rounds: usize,

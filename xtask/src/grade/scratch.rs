@@ -475,6 +475,29 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `cp -a` of worker 0's scratch workspace for a new worker: the instructor's files with the
+/// mtimes its warm-up built from, so that the copied target's fingerprints hold for them too
+/// (`sync` rewrites only what differs). Where the copy fails, the new worker starts empty and
+/// `sync` writes everything.
+pub fn copy_workspace(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
+    }
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .context("running cp -a")?;
+    if !status.success() {
+        let _ = fs::remove_dir_all(to);
+    }
+    Ok(())
+}
+
 /// `cp -a`: a copy of a warm target directory, mtimes kept (cargo's freshness checks compare
 /// them), for a new worker to start from instead of building the dependencies again. A sealed
 /// one is hard-linked (`cp -al`): its files are read-only to student code, so every worker can
@@ -506,6 +529,28 @@ pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_worker_s_workspace_keeps_the_mtimes_its_fingerprints_were_built_from() {
+        let dir = std::env::temp_dir().join(format!("copy-workspace-{}", std::process::id()));
+        let (from, to) = (dir.join("worker-0/ws"), dir.join("worker-1/ws"));
+        fs::create_dir_all(from.join("support/src")).unwrap();
+        let file = from.join("support/src/lib.rs");
+        fs::write(&file, "pub fn f() {}\n").unwrap();
+        // Built long ago: a fresh write would be newer than the sealed fingerprints.
+        let built = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(built)
+            .unwrap();
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        copy_workspace(&from, &to).unwrap();
+        let copied = fs::metadata(to.join("support/src/lib.rs")).unwrap();
+        assert_eq!(copied.modified().unwrap(), built);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn thread_ids_are_removed() {

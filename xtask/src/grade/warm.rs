@@ -123,6 +123,10 @@ pub(super) fn prepare(
             let worker = Worker::new(work, index, cargo_jobs, sandbox);
             fs::create_dir_all(&worker.dir)?;
             let first = Worker::new(work, 0, cargo_jobs, sandbox);
+            // The workspace too, its mtimes kept: files written afresh would be newer than the
+            // sealed fingerprints, and cargo would try to rebuild the shared crates (`support`)
+            // into a cache it may not write.
+            scratch::copy_workspace(&first.ws, &worker.ws)?;
             scratch::copy_target(&first.target, &worker.target)?;
             fs::write(marker(index), &key)?;
         }
