@@ -197,29 +197,12 @@ impl Worker {
         if !features.is_empty() {
             args.extend(["--features", &features]);
         }
-        if seal::is_sealed(&self.target) {
-            // Nothing of the previous submission's build or tests is left to this one.
-            seal::reset(&self.target)?;
-        }
-        forget_builds(&self.target.join("debug"), &lab.package)?;
-        // Results and errors come first, artifacts last: keep plenty of both ends.
-        let limits = Limits {
-            head: 4 << 20,
-            tail: 4 << 20,
-        };
-        let tmp = self.fresh_tmp("build")?;
-        let cargo = self.in_sandbox(&self.cargo(&args), &tmp, sandbox::Limits::build(), None)?;
-        let out = process::capture_with(cargo, limit, limits)?;
-        if out.timed_out {
-            return Ok(Build::TimedOut);
-        }
-        let mut build = cargo::parse_messages(&out.stdout);
-        build.stderr = out.stderr;
         let manifest = self.lab_dir(lab).join("Cargo.toml");
-        if !out.status.is_some_and(|status| status.success()) {
-            let error = self.tidy(&build.first_error(&manifest));
-            return Ok(Build::DoesNotCompile(excerpt(&error, 30)));
-        }
+        let build = match self.sandboxed_build(lab, &args, "debug", limit)? {
+            Ok(build) => build,
+            Err(None) => return Ok(Build::TimedOut),
+            Err(Some(error)) => return Ok(Build::DoesNotCompile(error)),
+        };
         let exes: Vec<TestExe> = build
             .tests_of(&manifest)
             .into_iter()
@@ -252,27 +235,11 @@ impl Worker {
             &jobs,
         ];
         args.extend(features.iter().map(String::as_str));
-        if seal::is_sealed(&self.target) {
-            // Nothing the tests just run left in the target directory is built upon.
-            seal::reset(&self.target)?;
-        }
-        forget_builds(&self.target.join("release"), &lab.package)?;
-        let limits = Limits {
-            head: 4 << 20,
-            tail: 4 << 20,
+        let build = match self.sandboxed_build(lab, &args, "release", limit)? {
+            Ok(build) => build,
+            Err(None) => return Ok(Probe::TimedOut),
+            Err(Some(error)) => return Ok(Probe::DoesNotCompile(error)),
         };
-        let tmp = self.fresh_tmp("build")?;
-        let cargo = self.in_sandbox(&self.cargo(&args), &tmp, sandbox::Limits::build(), None)?;
-        let out = process::capture_with(cargo, limit, limits)?;
-        if out.timed_out {
-            return Ok(Probe::TimedOut);
-        }
-        let mut build = cargo::parse_messages(&out.stdout);
-        build.stderr = out.stderr;
-        if !out.status.is_some_and(|status| status.success()) {
-            let error = self.tidy(&build.first_error(&manifest));
-            return Ok(Probe::DoesNotCompile(excerpt(&error, 30)));
-        }
         let exe = build
             .tests_of(&manifest)
             .into_iter()
@@ -284,6 +251,43 @@ impl Worker {
                 lab.package
             ))),
         }
+    }
+
+    /// Runs cargo with `args` (a build with `--message-format=json`) in the sandbox, killed
+    /// at `limit`, after clearing what the last submission left: the sealed cache's additions
+    /// and the lab's own builds under `profile` (`debug`, `release`). Its messages when it
+    /// succeeded; else `None` when killed at the limit, or the first compiler error.
+    fn sandboxed_build(
+        &self,
+        lab: &CourseLab,
+        args: &[&str],
+        profile: &str,
+        limit: Duration,
+    ) -> Result<Result<cargo::Build, Option<String>>> {
+        if seal::is_sealed(&self.target) {
+            // Nothing of the previous submission's build or tests is left to this one.
+            seal::reset(&self.target)?;
+        }
+        forget_builds(&self.target.join(profile), &lab.package)?;
+        // Results and errors come first, artifacts last: keep plenty of both ends.
+        let limits = Limits {
+            head: 4 << 20,
+            tail: 4 << 20,
+        };
+        let tmp = self.fresh_tmp("build")?;
+        let cargo = self.in_sandbox(&self.cargo(args), &tmp, sandbox::Limits::build(), None)?;
+        let out = process::capture_with(cargo, limit, limits)?;
+        if out.timed_out {
+            return Ok(Err(None));
+        }
+        let mut build = cargo::parse_messages(&out.stdout);
+        build.stderr = out.stderr;
+        if !out.status.is_some_and(|status| status.success()) {
+            let manifest = self.lab_dir(lab).join("Cargo.toml");
+            let error = self.tidy(&build.first_error(&manifest));
+            return Ok(Err(Some(excerpt(&error, 30))));
+        }
+        Ok(Ok(build))
     }
 
     /// The worker's temporary folder `tmp/<name>`, emptied: a sandboxed run's private `/tmp`.
