@@ -35,15 +35,10 @@ impl Gpu {
         y: &DeviceMatrix,
     ) -> Result<DeviceMatrix, GpuError> {
         check_pair_shapes(x.shape(), y.shape())?;
-        let mut r = DeviceMatrix {
-            // SAFETY: `pairwise_into`, called next, launches a kernel whose
-            // threads cover every (i, j) of the n × m output and store r[i, j]
-            // (the emulator's tests check that no element is left unwritten);
-            // nothing reads r before.
-            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
-            rows: x.rows,
-            cols: y.rows,
-        };
+        // SAFETY: `pairwise_into`, called next, launches a kernel whose threads
+        // cover every (i, j) of the n × m output and store r[i, j] (the emulator's
+        // tests check that no element is left unwritten); nothing reads r before.
+        let mut r = unsafe { self.alloc_matrix_uninit(x.rows, y.rows) }?;
         self.pairwise_into(kernel, x, y, &mut r)?;
         Ok(r)
     }

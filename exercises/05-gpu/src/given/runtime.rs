@@ -207,6 +207,25 @@ impl Gpu {
         unsafe { self.stream.alloc(len) }.map_err(cuda(format!("allocating {len} doubles")))
     }
 
+    /// A `rows` × `cols` matrix on the GPU, not initialised ([`Gpu::alloc_uninit`]): the
+    /// output of a kernel or a GEMM that writes every element.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Gpu::alloc_uninit`]: every element is written before anything reads it.
+    pub(crate) unsafe fn alloc_matrix_uninit(
+        &self,
+        rows: usize,
+        cols: usize,
+    ) -> Result<DeviceMatrix, GpuError> {
+        Ok(DeviceMatrix {
+            // SAFETY: passed on to the caller, who makes the same promise.
+            data: unsafe { self.alloc_uninit(rows * cols) }?,
+            rows,
+            cols,
+        })
+    }
+
     /// The bytes that the memory pool of the stream-ordered allocator
     /// (`cuMemAllocAsync`) holds now, in use or cached for reuse
     /// (`CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`); `None` on a GPU without

@@ -33,14 +33,10 @@ impl Gpu {
         sqrt: bool,
     ) -> Result<DeviceMatrix, GpuError> {
         check_pair_shapes(x.shape(), y.shape())?;
-        let mut r = DeviceMatrix {
-            // SAFETY: `euclidean_trick_into` writes every element of r (the
-            // DGEMM, beta = 0, or its memset when d = 0) before its epilogue
-            // reads r; nothing else reads it before.
-            data: unsafe { self.alloc_uninit(x.rows * y.rows) }?,
-            rows: x.rows,
-            cols: y.rows,
-        };
+        // SAFETY: `euclidean_trick_into` writes every element of r (the DGEMM,
+        // beta = 0, or its memset when d = 0) before its epilogue reads r; nothing
+        // else reads it before.
+        let mut r = unsafe { self.alloc_matrix_uninit(x.rows, y.rows) }?;
         self.euclidean_trick_into(x, y, &mut r, sqrt)?;
         Ok(r)
     }
@@ -78,14 +74,9 @@ impl Gpu {
         y: &DeviceMatrix,
     ) -> Result<DeviceMatrix, GpuError> {
         check_pair_shapes(x.shape(), y.shape())?;
-        let (n, m) = (x.rows, y.rows);
-        let mut r = DeviceMatrix {
-            // SAFETY: `scaled_xyt_into`, called next, writes every element
-            // of r: the DGEMM with beta = 0, or a memset when d = 0.
-            data: unsafe { self.alloc_uninit(n * m) }?,
-            rows: n,
-            cols: m,
-        };
+        // SAFETY: `scaled_xyt_into`, called next, writes every element of r: the
+        // DGEMM with beta = 0, or a memset when d = 0.
+        let mut r = unsafe { self.alloc_matrix_uninit(x.rows, y.rows) }?;
         self.scaled_xyt_into(alpha, x, y, &mut r)?;
         Ok(r)
     }
