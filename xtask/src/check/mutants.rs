@@ -92,12 +92,7 @@ fn run_mutant(
     target: &Path,
     timeout: Duration,
 ) -> Result<Result<(), String>> {
-    let mut args = vec!["test".to_string(), "--no-run".to_string()];
-    args.extend(lab.stub.cargo_args());
-    args.extend(["--test".to_string(), mutant.test.clone()]);
-    args.extend(["--target-dir".to_string(), target.display().to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let build = cargo::build_json(&lab.stub.dir, &args)?;
+    let build = super::staging::build_test_file(lab, &mutant.test, target)?;
     if !build.success {
         return Ok(Err(format!(
             "the mutant does not compile, so it tests nothing: make it a bug that compiles\n{}",

@@ -80,12 +80,7 @@ fn stage_lab(
             k + 1,
             exercises[..=k].join(", ")
         );
-        let mut args = vec!["test".to_string(), "--no-run".to_string()];
-        args.extend(lab.stub.cargo_args());
-        args.extend(["--test".to_string(), exercise.clone()]);
-        args.extend(["--target-dir".to_string(), target.display().to_string()]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let build = cargo::build_json(&lab.stub.dir, &args)?;
+        let build = build_test_file(lab, exercise, target)?;
         if !build.success {
             tally.fail(format!(
                 "{}: with {solved} and the rest stubs, exercise `{exercise}`'s tests do not \
@@ -122,6 +117,17 @@ fn stage_lab(
         }
     }
     Ok(())
+}
+
+/// Builds the staged lab's test file `test` (`cargo test --no-run --test TEST`) into the staging
+/// target directory.
+pub(super) fn build_test_file(lab: &Lab, test: &str, target: &Path) -> Result<cargo::Build> {
+    let mut args = vec!["test".to_string(), "--no-run".to_string()];
+    args.extend(lab.stub.cargo_args());
+    args.extend(["--test".to_string(), test.to_string()]);
+    args.extend(["--target-dir".to_string(), target.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cargo::build_json(&lab.stub.dir, &args)
 }
 
 /// The tests that compare with NumPy look for `<workspace>/.venv`: the staged tree shares the

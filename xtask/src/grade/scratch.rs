@@ -484,47 +484,38 @@ fn copy_src(from: &Path, to: &Path) -> Result<()> {
 /// (`sync` rewrites only what differs). Where the copy fails, the new worker starts empty and
 /// `sync` writes everything.
 pub fn copy_workspace(from: &Path, to: &Path) -> Result<()> {
-    if to.exists() {
-        fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
-    }
-    if !from.is_dir() {
-        return Ok(());
-    }
-    let status = Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .context("running cp -a")?;
-    if !status.success() {
-        let _ = fs::remove_dir_all(to);
-    }
-    Ok(())
+    copy_tree(from, to, "-a")
 }
 
 /// `cp -a`: a copy of a warm target directory, mtimes kept (cargo's freshness checks compare
 /// them), for a new worker to start from instead of building the dependencies again. A sealed
 /// one is hard-linked (`cp -al`): its files are read-only to student code, so every worker can
-/// share them, and the compiled dependencies exist once on disk.
+/// share them, and the compiled dependencies exist once on disk. Where the copy fails, the
+/// worker builds its dependencies itself.
 pub fn copy_target(from: &Path, to: &Path) -> Result<()> {
+    let flags = match seal::is_sealed(from) {
+        true => "-al",
+        false => "-a",
+    };
+    copy_tree(from, to, flags)
+}
+
+/// `cp FLAGS from to` over whatever `to` held; nothing when `from` is not a directory. A copy
+/// that fails is removed, not an error: the callers' workers then start from nothing.
+fn copy_tree(from: &Path, to: &Path, flags: &str) -> Result<()> {
     if to.exists() {
         fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
     }
     if !from.is_dir() {
         return Ok(());
     }
-    let flags = match seal::is_sealed(from) {
-        true => "-al",
-        false => "-a",
-    };
     let status = Command::new("cp")
         .arg(flags)
         .arg(from)
         .arg(to)
         .status()
-        .context("running cp -a")?;
+        .with_context(|| format!("running cp {flags}"))?;
     if !status.success() {
-        // Not fatal: the worker builds its dependencies itself.
         let _ = fs::remove_dir_all(to);
     }
     Ok(())
