@@ -135,12 +135,9 @@ pub fn parse_size(size: &str) -> Result<(usize, usize, usize), String> {
     }
 }
 
-/// How long each variant warms up before its timed calls, at least one call.
-/// One call was not enough for the small sizes: in a fresh process the first
-/// several 500×500×500 calls of a 2 ms kernel ran twice as slow (the threads
-/// and the CPU settle), and the medians of the rounds spread by up to 50 %.
-/// `peers_harness.py` uses the same rule.
-pub const WARMUP_SECONDS: f64 = 0.2;
+/// How long each variant warms up before its timed calls (the speed probes'
+/// rule, [`crate::speed::WARMUP_SECONDS`], which says why).
+pub use crate::speed::WARMUP_SECONDS;
 
 /// Warms up (the first call timed: the first touch of fresh memory, a JIT's
 /// compile; then more calls until [`WARMUP_SECONDS`] have passed), then the

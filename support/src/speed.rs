@@ -16,8 +16,12 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use crate::testing::random_points;
 
-/// How long the kernel runs untimed first: threads start, fresh memory is touched.
-const WARMUP_SECONDS: f64 = 0.2;
+/// How long a kernel runs untimed before its timed calls, at least one call (the speed probes,
+/// `compare`'s comparisons, and `course_peers.py` and `peers_harness.py` on the Python side).
+/// One call was not enough for the small sizes: in a fresh process the first several
+/// 500×500×500 calls of a 2 ms kernel ran twice as slow (the threads and the CPU settle), and
+/// the medians of the rounds spread by up to 50 %.
+pub const WARMUP_SECONDS: f64 = 0.2;
 /// Entries of the result checked before timing.
 const CHECKED: usize = 64;
 
