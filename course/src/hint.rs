@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cargo::excerpt;
 use crate::progress;
+use crate::python::{PythonExercise, PythonTests};
 use crate::testrun::{self, Tests};
 use crate::ui::Ui;
 use crate::workspace::{self, Lab};
@@ -133,24 +134,46 @@ fn first_unfinished(
         ),
         Tests::Ran(targets) => targets,
     };
-    match progress::first_unfinished(lab, &targets) {
-        Some(target) => {
-            let (ok, total, _) = progress::exercise_status(target);
+    if let Some(target) = progress::first_unfinished(lab, &targets) {
+        let (ok, total, _) = progress::exercise_status(target);
+        println!(
+            "Lab {}: your next exercise is `{}` ({ok} of {total} tests pass).\n",
+            lab.name, target.target
+        );
+        return Ok(Some(target.target.clone()));
+    }
+    // Every Rust exercise passes: the Python one, if the lab has it, comes last.
+    if let Some(python) = PythonExercise::of(lab) {
+        let mut ui = Ui::new(1);
+        ui.start(&format!(
+            "building and testing lab {}'s Python module (maturin, pytest)",
+            lab.name
+        ));
+        let tests = python.build_and_test(root, timeout);
+        ui.done();
+        let unfinished = match tests? {
+            PythonTests::Skipped(why) => Some(format!("skipped here: {why}")),
+            PythonTests::DoesNotCompile(_) => Some("its module does not compile".to_string()),
+            PythonTests::Ran(target) => {
+                let (ok, total, _) = progress::exercise_status(&target);
+                (ok < total).then(|| format!("{ok} of {total} tests pass"))
+            }
+        };
+        if let Some(state) = unfinished {
             println!(
-                "Lab {}: your next exercise is `{}` ({ok} of {total} tests pass).\n",
-                lab.name, target.target
+                "Lab {}: your next exercise is `{}` ({state}).\n",
+                lab.name,
+                python.name()
             );
-            Ok(Some(target.target.clone()))
-        }
-        None => {
-            println!(
-                "Every exercise of lab {} passes: nothing left to hint at. The hints stay \
-                 readable: {command} <exercise> [n] (exercises: {known})",
-                lab.name
-            );
-            Ok(None)
+            return Ok(Some(python.name().to_string()));
         }
     }
+    println!(
+        "Every exercise of lab {} passes: nothing left to hint at. The hints stay readable: \
+         {command} <exercise> [n] (exercises: {known})",
+        lab.name
+    );
+    Ok(None)
 }
 
 /// `  1. title` lines.
@@ -185,14 +208,10 @@ fn render(lab: &Lab, exercise: &str, hint: &Hint, count: usize, command: &str) -
 /// How to run an exercise's tests: its test file, or for the Python exercise, pytest on the
 /// module that maturin builds from the student's crate.
 fn test_command(lab: &Lab, exercise: &str) -> String {
-    if lab.meta.python_exercise().as_deref() == Some(exercise) {
-        let dir = format!("exercises/{}/{exercise}", lab.name);
-        return format!(
-            ".venv/bin/maturin develop --release -m {dir}/Cargo.toml && .venv/bin/python -m \
-             pytest {dir}/tests"
-        );
+    match PythonExercise::of(lab) {
+        Some(python) if python.name() == exercise => python.iterate_command(None),
+        _ => format!("cargo test -p {} --test {exercise}", lab.stub.package),
     }
-    format!("cargo test -p {} --test {exercise}", lab.stub.package)
 }
 
 #[cfg(test)]

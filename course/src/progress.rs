@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use crate::cargo::excerpt;
 use crate::libtest::{Outcome, TestResult};
+use crate::python::{PythonExercise, PythonTests};
 use crate::report::{indent_after_first, new_table};
 use crate::testrun::{self, TargetResults, Tests};
 use crate::ui::Ui;
@@ -17,21 +18,31 @@ use crate::workspace::{self, Lab};
 
 pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
     let labs = workspace::select(workspace::discover(root)?, filters)?;
-    let mut ui = Ui::new(labs.len());
+    let steps = labs.len() + labs.iter().filter(|lab| lab.meta.python.is_some()).count();
+    let mut ui = Ui::new(steps);
     let mut runs = Vec::new();
     for lab in &labs {
         ui.start(&format!("testing lab {}", lab.label()));
         // A lab that cannot be built or run is reported as such; the others still are.
         let tests = testrun::student_build_and_run(root, &lab.stub, timeout)
             .unwrap_or_else(|error| Tests::DoesNotCompile(format!("{error:#}")));
-        runs.push((lab, tests));
+        let python = PythonExercise::of(lab).map(|exercise| {
+            ui.start(&format!(
+                "building and testing lab {}'s Python module (maturin, pytest)",
+                lab.name
+            ));
+            exercise
+                .build_and_test(root, timeout)
+                .unwrap_or_else(|error| PythonTests::DoesNotCompile(format!("{error:#}")))
+        });
+        runs.push((lab, tests, python));
     }
     ui.done();
 
     let mut table = new_table(["lab", "exercise", "tests passing", "status"]);
     let (mut passed, mut failed) = (0, 0);
     let mut next_step: Option<String> = None;
-    for (lab, tests) in &runs {
+    for (lab, tests, python) in &runs {
         match tests {
             Tests::DoesNotCompile(error) => {
                 table.add_row(vec![
@@ -72,6 +83,20 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
                         next_step = Some(next_step_for(lab, target));
                     }
                 }
+            }
+        }
+        if let (Some(exercise), Some(python)) = (PythonExercise::of(lab), python) {
+            let row = python_row(&exercise, python);
+            passed += row.passed;
+            failed += row.failed;
+            table.add_row(vec![
+                lab.label(),
+                exercise.name().to_string(),
+                row.tests,
+                row.status,
+            ]);
+            if let Some(step) = row.next_step {
+                next_step.get_or_insert(step);
             }
         }
     }
@@ -189,6 +214,74 @@ pub fn next_step_for(lab: &Lab, target: &TargetResults) -> String {
         lab.stub.package, target.target
     );
     text
+}
+
+/// The Python exercise's line of the table, what it adds to the counts, and its next step.
+struct PythonRow {
+    tests: String,
+    status: String,
+    passed: usize,
+    failed: usize,
+    next_step: Option<String>,
+}
+
+fn python_row(exercise: &PythonExercise, python: &PythonTests) -> PythonRow {
+    let lab = &exercise.lab.name;
+    let name = exercise.name();
+    let dir = exercise.dir();
+    match python {
+        PythonTests::Skipped(why) => PythonRow {
+            tests: "-".into(),
+            status: format!("skipped: {why}"),
+            passed: 0,
+            failed: 0,
+            next_step: Some(format!(
+                "lab {lab}, exercise `{name}` ({dir}/src/lib.rs): it needs the course's \
+                 Python venv. From the workspace's root:\n  {}\n  Then iterate with: {}",
+                exercise.setup_command(),
+                exercise.iterate_command(None)
+            )),
+        },
+        PythonTests::DoesNotCompile(error) => PythonRow {
+            tests: "-".into(),
+            status: "does not compile".into(),
+            passed: 0,
+            failed: 0,
+            next_step: Some(format!(
+                "make lab {lab}'s Python module compile again ({dir}/src/lib.rs); the first \
+                 error:\n{error}\n\nIterate with: {}",
+                exercise.iterate_command(None)
+            )),
+        },
+        PythonTests::Ran(target) => {
+            let (ok, total, status) = exercise_status(target);
+            // pytest reports in file order, the order to read and solve the tests in.
+            let first = target
+                .results
+                .iter()
+                .find(|t| matches!(t.outcome, Outcome::Failed { .. }));
+            let next_step = first.map(|test| {
+                let message = match &test.outcome {
+                    Outcome::Failed { message, .. } => message.as_str(),
+                    _ => unreachable!("found among the failures"),
+                };
+                format!(
+                    "lab {lab}, exercise `{name}` ({dir}/tests)\n  test `{}` fails:\n    {}\n  \
+                     Iterate with: {}",
+                    test.id,
+                    indent_after_first(message),
+                    exercise.iterate_command(Some(&test.id))
+                )
+            });
+            PythonRow {
+                tests: format!("{ok}/{total}"),
+                status,
+                passed: ok,
+                failed: total - ok,
+                next_step,
+            }
+        }
+    }
 }
 
 /// What a lab's feature needs that is not installed here, and how to install it.

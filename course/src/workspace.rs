@@ -194,6 +194,10 @@ pub struct PythonToml {
     /// The environment variable that names the module the tests import (the stub's or the
     /// solution's lib name).
     pub module_env: String,
+    /// The test files' stems (`<dir>/tests/test_*.py`) in the order students should solve
+    /// them; `progress` runs them so, and files not listed after, alphabetically.
+    #[serde(default)]
+    pub tests: Vec<String>,
 }
 
 /// `[grading]` in lab.toml. Ignored tests count neither way.

@@ -38,7 +38,7 @@ use super::run::TestLimits;
 use super::sandbox;
 use super::scratch::{Worker, forget_builds};
 use crate::cargo::{cargo_error, excerpt};
-use crate::check::python::parse_junit;
+use course::junit::parse_junit;
 use crate::libtest::{self, Outcome};
 use crate::process;
 use crate::workspace::{self, PythonToml};

@@ -9,7 +9,17 @@
 //! ## How to work
 //!
 //! Write [`cityblock`] and [`euclidean`]: replace each `todo!()` (marked
-//! `// TODO:`). Then, from the repository root, in the course's venv:
+//! `// TODO:`). Once, from the repository root, make the course's venv with
+//! maturin, pytest, NumPy and SciPy (`cargo xtask progress` skips this
+//! exercise until it exists):
+//!
+//! ```sh
+//! python3 -m venv .venv
+//! .venv/bin/python -m pip install -r exercises/06-ffi/python/requirements.txt
+//! ```
+//!
+//! Then build your module into it and run the tests, after each change
+//! (`cargo xtask progress` does the same and shows where you stand):
 //!
 //! ```sh
 //! .venv/bin/maturin develop --release -m exercises/06-ffi/python/Cargo.toml
@@ -57,9 +67,11 @@ pub fn cityblock<'py>(
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
     // TODO: check x and y (float64, 2-D, same d), release the GIL around
     // kernel::cityblock, return its result as a NumPy array without a copy.
+    let _ = (x, y); // Unused until you write this.
     todo!(
-        "cityblock(x, y): take x = {x} and y = {y} as float64 views, check them, run \
-         kernel::cityblock with the GIL released, return the result"
+        "lab 6, exercise `python`: cityblock(x, y) is still a TODO: take x and y as \
+         float64 views, check them, run kernel::cityblock with the GIL released, return the \
+         result"
     )
 }
 
@@ -71,9 +83,10 @@ pub fn euclidean<'py>(
     y: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
     // TODO: as `cityblock`, with kernel::euclidean.
+    let _ = (x, y); // Unused until you write this.
     todo!(
-        "euclidean(x, y): take x = {x} and y = {y} as float64 views, check them, run \
-         kernel::euclidean with the GIL released, return the result"
+        "lab 6, exercise `python`: euclidean(x, y) is still a TODO: as cityblock, with \
+         kernel::euclidean"
     )
 }
 // ANCHOR_END: stubs
