@@ -18,7 +18,7 @@ use crate::junit::parse_junit;
 use crate::libtest::{Outcome, TestResult};
 use crate::process;
 use crate::testrun::TargetResults;
-use crate::workspace::{Lab, PythonToml};
+use crate::workspace::{Crate, Lab, PythonToml};
 
 /// How long the module's build may take: the first one compiles pyo3, NumPy's bindings and
 /// rayon in release mode, minutes on a laptop. A build is not a test (`--timeout`).
@@ -51,6 +51,11 @@ impl<'a> PythonExercise<'a> {
     /// The exercise's name, as `hint` and `progress` show it: the crate's directory.
     pub fn name(&self) -> &str {
         &self.python.dir
+    }
+
+    /// The extension's crate, as cargo knows it.
+    pub fn krate(&self, root: &Path) -> Result<Crate> {
+        crate::workspace::read_crate(&root.join(self.dir()))
     }
 
     /// The crate's directory, relative to the workspace root.

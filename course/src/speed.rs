@@ -15,10 +15,12 @@ use anyhow::{Context, Result, bail};
 
 use crate::floor::{Limits, Work};
 use crate::libtest::Outcome;
+use crate::python::PythonExercise;
 use crate::report::new_table;
 use crate::testrun::{self, Tests};
-use crate::workspace::{self, Lab, SpeedToml};
+use crate::workspace::{self, Crate, Lab, SpeedToml};
 
+mod extension;
 mod peers;
 
 /// Timed calls per probe process; the probe keeps the best.
@@ -58,7 +60,13 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     let mut table = new_table(["exercise", "code", "time: best (median)", "verdict"]);
     for (lab, exercise, speed) in timed {
         let name = format!("{} {exercise} ({})", lab.name, speed.size);
-        if let Some(why) = failing_tests(root, lab, exercise, args.timeout)? {
+        // The lab's Python exercise is a module, timed from Python (`extension.rs`).
+        let module = PythonExercise::of(lab).filter(|python| python.name() == exercise);
+        let not_correct = match &module {
+            Some(python) => extension::failing_tests(root, python, args.timeout)?,
+            None => failing_tests(root, lab, exercise, args.timeout)?,
+        };
+        if let Some(why) = not_correct {
             table.add_row(vec![
                 name,
                 "yours".into(),
@@ -71,10 +79,22 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             "timing {name}: {} rounds of your kernel, then the course's Python...",
             args.rounds
         );
+        // What the module is measured against: the given kernel alone, from Rust.
+        let alone = match (&module, &speed.kernel_alone) {
+            (Some(python), Some(bench)) => Some((python.krate(root)?, bench)),
+            _ => None,
+        };
         // Interleaved, round by round: a slow spell of the machine hits both sides.
         let (mut yours, mut series) = (Vec::new(), peers::Series::default());
+        let mut kernel_alone = Vec::new();
         for _ in 0..args.rounds.max(1) {
-            yours.push(probe(root, lab, speed)?);
+            yours.push(match &module {
+                Some(python) => extension::probe(root, python, speed)?,
+                None => probe(root, &lab.stub, &speed.bench, speed)?,
+            });
+            if let Some((krate, bench)) = &alone {
+                kernel_alone.push(probe(root, krate, bench, speed)?);
+            }
             if let Some(python) = &python {
                 series.add(&peers::run(root, python, speed)?);
             }
@@ -91,6 +111,15 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             format!("{} ({})", ms(best), ms(median)),
             verdict(best, median, floor, speed.work),
         ]);
+        if !kernel_alone.is_empty() {
+            let (alone_best, alone_median) = best_and_median(&mut kernel_alone);
+            table.add_row(vec![
+                name.clone(),
+                "the given kernel alone (Rust, no Python)".into(),
+                format!("{} ({})", ms(alone_best), ms(alone_median)),
+                extension::binding_cost(best, alone_best),
+            ]);
+        }
         for (label, mut times) in series.times {
             let (peer_best, peer_median) = best_and_median(&mut times);
             table.add_row(vec![
@@ -160,27 +189,20 @@ fn failing_tests(
     }))
 }
 
-/// One run of the exercise's speed probe: its best time, in seconds.
-fn probe(root: &Path, lab: &Lab, speed: &SpeedToml) -> Result<f64> {
+/// One run of the speed probe `bench` of `krate` (the lab's, or its Python crate's): its best
+/// time, in seconds.
+fn probe(root: &Path, krate: &Crate, bench: &str, speed: &SpeedToml) -> Result<f64> {
     let mut command = crate::cargo::command(root);
-    command.args(["bench", "-q", "-p", &lab.stub.package]);
-    command.args(workspace::student_feature_args(&lab.stub)?);
-    command.args([
-        "--bench",
-        &speed.bench,
-        "--",
-        "--size",
-        &speed.size,
-        "--inner",
-    ]);
+    command.args(["bench", "-q", "-p", &krate.package]);
+    command.args(workspace::student_feature_args(krate)?);
+    command.args(["--bench", bench, "--", "--size", &speed.size, "--inner"]);
     command.arg(INNER.to_string());
     let output = crate::cargo::output(&mut command)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
-            "the speed probe `{}` of lab {} failed:\n{}{}",
-            speed.bench,
-            lab.name,
+            "the speed probe `{bench}` of {} failed:\n{}{}",
+            krate.package,
             stdout,
             crate::cargo::excerpt(&String::from_utf8_lossy(&output.stderr), 20)
         );
@@ -315,6 +337,7 @@ mod tests {
     fn the_scale_gives_full_points_at_full_at_none_below_none_below_in_proportion_between() {
         let speed = SpeedToml {
             bench: "speed".into(),
+            kernel_alone: None,
             size: "2000x2000x50".into(),
             work: Work::Cityblock,
             full_at: 0.5,

@@ -101,8 +101,15 @@ pub fn exercises_of(meta: Option<&LabToml>, tests: &Path) -> Result<Vec<String>>
 pub struct SpeedToml {
     /// The lab's bench target that times the kernel (`benches/<bench>.rs`, given code shared
     /// with the solution, `harness = false`): `--size NxMxD --inner K` in, one JSON line out,
-    /// with its best time in `seconds`.
+    /// with its best time in `seconds`. For the lab's Python exercise, a Python script of
+    /// its crate (`<dir>/benches/<bench>.py`) that times the student's module the same way.
     pub bench: String,
+    /// The Python exercise's only: a bench target of its crate (`<dir>/benches/<name>.rs`)
+    /// that times the given kernel alone, from Rust. The extension is graded against it, not
+    /// against the reference solution's extension, whose kernel is faster than the given one:
+    /// the exercise is the binding, and this is a binding that costs nothing.
+    #[serde(default)]
+    pub kernel_alone: Option<String>,
     /// The size it is timed at, `NxMxD`.
     pub size: String,
     /// Its arithmetic, for the machine's floor: `cityblock`, `sqeuclidean` or `matmul`.

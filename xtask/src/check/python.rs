@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
 use crate::libtest::Outcome;
-use course::junit::{Case, parse_junit};
 use crate::process;
 use crate::report::Tally;
 use crate::testrun::{self, Tests};
 use crate::workspace::{self, Crate, Lab, PythonToml};
+use anyhow::{Context, Result};
+use course::junit::{Case, parse_junit};
 
 /// How long one maturin build may take. A build is not a test: `--timeout` (one test
 /// executable's limit) is far too short for a release build of pyo3, ndarray and rayon from

@@ -38,10 +38,10 @@ use super::run::TestLimits;
 use super::sandbox;
 use super::scratch::{Worker, forget_builds};
 use crate::cargo::{cargo_error, excerpt};
-use course::junit::parse_junit;
 use crate::libtest::{self, Outcome};
 use crate::process;
 use crate::workspace::{self, PythonToml};
+use course::junit::parse_junit;
 
 /// The report pytest writes, in the sandbox's `/tmp`.
 const REPORT: &str = "pytest.xml";
@@ -146,6 +146,23 @@ impl Worker {
     /// that the warm-up's dependencies are kept and copied with it.
     fn python_target(&self) -> PathBuf {
         self.target.join("python")
+    }
+
+    /// The wheel the last `build_python` left, if it left one (a regular file).
+    pub fn built_wheel(&self) -> Result<Option<PathBuf>> {
+        let wheels = self.python_target().join("wheels");
+        if !wheels.is_dir() {
+            return Ok(None);
+        }
+        let found: Vec<PathBuf> = listing::paths(&wheels)?
+            .into_iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
+            .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+            .collect();
+        Ok(match &found[..] {
+            [wheel] => Some(wheel.clone()),
+            _ => None,
+        })
     }
 
     /// `maturin build --release --frozen` of the lab's Python crate, in the sandbox. The

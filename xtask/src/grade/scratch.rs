@@ -215,11 +215,23 @@ impl Worker {
     /// (without the `bench` feature, as students build: `student_feature_args`), in the
     /// sandbox, killed at `limit`: its executable in this worker's target directory.
     pub fn build_probe(&self, lab: &CourseLab, bench: &str, limit: Duration) -> Result<Probe> {
+        self.build_bench(lab, &self.lab_dir(lab), bench, limit)
+    }
+
+    /// [`Worker::build_probe`] for the bench target `bench` of the crate at `dir`: the lab's,
+    /// or its Python crate's (the given kernel timed alone, `kernel_alone`).
+    pub fn build_bench(
+        &self,
+        lab: &CourseLab,
+        dir: &Path,
+        bench: &str,
+        limit: Duration,
+    ) -> Result<Probe> {
         let jobs = self.cargo_jobs.to_string();
-        let manifest = self.lab_dir(lab).join("Cargo.toml");
-        let krate = crate::workspace::read_crate(&self.lab_dir(lab))?;
+        let manifest = dir.join("Cargo.toml");
+        let krate = crate::workspace::read_crate(dir)?;
         let mut features = crate::workspace::student_feature_args(&krate)?;
-        if !lab.features.is_empty() {
+        if !lab.features.is_empty() && krate.package == lab.package {
             features.extend(["--features".to_string(), lab.features.join(",")]);
         }
         let mut args = vec![
@@ -228,7 +240,7 @@ impl Worker {
             "--frozen",
             "--message-format=json",
             "--package",
-            &lab.package,
+            &krate.package,
             "--bench",
             bench,
             "--jobs",
@@ -248,7 +260,7 @@ impl Worker {
             Some(exe) => Ok(Probe::Built(exe.path)),
             None => Ok(Probe::DoesNotCompile(format!(
                 "cargo built no bench target `{bench}` for {}",
-                lab.package
+                krate.package
             ))),
         }
     }

@@ -34,6 +34,7 @@ use anyhow::{Context, Result};
 use super::course::{Course, CourseLab};
 use super::model::{LabGrade, SpeedGrade, SpeedStatus, SubmissionGrade, first_line, round};
 use super::progress::Progress;
+use super::python::PythonPart;
 use super::run::TestLimits;
 use super::sandbox::{Dirs, Sandbox};
 use crate::process;
@@ -231,23 +232,30 @@ impl SpeedGrade {
 
 /// Why `exercise` is not timed, from the lab's test results; None when every test of it
 /// that counts passed.
+/// The Python exercise's tests are its crate's: their targets are `<dir>/<test file>`.
 pub fn not_correct(lab: &LabGrade, exercise: &str) -> Option<String> {
     use super::model::TestOutcome::{Ignored, Passed, Voided};
+    let python = format!("{exercise}/");
     let tests: Vec<_> = lab
         .tests
         .iter()
-        .filter(|test| test.target == exercise && !matches!(test.outcome, Ignored | Voided))
+        .filter(|test| test.target == exercise || test.target.starts_with(&python))
+        .filter(|test| !matches!(test.outcome, Ignored | Voided))
         .collect();
     let failing = tests.iter().filter(|test| test.outcome != Passed).count();
+    let rerun = match tests.first() {
+        Some(test) if test.target != exercise => {
+            format!("pytest on exercises/{}/{exercise}/tests", lab.lab)
+        }
+        _ => format!("cargo test -p {} --test {exercise}", lab.package),
+    };
     match (tests.len(), failing) {
         (0, _) => Some(format!(
             "the exercise has no test that counts (tests/{exercise}.rs)"
         )),
         (_, 0) => None,
         (n, k) => Some(format!(
-            "its tests do not all pass ({k} of {n} do not): correct first \
-             (cargo test -p {} --test {exercise})",
-            lab.package
+            "its tests do not all pass ({k} of {n} do not): correct first ({rerun})"
         )),
     }
 }
@@ -263,7 +271,20 @@ pub fn settle(lab: &mut LabGrade) {
     lab.max = round(tests_max + speed_max);
 }
 
-/// Where a submission's probe waits for phase 2: `<work>/speed/<id>/<lab>/<bench>`.
+/// The lab's Python crate when `exercise` is its Python exercise (the module, timed from
+/// Python: the student's side of phase 2 is the built wheel and the course's script).
+pub fn module_exercise<'l>(lab: &'l CourseLab, exercise: &str) -> Option<&'l PythonPart> {
+    lab.python.as_ref().filter(|part| part.dir == exercise)
+}
+
+/// The bench the reference's side runs: the Rust exercise's own probe, built from the
+/// solution; for the Python exercise, its crate's given kernel timed alone (`kernel_alone`).
+pub fn reference_bench(speed: &SpeedToml) -> &str {
+    speed.kernel_alone.as_deref().unwrap_or(&speed.bench)
+}
+
+/// Where a submission's probe waits for phase 2: `<work>/speed/<id>/<lab>/<bench>` (for the
+/// Python exercise, the student's wheel).
 pub fn student_probe(work: &Path, id: &str, lab: &str, bench: &str) -> PathBuf {
     work.join("speed").join(id).join(lab).join(bench)
 }
@@ -295,6 +316,7 @@ pub fn time_pending(
         sandbox,
         dir: work.join("speed-run"),
         limits,
+        course,
     };
     for submission in submissions.iter_mut() {
         for lab in &mut submission.labs {
@@ -332,6 +354,24 @@ struct Prober<'a> {
     /// `<work>/speed-run`: a folder per side, emptied before each run.
     dir: PathBuf,
     limits: TestLimits,
+    /// For the Python exercise's side: the course's probe script and its `.venv`.
+    course: &'a Course,
+}
+
+/// A side's probe, staged in its folder's `bin/`: an executable, or (the Python exercise) the
+/// course's script with the student's wheel unpacked beside it, run by the course's Python.
+enum Staged {
+    Exe(PathBuf),
+    Module(module::Module),
+}
+
+impl Staged {
+    fn command(&self) -> Command {
+        match self {
+            Staged::Exe(exe) => Command::new(exe),
+            Staged::Module(module) => module.command(),
+        }
+    }
 }
 
 impl Prober<'_> {
@@ -345,7 +385,7 @@ impl Prober<'_> {
         student: &Path,
         rounds: usize,
     ) -> SpeedGrade {
-        let reference = reference_probe(work, &lab.name, &speed.bench);
+        let reference = reference_probe(work, &lab.name, reference_bench(speed));
         let error = |why: String| SpeedGrade {
             status: SpeedStatus::Error,
             max: 0.0,
@@ -362,22 +402,27 @@ impl Prober<'_> {
         if !student.is_file() {
             return error(format!("your probe is missing from {}", student.display()));
         }
-        let staged = [Side::Reference, Side::Student].map(|side| {
-            let from = match side {
-                Side::Reference => &reference,
-                Side::Student => student,
-            };
-            self.stage(side, from)
-        });
-        let [Ok(reference), Ok(student)] = staged else {
-            return error("could not stage the probes".into());
+        let reference = self.stage(Side::Reference, &reference).map(Staged::Exe);
+        let student = match module_exercise(lab, exercise) {
+            Some(part) => {
+                let bin = self.side_dir(Side::Student).join("bin");
+                module::stage(self.course, &lab.name, part, speed, student, &bin)
+                    .map(Staged::Module)
+            }
+            None => self.stage(Side::Student, student).map(Staged::Exe),
+        };
+        let (reference, student) = match (reference, student) {
+            (Ok(reference), Ok(student)) => (reference, student),
+            (Err(why), _) | (_, Err(why)) => {
+                return error(format!("could not stage the probes: {why:#}"));
+            }
         };
         let mut run = |side: Side| {
-            let exe = match side {
+            let staged = match side {
                 Side::Reference => &reference,
                 Side::Student => &student,
             };
-            self.run_once(side, exe, speed)
+            self.run_once(side, staged, speed)
         };
         measure(exercise, speed, rounds, &mut run, &mut load_average)
     }
@@ -404,8 +449,8 @@ impl Prober<'_> {
         })
     }
 
-    /// One run of `exe` (staged by `stage`) at the exercise's size: the seconds it printed.
-    fn run_once(&self, side: Side, exe: &Path, speed: &SpeedToml) -> Result<f64, String> {
+    /// One run of a side's probe (staged) at the exercise's size: the seconds it printed.
+    fn run_once(&self, side: Side, staged: &Staged, speed: &SpeedToml) -> Result<f64, String> {
         let dir = self.side_dir(side);
         let (tmp, out) = (dir.join("tmp"), dir.join("out"));
         for folder in [&tmp, &out] {
@@ -413,7 +458,8 @@ impl Prober<'_> {
                 fs::remove_dir_all(folder).map_err(|e| format!("emptying a folder: {e}"))?;
             }
         }
-        let bin = exe.parent().unwrap_or(&dir);
+        let bin = dir.join("bin");
+        let bin = bin.as_path();
         let dirs = Dirs {
             workspace: bin,
             target: &out,
@@ -422,7 +468,7 @@ impl Prober<'_> {
         self.sandbox
             .prepare(&dirs)
             .map_err(|e| format!("preparing the sandbox: {e:#}"))?;
-        let mut command = Command::new(exe);
+        let mut command = staged.command();
         command
             .args(["--size", &speed.size, "--inner", &INNER.to_string()])
             .current_dir(bin);
@@ -488,5 +534,6 @@ pub fn judge_run(
     Ok(seconds)
 }
 
+mod module;
 #[cfg(test)]
 mod tests;

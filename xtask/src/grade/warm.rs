@@ -352,6 +352,11 @@ fn calibration_worker(first: &Worker) -> Result<Worker> {
 /// on the stub is the course's problem.
 fn build_stub_probes(worker: &Worker, lab: &CourseLab) -> Result<()> {
     for (exercise, speed) in &lab.speed {
+        if speed::module_exercise(lab, exercise).is_some() {
+            // The module's side is its wheel, built with its tests; its kernel alone is the
+            // reference's, built from the course's own Python crate (`reference_probes`).
+            continue;
+        }
         match worker.build_probe(lab, &speed.bench, WARM_UP_LIMIT)? {
             Probe::Built(_) => {}
             Probe::DoesNotCompile(error) => bail!(
@@ -371,10 +376,10 @@ fn build_stub_probes(worker: &Worker, lab: &CourseLab) -> Result<()> {
 fn missing_references(course: &Course, work: &Path) -> bool {
     course.labs.iter().any(|lab| {
         course.solved.contains_key(&lab.name)
-            && lab
-                .speed
-                .values()
-                .any(|speed| !speed::reference_probe(work, &lab.name, &speed.bench).is_file())
+            && lab.speed.values().any(|speed| {
+                let bench = speed::reference_bench(speed);
+                !speed::reference_probe(work, &lab.name, bench).is_file()
+            })
     })
 }
 
@@ -390,7 +395,10 @@ fn reference_probes(course: &Course, worker: &Worker, lock: &[u8], work: &Path) 
         let missing: Vec<(&String, &SpeedToml)> = lab
             .speed
             .iter()
-            .filter(|(_, speed)| !speed::reference_probe(work, &lab.name, &speed.bench).is_file())
+            .filter(|(_, speed)| {
+                let bench = speed::reference_bench(speed);
+                !speed::reference_probe(work, &lab.name, bench).is_file()
+            })
             .collect();
         if missing.is_empty() {
             continue;
@@ -403,7 +411,17 @@ fn reference_probes(course: &Course, worker: &Worker, lock: &[u8], work: &Path) 
         let rel = Path::new("exercises").join(&lab.name).join("src");
         worker.sync(course, lock, &BTreeMap::from([(rel, src.as_path())]))?;
         for (exercise, speed) in missing {
-            let exe = match worker.build_probe(lab, &speed.bench, WARM_UP_LIMIT)? {
+            // The Python exercise's reference is its given kernel alone, from the course's own
+            // Python crate (the stubs': the sync above replaced only the Rust crate's src).
+            let bench = speed::reference_bench(speed);
+            let built = match speed::module_exercise(lab, exercise) {
+                Some(part) => {
+                    let dir = worker.ws.join(part.crate_dir(&lab.name));
+                    worker.build_bench(lab, &dir, bench, WARM_UP_LIMIT)?
+                }
+                None => worker.build_probe(lab, bench, WARM_UP_LIMIT)?,
+            };
+            let exe = match built {
                 Probe::Built(exe) => exe,
                 Probe::DoesNotCompile(error) => bail!(
                     "the speed probe of exercises/{}'s `{exercise}` does not build on the \
@@ -417,7 +435,7 @@ fn reference_probes(course: &Course, worker: &Worker, lock: &[u8], work: &Path) 
                     )
                 }
             };
-            let to = speed::reference_probe(work, &lab.name, &speed.bench);
+            let to = speed::reference_probe(work, &lab.name, bench);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent)?;
                 // The grader's alone: no sandbox binds it, and no other user reads it.

@@ -6,6 +6,7 @@ use ::course::floor::Work;
 fn speed() -> SpeedToml {
     SpeedToml {
         bench: "speed".into(),
+        kernel_alone: None,
         size: "20x20x5".into(),
         work: Work::Cityblock,
         full_at: 0.5,
