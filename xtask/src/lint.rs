@@ -136,6 +136,20 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
             )
         });
     }
+    if let Some(python) = &meta.python {
+        // `progress` runs the Python exercise's test files in this order: a name that matches
+        // no file would silently fall back to the alphabet.
+        let tests = root.join("exercises").join(name).join(&python.dir).join("tests");
+        for stem in &python.tests {
+            tally.check(tests.join(format!("{stem}.py")).is_file(), || {
+                format!(
+                    "exercises/{name}/lab.toml: [python] tests names `{stem}`, but \
+                     exercises/{name}/{}/tests/{stem}.py does not exist",
+                    python.dir
+                )
+            });
+        }
+    }
     for (id, reason) in &meta.stub_passes {
         tally.check(!reason.trim().is_empty(), || {
             format!(
