@@ -226,28 +226,33 @@ fn report_path(root: &Path, exercise: &str) -> Result<PathBuf> {
     }
 }
 
+/// A lab 6 with a Python exercise whose test files go in `tests`' order, for tests.
+#[cfg(test)]
+pub(crate) fn test_lab(tests: &[&str]) -> Lab {
+    let meta: crate::workspace::LabToml = toml::from_str(&format!(
+        "title = \"FFI\"\nchapter = \"c.md\"\n[python]\ndir = \"python\"\n\
+         module_env = \"M\"\ntests = {tests:?}\n"
+    ))
+    .unwrap();
+    Lab {
+        name: "06-ffi".into(),
+        stub: Crate {
+            dir: PathBuf::from("exercises/06-ffi"),
+            package: "ffi".into(),
+            lib: "ffi".into(),
+            features: Vec::new(),
+        },
+        solution: None,
+        meta,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::{Crate, LabToml};
 
     fn lab(tests: &[&str]) -> Lab {
-        let meta: LabToml = toml::from_str(&format!(
-            "title = \"FFI\"\nchapter = \"c.md\"\n[python]\ndir = \"python\"\n\
-             module_env = \"M\"\ntests = {tests:?}\n"
-        ))
-        .unwrap();
-        Lab {
-            name: "06-ffi".into(),
-            stub: Crate {
-                dir: PathBuf::from("exercises/06-ffi"),
-                package: "ffi".into(),
-                lib: "ffi".into(),
-                features: Vec::new(),
-            },
-            solution: None,
-            meta,
-        }
+        test_lab(tests)
     }
 
     /// A fresh, empty folder under the system's temporary one.
