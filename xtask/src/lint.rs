@@ -139,7 +139,11 @@ fn check_lab_toml(root: &Path, name: &str, tally: &mut Tally) {
     if let Some(python) = &meta.python {
         // `progress` runs the Python exercise's test files in this order: a name that matches
         // no file would silently fall back to the alphabet.
-        let tests = root.join("exercises").join(name).join(&python.dir).join("tests");
+        let tests = root
+            .join("exercises")
+            .join(name)
+            .join(&python.dir)
+            .join("tests");
         for stem in &python.tests {
             tally.check(tests.join(format!("{stem}.py")).is_file(), || {
                 format!(

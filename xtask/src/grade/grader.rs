@@ -20,6 +20,7 @@ use super::speed;
 use super::warm::Prepared;
 use super::{Course, Options, honesty};
 use crate::libtest::{self, Outcome};
+use crate::workspace::SpeedToml;
 
 /// What the Rust crate of a lab gave.
 enum RustPart {
@@ -174,6 +175,15 @@ impl Grader<'_> {
                     *graded = self.test_grade(test, max, results.remove(&test.id), out_of_time);
                 }
             }
+            // The module does not depend on the Rust crate: its speed counts all the same.
+            for (exercise, speed) in &lab.speed {
+                if speed::module_exercise(lab, exercise).is_some() {
+                    let result = self.speed_probe(lab, id, &grade, exercise, speed, deadline)?;
+                    if let Some(slot) = grade.speed.iter_mut().find(|s| s.exercise == *exercise) {
+                        *slot = result;
+                    }
+                }
+            }
             speed::settle(&mut grade);
         }
         Ok(grade)
@@ -190,61 +200,63 @@ impl Grader<'_> {
         grade: &mut LabGrade,
         deadline: Instant,
     ) -> Result<()> {
-        let work = self.worker.dir.parent().unwrap_or(&self.worker.dir);
         for (exercise, speed) in &lab.speed {
-            let result = if let Some(why) = speed::not_correct(grade, exercise) {
-                SpeedGrade::not_timed(exercise, speed, &why)
-            } else if speed::module_exercise(lab, exercise).is_some() {
-                // The module: the wheel its tests just ran on is the student's side.
-                let to = speed::student_probe(work, id, &lab.name, &speed.bench);
-                match self.worker.built_wheel()? {
-                    Some(wheel) => {
-                        if let Some(parent) = to.parent() {
-                            fs::create_dir_all(parent)?;
-                        }
-                        fs::copy(&wheel, &to)
-                            .with_context(|| format!("copying {}", wheel.display()))?;
-                        SpeedGrade::pending(exercise, speed)
-                    }
-                    None => SpeedGrade::failed(exercise, speed, "no wheel was built"),
-                }
-            } else {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match self.worker.build_probe(lab, &speed.bench, left)? {
-                    _ if left.is_zero() => SpeedGrade::failed(
-                        exercise,
-                        speed,
-                        "the lab's time limit ran out before its speed probe was built",
-                    ),
-                    Probe::Built(exe) => {
-                        let to = speed::student_probe(work, id, &lab.name, &speed.bench);
-                        if let Some(parent) = to.parent() {
-                            fs::create_dir_all(parent)?;
-                        }
-                        fs::copy(&exe, &to)
-                            .with_context(|| format!("copying {}", exe.display()))?;
-                        SpeedGrade::pending(exercise, speed)
-                    }
-                    Probe::DoesNotCompile(error) => SpeedGrade::failed(
-                        exercise,
-                        speed,
-                        &format!(
-                            "the speed probe (benches/{}.rs) does not build: {}",
-                            speed.bench,
-                            model::first_line(&error)
-                        ),
-                    ),
-                    Probe::TimedOut => SpeedGrade::failed(
-                        exercise,
-                        speed,
-                        "the speed probe's build did not finish within the lab's time limit",
-                    ),
-                }
-            };
+            let result = self.speed_probe(lab, id, grade, exercise, speed, deadline)?;
             grade.speed.push(result);
         }
         speed::settle(grade);
         Ok(())
+    }
+
+    /// One exercise's result of phase 1: pending (its probe built and copied out for phase 2),
+    /// not timed (its tests), or failed (its probe).
+    fn speed_probe(
+        &self,
+        lab: &CourseLab,
+        id: &str,
+        grade: &LabGrade,
+        exercise: &str,
+        speed: &SpeedToml,
+        deadline: Instant,
+    ) -> Result<SpeedGrade> {
+        if let Some(why) = speed::not_correct(grade, exercise) {
+            return Ok(SpeedGrade::not_timed(exercise, speed, &why));
+        }
+        let failed = |why: &str| Ok(SpeedGrade::failed(exercise, speed, why));
+        let built = if speed::module_exercise(lab, exercise).is_some() {
+            // The module: the wheel its tests just ran on is the student's side.
+            match self.worker.built_wheel()? {
+                Some(wheel) => wheel,
+                None => return failed("no wheel was built"),
+            }
+        } else {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.worker.build_probe(lab, &speed.bench, left)? {
+                _ if left.is_zero() => {
+                    return failed("the lab's time limit ran out before its speed probe was built");
+                }
+                Probe::Built(exe) => exe,
+                Probe::DoesNotCompile(error) => {
+                    return failed(&format!(
+                        "the speed probe (benches/{}.rs) does not build: {}",
+                        speed.bench,
+                        model::first_line(&error)
+                    ));
+                }
+                Probe::TimedOut => {
+                    return failed(
+                        "the speed probe's build did not finish within the lab's time limit",
+                    );
+                }
+            }
+        };
+        let work = self.worker.dir.parent().unwrap_or(&self.worker.dir);
+        let to = speed::student_probe(work, id, &lab.name, &speed.bench);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(&built, &to).with_context(|| format!("copying {}", built.display()))?;
+        Ok(SpeedGrade::pending(exercise, speed))
     }
 
     /// Makes the scratch workspace hold the instructor's files and, at `rel` (a source
