@@ -66,7 +66,8 @@ struct NotCompiled {};
 // reports it instead of hanging.
 class Block {
   public:
-    Block(unsigned threads, bool reversed) : threads_(threads), reversed_(reversed), turn_(threads) {}
+    Block(unsigned threads, bool reversed)
+        : threads_(threads), reversed_(reversed), turn_(threads) {}
 
     // Before the kernel: waits for the thread's first turn.
     void start(unsigned me) {
@@ -95,7 +96,9 @@ class Block {
 
   private:
     // The thread that runs `position` turns into a phase.
-    unsigned nth(unsigned position) const { return reversed_ ? threads_ - 1 - position : position; }
+    unsigned nth(unsigned position) const {
+        return reversed_ ? threads_ - 1 - position : position;
+    }
     unsigned first() const { return nth(0); }
 
     // The running thread stops: the next one of the phase runs, or the
@@ -122,7 +125,9 @@ class Block {
     }
 
     void wait_for_turn(std::unique_lock<std::mutex>& lock, unsigned me) {
-        turn_[me].wait(lock, [&] { return diverged_ || (position_ < threads_ && nth(position_) == me); });
+        turn_[me].wait(lock, [&] {
+            return diverged_ || (position_ < threads_ && nth(position_) == me);
+        });
         if (diverged_) {
             throw Diverged{};
         }

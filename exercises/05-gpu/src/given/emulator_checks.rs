@@ -128,10 +128,11 @@ impl Launch {
                  The emulator runs the threads of a block one at a time, from one \
                  __syncthreads() to the next, first to last and then, in a second run, last \
                  to first: a thread that reads what another thread writes with no barrier in \
-                 between sees the write in one run and not in the other. Is a `__syncthreads()` missing \
-                 between writing shared memory and reading it, or between reading it and \
-                 overwriting it (with the next tile, or the next step of a sum)? Or does an \
-                 index run past the thread's own part of a shared array, into another's?",
+                 between sees the write in one run and not in the other. Is a \
+                 `__syncthreads()` missing between writing shared memory and reading it, or \
+                 between reading it and overwriting it (with the next tile, or the next step of \
+                 a sum)? Or does an index run past the thread's own part of a shared array, \
+                 into another's?",
                 first.difference(second, at, cols, name),
                 kernel = self.kernel
             )));
