@@ -1,10 +1,11 @@
 // The CUDA C that the lab's kernels use, for a C++ compiler on the CPU (given
 // code). build.rs force-includes this header before each src/cuda/*.cu, so
 // that the tests can run a kernel with no GPU: every thread of a block is an
-// OS thread, blocks run one after the other (in a shuffled order), __shared__
-// arrays are statics (one block at a time uses them, and each block finds
-// them full of NaN, as a GPU leaves them uninitialised) and __syncthreads is
-// a barrier.
+// OS thread, blocks run one after the other (in a shuffled order), the
+// threads of a block take turns from one __syncthreads to the next (first to
+// last, and last to first in a second run), and __shared__ arrays are
+// statics (one block at a time uses them, and each block finds them full of
+// NaN, as a GPU leaves them uninitialised).
 //
 // It runs the kernel's logic, not its speed, and only the subset of CUDA C
 // the lab needs: built-in indices, __shared__, __syncthreads, fabs, sqrt,
@@ -31,9 +32,10 @@ extern thread_local uint3 blockIdx;
 extern thread_local dim3 blockDim;
 extern thread_local dim3 gridDim;
 
-// A barrier for the threads of the current block; it throws (and the launch
-// reports it) when some threads of the block have already returned: on a GPU
-// that hangs or corrupts results.
+// A barrier for the threads of the current block: the thread waits until
+// every other has had its turn up to here. It throws (and the launch reports
+// it) when some threads of the block have already returned: on a GPU that
+// hangs or corrupts results.
 void __syncthreads();
 
 #define __global__

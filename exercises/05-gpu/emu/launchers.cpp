@@ -62,3 +62,21 @@ extern "C" int emu_probe(EmuLaunch* launch, unsigned* blocks_x, unsigned* blocks
         }
     });
 }
+
+// The emulator's race probe (`emulator::race_probe`): in one block, each thread
+// writes its number to a __shared__ array, then reads the next thread's, with
+// a __syncthreads() between them when `barrier` is not 0. Without it, whether
+// a thread sees its neighbour's number depends on which ran first: a race,
+// which the two runs of the launch must tell apart.
+extern "C" int emu_race_probe(EmuLaunch* launch, double* out, int barrier) {
+    return emu_run(*launch, [=] {
+        __shared__ double numbers[1024];  // a block has at most 1024 threads
+        const unsigned threads = blockDim.x * blockDim.y;
+        const unsigned t = threadIdx.y * blockDim.x + threadIdx.x;
+        numbers[t] = t;
+        if (barrier != 0) {
+            __syncthreads();
+        }
+        out[t] = numbers[(t + 1) % threads];
+    });
+}

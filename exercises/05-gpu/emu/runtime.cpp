@@ -1,12 +1,15 @@
 // The emulator's launch: every block in turn, in a shuffled order, every
-// thread of a block on an OS thread (given code). See cuda_emu.hpp.
+// thread of a block on an OS thread, one thread at a time from barrier to
+// barrier (given code). See cuda_emu.hpp.
 //
 // It is hostile on purpose, so that a kernel that only works by luck fails
 // here rather than on the GPU: blocks run in an order shuffled from a seed
-// (a GPU promises no order), shared memory starts full of NaN in every block
-// (a GPU leaves it uninitialised), and a thread that touches memory outside
-// the buffers (the Rust side puts inaccessible guard pages past each input)
-// stops the launch with the address instead of reading whatever is there.
+// (a GPU promises no order), the threads of a block run in one order in a
+// first run and in the reverse in a second (so that a race gives two
+// results), shared memory starts full of NaN in every block (a GPU leaves
+// it uninitialised), and a thread that touches memory outside the buffers
+// (the Rust side puts inaccessible guard pages past each input) stops the
+// launch with the address instead of reading whatever is there.
 #include "runtime.hpp"
 
 #include <setjmp.h>
@@ -45,59 +48,104 @@ namespace {
 struct Diverged {};
 struct NotCompiled {};
 
-// The block's barrier. A thread that returns while others wait at the
-// barrier (or arrives after some have returned) is a divergent
-// __syncthreads: the launch stops and reports it instead of hanging.
-class BlockBarrier {
+// The threads of a block, run one at a time. Each runs until it reaches a
+// __syncthreads() or returns, then hands over to the next thread: in the
+// order of their numbers (threadIdx.y * blockDim.x + threadIdx.x) in the
+// first run of a launch, in the reverse order in the second. So a run is the
+// same every time, a correct kernel gives the same bits in both, and a
+// missing barrier does not: a thread that reads what others write in the
+// same phase (the stretch between two barriers) sees the writes of the
+// threads numbered below it in one run, of those above it in the other, and
+// the two runs differ, which the Rust side reports as a race. (Threads left
+// to the OS scheduler race too, but on a machine with few cores they mostly
+// run in the order they were started, and the same wrong result can come
+// back twice.)
+//
+// A thread that returns while others wait at the barrier (or arrives after
+// some have returned) is a divergent __syncthreads: the launch stops and
+// reports it instead of hanging.
+class Block {
   public:
-    explicit BlockBarrier(unsigned threads) : threads_(threads) {}
+    Block(unsigned threads, bool reversed)
+        : threads_(threads), reversed_(reversed), turn_(threads) {}
 
-    void sync() {
+    // Before the kernel: waits for the thread's first turn.
+    void start(unsigned me) {
         std::unique_lock<std::mutex> lock(mutex_);
-        if (diverged_ || exited_ > 0) {
-            diverge();
-        }
-        const unsigned long generation = generation_;
-        if (++arrived_ == threads_) {
-            arrived_ = 0;
-            ++generation_;
-            changed_.notify_all();
-            return;
-        }
-        const bool released = changed_.wait_for(lock, std::chrono::seconds(60), [&] {
-            return generation_ != generation || diverged_;
-        });
-        if (!released || diverged_) {
-            diverge();
-        }
+        wait_for_turn(lock, me);
     }
 
+    // __syncthreads(): hands over, and waits for the thread's turn in the
+    // next phase.
+    void sync(unsigned me) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ++arrived_;
+        hand_over();
+        wait_for_turn(lock, me);
+    }
+
+    // After the kernel (returned, threw or faulted): hands over for good.
     void exit() {
         std::lock_guard<std::mutex> lock(mutex_);
-        ++exited_;
-        if (arrived_ > 0) {
-            diverged_ = true;
-            changed_.notify_all();
+        if (diverged_) {
+            return;  // the phases are over: the others are leaving too
         }
+        ++exited_;
+        hand_over();
     }
 
   private:
-    [[noreturn]] void diverge() {
-        diverged_ = true;
-        changed_.notify_all();
-        throw Diverged{};
+    // The thread that runs `position` turns into a phase.
+    unsigned nth(unsigned position) const {
+        return reversed_ ? threads_ - 1 - position : position;
+    }
+    unsigned first() const { return nth(0); }
+
+    // The running thread stops: the next one of the phase runs, or the
+    // phase ends.
+    void hand_over() {
+        if (++position_ < threads_) {
+            turn_[nth(position_)].notify_one();
+            return;
+        }
+        if (arrived_ == 0) {
+            return;  // every thread returned: the block is done
+        }
+        if (exited_ > 0) {
+            diverged_ = true;
+            for (auto& turn : turn_) {
+                turn.notify_one();
+            }
+            return;
+        }
+        // Every thread waits at the barrier: the next phase.
+        arrived_ = 0;
+        position_ = 0;
+        turn_[first()].notify_one();
+    }
+
+    void wait_for_turn(std::unique_lock<std::mutex>& lock, unsigned me) {
+        turn_[me].wait(lock, [&] {
+            return diverged_ || (position_ < threads_ && nth(position_) == me);
+        });
+        if (diverged_) {
+            throw Diverged{};
+        }
     }
 
     std::mutex mutex_;
-    std::condition_variable changed_;
     const unsigned threads_;
+    const bool reversed_;
+    // One condition per thread: a hand-over wakes only the next thread.
+    std::vector<std::condition_variable> turn_;
+    unsigned position_ = 0;
     unsigned arrived_ = 0;
     unsigned exited_ = 0;
-    unsigned long generation_ = 0;
     bool diverged_ = false;
 };
 
-thread_local BlockBarrier* current_block = nullptr;
+thread_local Block* current_block = nullptr;
+thread_local unsigned current_thread = 0;
 
 // --- Faults: a thread of a kernel that touches memory it may not ----------
 
@@ -150,6 +198,7 @@ int run_thread(const std::function<void()>& kernel) {
     fault_return = &back;
     int outcome = EMU_OK;
     try {
+        current_block->start(current_thread);
         kernel();
     } catch (const Diverged&) {
         outcome = EMU_DIVERGENT_SYNCTHREADS;
@@ -209,7 +258,7 @@ std::vector<std::pair<unsigned, unsigned>> block_order(const dim3& grid, std::ui
 
 }  // namespace
 
-void __syncthreads() { current_block->sync(); }
+void __syncthreads() { current_block->sync(current_thread); }
 
 void emu_not_compiled() { throw NotCompiled{}; }
 
@@ -224,7 +273,7 @@ int emu_run(EmuLaunch& launch, const std::function<void()>& kernel) {
     const dim3 block{launch.block_x, launch.block_y, 1};
     for (const auto& [bx, by] : block_order(grid, launch.seed)) {
         poison_shared_memory();
-        BlockBarrier barrier(block.x * block.y);
+        Block threads_of_block(block.x * block.y, launch.reversed != 0);
         // The launch's outcome: the most telling of its threads' (a fault
         // makes the other threads of the block diverge at the barrier).
         int status = EMU_OK;
@@ -238,9 +287,10 @@ int emu_run(EmuLaunch& launch, const std::function<void()>& kernel) {
                     blockIdx = uint3{bx, by, 0};
                     blockDim = block;
                     gridDim = grid;
-                    current_block = &barrier;
+                    current_block = &threads_of_block;
+                    current_thread = ty * block.x + tx;
                     const int outcome = run_thread(kernel);
-                    barrier.exit();
+                    threads_of_block.exit();
                     if (outcome == EMU_OK) {
                         return;
                     }

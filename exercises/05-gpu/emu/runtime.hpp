@@ -5,8 +5,9 @@
 
 #include "cuda_emu.hpp"
 
-// A launch, as the Rust side passes it (`emulator::EmuLaunch`): its shape and
-// the seed of the block order in; where a thread faulted, out.
+// A launch, as the Rust side passes it (`emulator::EmuLaunch`): its shape,
+// the seed of the order of the blocks, and which of the two runs it is, in;
+// where a thread faulted, out.
 struct EmuLaunch {
     unsigned grid_x, grid_y, block_x, block_y;
     // The blocks run in an order shuffled from this seed.
@@ -15,6 +16,9 @@ struct EmuLaunch {
     // that thread's block and thread index.
     unsigned long long fault_address;
     unsigned fault_block_x, fault_block_y, fault_thread_x, fault_thread_y;
+    // Not 0: the threads of a block take their turns from the last to the
+    // first (the second of the two runs the Rust side compares).
+    unsigned reversed;
 };
 
 enum EmuStatus {

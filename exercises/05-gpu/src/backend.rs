@@ -25,7 +25,7 @@ pub fn euclidean_trick<B: Backend>(
     // TODO: the same four steps as `Gpu::euclidean_trick`, through `backend`: the norms of
     // x and y, r = -2 x·yᵀ (scaled_abt), then add_norms_clamp on r.
     let _ = (backend, x, y);
-    todo!("the trick, once for every backend (sqrt: {sqrt})")
+    todo!("exercise 9 (backend): the trick, once for every backend (sqrt: {sqrt})")
 }
 // ANCHOR_END: euclidean_trick
 
@@ -48,7 +48,10 @@ impl Backend for Cpu {
 
     fn row_sq_norms(&self, a: &Array2<f64>) -> Result<Array1<f64>, GpuError> {
         // TODO: each row's dot product with itself.
-        todo!("the squared norms of the {} rows", a.nrows())
+        todo!(
+            "exercise 9 (backend): the squared norms of the {} rows",
+            a.nrows()
+        )
     }
 
     fn scaled_abt(
@@ -59,7 +62,11 @@ impl Backend for Cpu {
     ) -> Result<Array2<f64>, GpuError> {
         // TODO: refuse different column counts (GpuError::ShapeMismatch with both shapes),
         // then alpha · a.dot(&b.t()).
-        todo!("{alpha} · a {:?} · b {:?}ᵀ", a.dim(), b.dim())
+        todo!(
+            "exercise 9 (backend): {alpha} · a {:?} · b {:?}ᵀ",
+            a.dim(),
+            b.dim()
+        )
     }
 
     fn add_norms_clamp(
@@ -73,7 +80,11 @@ impl Backend for Cpu {
         // s = max(xx[i] + yy[j] + r[i, j], 0), stored as s or its square root
         // (`Zip::indexed(r).for_each(..)`).
         let _ = Zip::from(&mut *r);
-        todo!("the epilogue on {} × {} (sqrt: {sqrt})", xx.len(), yy.len())
+        todo!(
+            "exercise 9 (backend): the epilogue on {} × {} (sqrt: {sqrt})",
+            xx.len(),
+            yy.len()
+        )
     }
 }
 // ANCHOR_END: cpu_backend

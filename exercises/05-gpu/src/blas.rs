@@ -66,7 +66,7 @@ pub fn xyt_gemm(n: usize, m: usize, d: usize) -> Result<GemmArgs, GpuError> {
     // takes i32: convert each size with `int("what", value)?`, and leading dimensions are
     // at least 1.
     let _ = int;
-    todo!("the GEMM arguments for x ({n}×{d}) times y ({m}×{d}) transposed")
+    todo!("exercise 5 (trick): the GEMM arguments for x ({n}×{d}) times y ({m}×{d}) transposed")
 }
 // ANCHOR_END: xyt_gemm
 
@@ -86,7 +86,7 @@ impl Gpu {
         // TODO: the norms of x and y (`self.row_sq_norms`), r = -2 x·yᵀ
         // (`self.scaled_xyt_into`), then the epilogue in place (`self.add_norms_clamp`).
         let _ = (x, y, r);
-        todo!("the trick on the GPU, sqrt: {sqrt}")
+        todo!("exercise 5 (trick): the trick on the GPU, sqrt: {sqrt}")
     }
     // ANCHOR_END: euclidean_trick
 }

@@ -17,6 +17,9 @@ use crate::error::GpuError;
 pub fn cuda_available() -> Result<(), GpuError> {
     // TODO: ask `cudarc::driver::sys::is_culib_present()` (an `unsafe fn`: call it in an
     // `unsafe` block with a `// SAFETY:` comment) and turn `false` into `GpuError::NoCudaDriver`.
-    todo!("cuda_available: whether the CUDA driver library (libcuda) can be loaded")
+    todo!(
+        "exercise 2 (device): cuda_available: whether the CUDA driver library (libcuda) can \
+         be loaded"
+    )
 }
 // ANCHOR_END: cuda_available

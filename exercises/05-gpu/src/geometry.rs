@@ -21,7 +21,8 @@ use crate::error::GpuError;
 pub fn global_index(block_idx: u32, block_dim: u32, thread_idx: u32) -> usize {
     // TODO: blockIdx * blockDim + threadIdx, computed in usize (a u32 product overflows).
     todo!(
-        "global_index: the global index of thread {thread_idx} of block {block_idx} of {block_dim} threads"
+        "exercise 1 (geometry): global_index: the global index of thread {thread_idx} of block \
+         {block_idx} of {block_dim} threads"
     )
 }
 // ANCHOR_END: global_index
@@ -33,7 +34,10 @@ pub fn global_index(block_idx: u32, block_dim: u32, thread_idx: u32) -> usize {
 pub fn blocks_for(n: usize, block: u32, axis: Axis) -> Result<u32, GpuError> {
     // TODO: 0 threads per block is `GpuError::ZeroBlock`; then the ceiling of n / block, and
     // `GpuError::GridTooLarge` if that is more than `axis.max_blocks()`.
-    todo!("blocks_for: how many blocks of {block} threads cover {n} elements along {axis}")
+    todo!(
+        "exercise 1 (geometry): blocks_for: how many blocks of {block} threads cover {n} \
+         elements along {axis}"
+    )
 }
 // ANCHOR_END: blocks_for
 
@@ -60,8 +64,8 @@ impl Grid2d {
         // MAX_THREADS_PER_BLOCK threads (`BlockTooLarge`); then `blocks_for` along x for the
         // m columns, along y for the n rows.
         todo!(
-            "Grid2d::new: the grid of {block} blocks (at most {MAX_THREADS_PER_BLOCK} threads) \
-             that covers a {n} × {m} output, x along the columns"
+            "exercise 1 (geometry): Grid2d::new: the grid of {block} blocks (at most \
+             {MAX_THREADS_PER_BLOCK} threads) that covers a {n} × {m} output, x along the columns"
         )
     }
     // ANCHOR_END: grid2d_new
@@ -87,7 +91,8 @@ impl Grid2d {
     pub fn in_bounds(&self, i: usize, j: usize) -> bool {
         // TODO: the guard: row i and column j both inside the n × m output.
         todo!(
-            "Grid2d::in_bounds: whether ({i}, {j}) is inside the {} × {} output",
+            "exercise 1 (geometry): Grid2d::in_bounds: whether ({i}, {j}) is inside the {} × {} \
+             output",
             self.n,
             self.m
         )
@@ -132,6 +137,9 @@ pub fn for_each_thread(grid: Dim2, block: Dim2, mut body: impl FnMut(Thread)) {
         block_dim: block,
         thread_idx: Dim2::new(0, 0),
     });
-    todo!("for_each_thread: call the body once for each thread of {grid} blocks of {block} threads")
+    todo!(
+        "exercise 1 (geometry): for_each_thread: call the body once for each thread of {grid} \
+         blocks of {block} threads"
+    )
 }
 // ANCHOR_END: for_each_thread

@@ -21,7 +21,10 @@ impl Gpu {
         // `as_slice()`), room for them on the GPU (`self.alloc(len)`), then
         // `self.stream.memcpy_htod(elements, &mut data)` (skip the copy when there are none;
         // map the driver's error with `cuda("what you were doing")`).
-        todo!("upload a {:?} matrix to the GPU", a.dim())
+        todo!(
+            "exercise 7 (host): upload a {:?} matrix to the GPU",
+            a.dim()
+        )
     }
     // ANCHOR_END: upload
 
@@ -61,7 +64,7 @@ impl Gpu {
         // `// SAFETY:` comment saying why the arguments fit the kernel. The builder's `arg`
         // comes from a trait: `use cudarc::driver::PushKernelArg;`.
         let _ = (x, y, r, config, cuda("launching"));
-        todo!("launch {} on the GPU", kernel.name())
+        todo!("exercise 7 (host): launch {} on the GPU", kernel.name())
     }
     // ANCHOR_END: pairwise_into
 }
@@ -71,6 +74,6 @@ impl Gpu {
 /// notice, it would read past the end of the shorter rows.
 pub fn check_pair_shapes(x: (usize, usize), y: (usize, usize)) -> Result<(), GpuError> {
     // TODO: Ok(()) when x.1 == y.1 (the same d), else Err(GpuError::ShapeMismatch { x, y }).
-    todo!("check that x {x:?} and y {y:?} have the same number of columns")
+    todo!("exercise 7 (host): check that x {x:?} and y {y:?} have the same number of columns")
 }
 // ANCHOR_END: check_pair_shapes

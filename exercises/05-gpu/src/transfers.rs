@@ -19,7 +19,7 @@ pub use crate::copies::{HostMemory, TransferTiming};
 /// milliseconds. 0 when no time passed (nothing measurable was moved).
 pub fn gb_per_s(bytes: usize, ms: f64) -> f64 {
     // TODO: bytes / seconds / 10⁹, and 0.0 when ms is not above 0.
-    todo!("{bytes} bytes in {ms} ms, in GB/s")
+    todo!("exercise 8 (transfers): {bytes} bytes in {ms} ms, in GB/s")
 }
 // ANCHOR_END: gb_per_s
 
@@ -28,7 +28,10 @@ pub fn gb_per_s(bytes: usize, ms: f64) -> f64 {
 /// between 0 and 1 (0 when both are 0).
 pub fn transfer_share(transfer_ms: f64, compute_ms: f64) -> f64 {
     // TODO: transfer / (transfer + compute), and 0.0 when the total is 0.
-    todo!("the share of {transfer_ms} ms of copies in {transfer_ms} + {compute_ms} ms")
+    todo!(
+        "exercise 8 (transfers): the share of {transfer_ms} ms of copies in {transfer_ms} + \
+         {compute_ms} ms"
+    )
 }
 // ANCHOR_END: transfer_share
 
@@ -47,7 +50,7 @@ impl Gpu {
         // GPU may still be busy), then `start.elapsed_ms(&end)` (an f32: `f64::from` it).
         // Map each driver error with `cuda("...")`.
         let _ = (work, CUevent_flags::CU_EVENT_DEFAULT, cuda("timing"));
-        todo!("time GPU work with CUDA events")
+        todo!("exercise 8 (transfers): time GPU work with CUDA events")
     }
     // ANCHOR_END: time_ms
 }

@@ -50,11 +50,18 @@ fn both_layouts_give_the_same_sums_bit_for_bit() {
         .unwrap_or_else(|error| panic!("{error}"));
     let cols = emulator::gemv(Layout::ColMajor, a.view(), v.view())
         .unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(
-        rows, cols,
-        "only the address of A's element differs between the two kernels: the same products, \
-         summed in the same order (k ascending), give the same bits"
-    );
+    let first_difference = rows
+        .iter()
+        .zip(&cols)
+        .position(|(a, b)| a.to_bits() != b.to_bits());
+    if let Some(i) = first_difference {
+        panic!(
+            "y[{i}] is {} from gemv_row_major but {} from gemv_col_major: only the address of \
+             A's element differs between the two kernels, so the same products, summed in the \
+             same order (k ascending), give the same bits",
+            rows[i], cols[i]
+        );
+    }
 }
 
 #[test]

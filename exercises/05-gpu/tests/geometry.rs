@@ -313,6 +313,27 @@ fn the_lab_s_emulator_shuffles_the_blocks_and_gives_each_fresh_shared_memory() {
     assert_ne!(run(2), first, "another seed, another order");
 }
 
+#[test]
+fn the_lab_s_emulator_reports_a_missing_barrier_as_a_race() {
+    // The same emulator runs every launch twice, the threads of a block in opposite orders:
+    // a kernel that reads what another thread writes, with no __syncthreads() in between,
+    // gives two different results, which it reports as a race.
+    let block = Dim2::new(32, 4);
+    let read = emulator::race_probe(block, true).unwrap_or_else(|e| panic!("{e}"));
+    let wrong = (0..128).find(|&t| read[t] != ((t + 1) % 128) as f64);
+    assert_eq!(
+        wrong, None,
+        "with a barrier between the writes and the reads, thread t reads t + 1's number"
+    );
+    match emulator::race_probe(block, false) {
+        Err(error) => assert!(
+            error.to_string().contains(": a race."),
+            "without the barrier the emulator must name the race, not: {error}"
+        ),
+        Ok(_) => panic!("without the barrier the emulator must report a race"),
+    }
+}
+
 /// A point set of `rows` points in `d` dimensions, row after row, from a seed.
 fn points(rows: usize, d: usize, seed: u64) -> Vec<f64> {
     let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);

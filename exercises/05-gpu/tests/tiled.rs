@@ -49,8 +49,8 @@ fn cityblock_tiled_gives_the_naive_kernel_s_result_bit_for_bit() {
             "r[{i}, {j}] is {value} from the tiled kernel but {} from the naive one: both must \
              add |x - y| over k in ascending order, the padding adding exact zeros. Far apart \
              values mean the tile held something else: padding not written as 0 (values left \
-             from the previous step), or no second __syncthreads() (a thread overwrote the tile \
-             while another still read it: a race, whose values change from run to run)",
+             from the previous step). (A race, a missing __syncthreads(), the emulator reports \
+             itself: it runs every launch twice, in two orders of the threads.)",
             naive[[i, j]]
         );
     }

@@ -1,9 +1,9 @@
 // Exercise 3: Cityblock (L1) distances, one thread per output element.
 //
 // r[i, j] = sum_k |x[i, k] - y[j, k]|, x is n x d, y is m x d, r is n x m,
-// all row-major. Launch (given, `launch::per_element`): a 2-D grid of 32 x 8
-// blocks, x along the columns j, y along the rows i, so that a warp writes
-// 32 consecutive r[i, j].
+// all row-major. Launch (given, `launch::per_element`): a 2-D grid of blocks
+// of 32 x 8 threads, x along the columns j, y along the rows i, so that a
+// warp writes 32 consecutive r[i, j].
 //
 // Test: cargo test -p gpu --test naive
 

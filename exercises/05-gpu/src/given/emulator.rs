@@ -14,13 +14,19 @@
 //!   them uninitialised): a result computed from shared memory the block never
 //!   wrote is an error;
 //! - blocks run one at a time in an order shuffled from a seed (a GPU
-//!   promises no order). Each launch prints its seed (shown when a test
-//!   fails); `GPU_EMU_SEED=<seed>` replays that order. (The threads of a
-//!   block still interleave as the OS schedules them: a race can fail
-//!   differently on each run, whatever the seed.)
+//!   promises no order), and so do the threads of a block, one at a time
+//!   from one `__syncthreads()` to the next;
+//! - every launch runs twice, the second time with each block's threads in
+//!   the reverse order: a correct kernel gives the same bits both times, and
+//!   a race between its threads (a missing `__syncthreads()`) is reported as
+//!   one, with the first element where the two runs differ;
+//! - a NaN in an output that no input held is an error that says where it
+//!   came from (each marker above is a NaN of its own, which arithmetic
+//!   passes on).
 //!
-//! (A wild pointer far outside every buffer is reported too, as a fault at
-//! its address.)
+//! Each launch prints its seed (shown when a test fails);
+//! `GPU_EMU_SEED=<seed>` replays it exactly. (A wild pointer far outside
+//! every buffer is reported too, as a fault at its address.)
 
 use std::os::raw::c_int;
 
@@ -35,7 +41,10 @@ use crate::launch::{self, LaunchShape};
 mod checks;
 #[path = "guard_pages.rs"]
 mod guard_pages;
-use checks::{EmuLaunch, Guarded, Launch, guard_for};
+#[path = "emulator_outputs.rs"]
+mod outputs;
+use checks::{EmuLaunch, Launch, guard_for};
+use outputs::Guarded;
 
 type Pairwise6 =
     unsafe extern "C" fn(*mut EmuLaunch, *const f64, *const f64, *mut f64, u64, u64, u64) -> c_int;
@@ -101,6 +110,7 @@ unsafe extern "C" {
         blocks_y: *mut u32,
         shared_at_start: *mut u64,
     ) -> c_int;
+    fn emu_race_probe(launch: *mut EmuLaunch, out: *mut f64, barrier: c_int) -> c_int;
     fn emu_gemv_col_major(
         launch: *mut EmuLaunch,
         a: *const f64,
@@ -137,29 +147,31 @@ pub fn pairwise(
     let guard = guard_for(&shape, d);
     let xs = launch.input("x", x.iter().copied(), n * d, d, guard)?;
     let ys = launch.input("y", y.iter().copied(), m * d, d, guard)?;
-    let mut r = Guarded::marked(n * m, guard);
     let entry: Pairwise6 = match kernel {
         Pairwise::CityblockNaive => emu_cityblock_naive,
         Pairwise::SqeuclideanNaive => emu_sqeuclidean_naive,
         Pairwise::CityblockTiled => emu_cityblock_tiled,
     };
-    // SAFETY: the buffers hold n·d, m·d and n·m elements plus a guard zone
-    // (inaccessible pages past the inputs, which the emulator's fault handler
-    // turns into an error) larger than any index the launch's threads compute
-    // from n, m and d with a missing or wrong bounds check; they outlive the
-    // call, which joins every thread before it returns.
-    let code = unsafe {
-        entry(
-            launch.raw(),
-            xs.as_ptr(),
-            ys.as_ptr(),
-            r.data.as_mut_ptr(),
-            n as u64,
-            m as u64,
-            d as u64,
-        )
-    };
-    let r = launch.finish(code, &[&xs, &ys], r, m, "r")?;
+    let output = || Guarded::marked(n * m, guard);
+    let r = launch.run_twice(&[&xs, &ys], output, m, "r", |raw, r| {
+        // SAFETY: the buffers hold n·d, m·d and n·m elements plus a guard
+        // zone (inaccessible pages past the inputs, which the emulator's
+        // fault handler turns into an error) larger than any index the
+        // launch's threads compute from n, m and d with a missing or wrong
+        // bounds check; they outlive the call, which joins every thread
+        // before it returns.
+        unsafe {
+            entry(
+                raw,
+                xs.as_ptr(),
+                ys.as_ptr(),
+                r,
+                n as u64,
+                m as u64,
+                d as u64,
+            )
+        }
+    })?;
     Ok(Array2::from_shape_vec((n, m), r).expect("n·m elements"))
 }
 
@@ -173,18 +185,11 @@ pub fn row_sq_norms(a: ArrayView2<f64>) -> Result<Array1<f64>, GpuError> {
     let mut launch = Launch::new("row_sq_norms", &shape)?;
     let guard = guard_for(&shape, d);
     let input = launch.input("a", a.iter().copied(), rows * d, d, guard)?;
-    let mut out = Guarded::marked(rows, guard);
-    // SAFETY: as in `pairwise`: rows·d and rows elements plus guard zones.
-    let code = unsafe {
-        emu_row_sq_norms(
-            launch.raw(),
-            input.as_ptr(),
-            out.data.as_mut_ptr(),
-            rows as u64,
-            d as u64,
-        )
-    };
-    let out = launch.finish(code, &[&input], out, 0, "out")?;
+    let output = || Guarded::marked(rows, guard);
+    let out = launch.run_twice(&[&input], output, 0, "out", |raw, out| {
+        // SAFETY: as in `pairwise`: rows·d and rows elements plus guard zones.
+        unsafe { emu_row_sq_norms(raw, input.as_ptr(), out, rows as u64, d as u64) }
+    })?;
     Ok(Array1::from_vec(out))
 }
 
@@ -211,20 +216,22 @@ pub fn sqeuclidean_epilogue(
     let guard = guard_for(&shape, 1);
     let xs = launch.input("xx", xx.iter().copied(), n, 0, guard)?;
     let ys = launch.input("yy", yy.iter().copied(), m, 0, guard)?;
-    let mut r = Guarded::copy_of(g.iter().copied(), n * m, guard);
-    // SAFETY: as in `pairwise`: n, m and n·m elements plus guard zones.
-    let code = unsafe {
-        emu_sqeuclidean_epilogue(
-            launch.raw(),
-            xs.as_ptr(),
-            ys.as_ptr(),
-            r.data.as_mut_ptr(),
-            n as u64,
-            m as u64,
-            c_int::from(take_sqrt),
-        )
-    };
-    let r = launch.finish(code, &[&xs, &ys], r, m, "r")?;
+    // r holds g when the kernel starts, as cuBLAS leaves it.
+    let output = || Guarded::copy_of(g.iter().copied(), n * m, guard);
+    let r = launch.run_twice(&[&xs, &ys], output, m, "r", |raw, r| {
+        // SAFETY: as in `pairwise`: n, m and n·m elements plus guard zones.
+        unsafe {
+            emu_sqeuclidean_epilogue(
+                raw,
+                xs.as_ptr(),
+                ys.as_ptr(),
+                r,
+                n as u64,
+                m as u64,
+                c_int::from(take_sqrt),
+            )
+        }
+    })?;
     Ok(Array2::from_shape_vec((n, m), r).expect("n·m elements"))
 }
 
@@ -282,23 +289,24 @@ pub fn gemv(
     };
     let elements = launch.input("a", layout.elements(a), rows * cols, row_len, guard)?;
     let vs = launch.input("v", v.iter().copied(), cols, 0, guard)?;
-    let mut y = Guarded::marked(rows, guard);
     let entry: Gemv5 = match layout {
         Layout::RowMajor => emu_gemv_row_major,
         Layout::ColMajor => emu_gemv_col_major,
     };
-    // SAFETY: as in `pairwise`: rows·cols, cols and rows elements plus guard zones.
-    let code = unsafe {
-        entry(
-            launch.raw(),
-            elements.as_ptr(),
-            vs.as_ptr(),
-            y.data.as_mut_ptr(),
-            rows as u64,
-            cols as u64,
-        )
-    };
-    let y = launch.finish(code, &[&elements, &vs], y, 0, "y")?;
+    let output = || Guarded::marked(rows, guard);
+    let y = launch.run_twice(&[&elements, &vs], output, 0, "y", |raw, y| {
+        // SAFETY: as in `pairwise`: rows·cols, cols and rows elements plus guard zones.
+        unsafe {
+            entry(
+                raw,
+                elements.as_ptr(),
+                vs.as_ptr(),
+                y,
+                rows as u64,
+                cols as u64,
+            )
+        }
+    })?;
     Ok(Array1::from_vec(y))
 }
 
@@ -323,11 +331,31 @@ pub fn probe(grid: Dim2, block: Dim2, seed: u64) -> Result<Vec<(Dim2, u64)>, Gpu
             bits.as_mut_ptr(),
         )
     };
-    launch.finish(code, &[], Guarded::marked(0, 0), 0, "nothing")?;
+    launch.finish(code)?;
     Ok(xs
         .into_iter()
         .zip(ys)
         .zip(bits)
         .map(|((x, y), bits)| (Dim2::new(x, y), bits))
         .collect())
+}
+
+/// What the threads of one block of `block` threads read, each from the next
+/// thread's element of a `__shared__` array that every thread writes its
+/// number to, with a `__syncthreads()` between the writes and the reads when
+/// `barrier`. For the emulator's own tests: with the barrier, thread t reads
+/// t + 1 (thread 0 for the last); without it, the emulator reports a race.
+pub fn race_probe(block: Dim2, barrier: bool) -> Result<Vec<f64>, GpuError> {
+    let shape = LaunchShape {
+        grid: Dim2::new(1, 1),
+        block,
+    };
+    let threads = block.count() as usize;
+    let mut launch = Launch::with_seed("race_probe", &shape, 0);
+    let output = || Guarded::marked(threads, 0);
+    launch.run_twice(&[], output, 0, "out", |raw, out| {
+        // SAFETY: one element of `out` per thread of the one block; the call
+        // joins every thread before it returns.
+        unsafe { emu_race_probe(raw, out, c_int::from(barrier)) }
+    })
 }

@@ -1,7 +1,7 @@
 //! The emulator's side of a launch that is not the kernel (given code): the
-//! buffers with their guard zones, the seed of the block order, and turning
-//! what the launch left behind into a result or an error that says what the
-//! kernel did wrong. See [`crate::emulator`].
+//! inputs with their guard pages, the seed of the block order, the two runs of
+//! each launch, and turning what they left behind into a result or an error
+//! that says what the kernel did wrong. See [`crate::emulator`].
 
 use std::hash::{BuildHasher, Hasher};
 use std::os::raw::c_int;
@@ -10,26 +10,13 @@ use crate::error::GpuError;
 use crate::launch::LaunchShape;
 
 use super::guard_pages::GuardPaged;
-
-/// The marker in outputs (elements not yet written, and their guard zone): a
-/// NaN with a payload no arithmetic produces.
-const MARK: u64 = 0x7ff8_dead_beef_0001;
-/// The marker in the guard zone of a buffer the kernel reads and writes (the
-/// epilogue's r). A different one: a kernel that reads past its end and
-/// writes what it computed from it must not look like one that wrote nothing.
-const INPUT_MARK: u64 = 0x7ff8_dead_beef_0002;
-/// What `__shared__` arrays hold when a block starts (emu/runtime.cpp's
-/// SHARED_POISON). A result computed from it is a NaN with the same payload.
-const SHARED_POISON: u64 = 0x7ff4_0000_7fa0_0000;
-/// The bits arithmetic may change in a NaN it passes on: the sign, and the
-/// "quiet" bit that turns a signalling NaN into a quiet one.
-const NAN_SIGN_AND_QUIET: u64 = 0x8008_0000_0000_0000;
+use super::outputs::Guarded;
 
 /// The environment variable that fixes the order of the blocks.
 pub(super) const SEED_VARIABLE: &str = "GPU_EMU_SEED";
 
-/// A launch as `emu/runtime.hpp`'s `EmuLaunch` reads it: the shape and the
-/// seed of the block order in, where a thread faulted out.
+/// A launch as `emu/runtime.hpp`'s `EmuLaunch` reads it: the shape, the seed
+/// of the block order and which run it is in, where a thread faulted out.
 #[repr(C)]
 pub(super) struct EmuLaunch {
     grid_x: u32,
@@ -42,6 +29,9 @@ pub(super) struct EmuLaunch {
     fault_block_y: u32,
     fault_thread_x: u32,
     fault_thread_y: u32,
+    /// Not 0 in the second run: each block's threads take their turns from
+    /// the last to the first.
+    reversed: u32,
 }
 
 /// One launch of one kernel: its shape, and the order of its blocks.
@@ -67,8 +57,8 @@ impl Launch {
                 .finish(),
         };
         eprintln!(
-            "emulator: {kernel}, {} blocks of {} threads, in the order of seed {seed} \
-             ({SEED_VARIABLE}={seed} replays that order of the blocks)",
+            "emulator: {kernel}, {} blocks of {} threads, in the order of seed {seed}, run \
+             twice ({SEED_VARIABLE}={seed} replays it)",
             shape.grid, shape.block
         );
         Ok(Launch::with_seed(kernel, shape, seed))
@@ -89,6 +79,7 @@ impl Launch {
                 fault_block_y: 0,
                 fault_thread_x: 0,
                 fault_thread_y: 0,
+                reversed: 0,
             },
         }
     }
@@ -98,32 +89,78 @@ impl Launch {
         &mut self.raw
     }
 
-    /// After the launch: its status, no read past an input, the output
-    /// (`cols` columns, 0 for a vector) all written, nothing past its end and
-    /// nothing computed from uninitialised shared memory. Returns the
-    /// output's values, without the guard zone.
-    pub(super) fn finish(
-        &self,
-        code: c_int,
+    /// Runs the kernel twice on the same inputs, into a fresh `output()`
+    /// each time (`cols` columns, 0 for a vector): `kernel` calls its C
+    /// entry point with the launch and the output. The threads of each block
+    /// take their turns (from one barrier to the next) first to last, then
+    /// last to first: a correct kernel leaves the same bits both times, a
+    /// race between the threads does not. Then checks the launch's status,
+    /// the two runs against each other, and the output: see
+    /// [`Guarded::check`]. Returns the output's values.
+    pub(super) fn run_twice(
+        &mut self,
         inputs: &[&Input],
-        mut out: Guarded,
+        output: impl Fn() -> Guarded,
         cols: usize,
         name: &str,
+        mut kernel: impl FnMut(*mut EmuLaunch, *mut f64) -> c_int,
     ) -> Result<Vec<f64>, GpuError> {
-        self.status(code, inputs)
-            .and_then(|()| out.check(cols, name))
-            .map_err(|problem| GpuError::Emulator {
-                kernel: self.kernel.to_string(),
-                problem: format!(
-                    "{problem} (its blocks ran in the order of seed {seed}: \
-                     {SEED_VARIABLE}={seed} replays that order; the threads within a block \
-                     still interleave as the OS schedules them, so a failure that changes from \
-                     run to run under the same seed is a race between them)",
-                    seed = self.raw.seed
-                ),
-            })?;
-        out.data.truncate(out.len);
-        Ok(out.data)
+        let runs = [false, true].map(|reversed| {
+            self.raw.reversed = u32::from(reversed);
+            let mut out = output();
+            let code = kernel(&mut self.raw, out.data.as_mut_ptr());
+            (code, out)
+        });
+        self.raw.reversed = 0;
+        let [(first_code, first), (second_code, second)] = &runs;
+        self.status(*first_code, inputs)
+            .map_err(|problem| self.error(problem))?;
+        self.status(*second_code, inputs).map_err(|problem| {
+            self.error(format!(
+                "{problem}. This happened in the second of two runs only, whose threads took \
+                 their turns in the reverse order: what the threads do depends on a race \
+                 between them (a missing __syncthreads()?)"
+            ))
+        })?;
+        if let Some(at) = first.first_difference(second) {
+            return Err(self.error(format!(
+                "two runs of {kernel} on the same input gave different results ({}): a race. \
+                 The emulator runs the threads of a block one at a time, from one \
+                 __syncthreads() to the next, first to last and then, in a second run, last \
+                 to first: a thread that reads what another thread writes with no barrier in \
+                 between sees the write in one run and not in the other. Is a \
+                 `__syncthreads()` missing between writing shared memory and reading it, or \
+                 between reading it and overwriting it (with the next tile, or the next step of \
+                 a sum)? Or does an index run past the thread's own part of a shared array, \
+                 into another's?",
+                first.difference(second, at, cols, name),
+                kernel = self.kernel
+            )));
+        }
+        let inputs_nan_free = inputs.iter().all(|input| input.nan_free);
+        first
+            .check(cols, name, inputs_nan_free)
+            .map_err(|problem| self.error(problem))?;
+        let [(_, first), _] = runs;
+        Ok(first.into_values())
+    }
+
+    /// After a launch with no output to check (the emulator's probe): its
+    /// status.
+    pub(super) fn finish(&self, code: c_int) -> Result<(), GpuError> {
+        self.status(code, &[])
+            .map_err(|problem| self.error(problem))
+    }
+
+    /// The error for what a launch of this kernel did wrong.
+    fn error(&self, problem: String) -> GpuError {
+        GpuError::Emulator {
+            kernel: self.kernel.to_string(),
+            problem: format!(
+                "{problem} (seed {seed}: {SEED_VARIABLE}={seed} replays this launch exactly)",
+                seed = self.raw.seed
+            ),
+        }
     }
 
     /// The launch's status, as the problem to report.
@@ -157,6 +194,15 @@ impl Launch {
             if let Some(past) = input.buffer.elements_past_end(address) {
                 return input.read_past_end(&thread, past);
             }
+            if let Some(before) = input.buffer.elements_before_start(address) {
+                return format!(
+                    "{thread} read before the start of {name}: it read {name}[-{before}] (as \
+                     a flat index): an index below 0, from a subtraction done in signed \
+                     arithmetic. On a GPU such a read returns garbage or stops the kernel with \
+                     an illegal address",
+                    name = input.name
+                );
+            }
         }
         format!(
             "{thread} touched memory outside every buffer, at address {address:#x}: an index \
@@ -178,6 +224,10 @@ impl Launch {
         row_len: usize,
         guard: usize,
     ) -> Result<Input, GpuError> {
+        let mut nan_free = true;
+        let values = values
+            .into_iter()
+            .inspect(|value| nan_free &= !value.is_nan());
         let buffer = GuardPaged::copy_of(values, len, guard).ok_or_else(|| GpuError::Emulator {
             kernel: self.kernel.to_string(),
             problem: format!("the system refused memory for {name} ({len} doubles)"),
@@ -186,6 +236,7 @@ impl Launch {
             name,
             row_len,
             buffer,
+            nan_free,
         })
     }
 }
@@ -197,6 +248,8 @@ pub(super) struct Input {
     /// a vector).
     row_len: usize,
     buffer: GuardPaged,
+    /// Whether its values hold no NaN (then none may come out).
+    nan_free: bool,
 }
 
 impl Input {
@@ -223,95 +276,11 @@ impl Input {
             "{thread} read past the end of {name}: it read {which}. The last blocks stick out \
              past the edges of the data, and their threads must not load what is not there: \
              guard every load (as well as the store) with the bounds check, and use 0 where \
-             a row or column does not exist. On a GPU such a read returns garbage or stops \
-             the kernel with an illegal address"
+             a row or column does not exist. (Or a loop over a row ran past its end, k up to \
+             d rather than below it: inside the buffer that reads the next row, silently, and \
+             only the last row shows here.) On a GPU such a read returns garbage or stops the \
+             kernel with an illegal address"
         )
-    }
-}
-
-/// An output buffer with a guard zone of `guard` marked elements past its end.
-pub(super) struct Guarded {
-    pub(super) data: Vec<f64>,
-    len: usize,
-    /// The guard zone's marker.
-    mark: u64,
-}
-
-impl Guarded {
-    /// A copy of `values`, then the guard zone: an output the kernel updates
-    /// in place.
-    pub(super) fn copy_of(
-        values: impl IntoIterator<Item = f64>,
-        len: usize,
-        guard: usize,
-    ) -> Guarded {
-        let mut data: Vec<f64> = values.into_iter().collect();
-        debug_assert_eq!(data.len(), len);
-        data.resize(len + guard, f64::from_bits(INPUT_MARK));
-        Guarded {
-            data,
-            len,
-            mark: INPUT_MARK,
-        }
-    }
-
-    /// `len` marked elements (an output nobody wrote yet), then the guard zone.
-    pub(super) fn marked(len: usize, guard: usize) -> Guarded {
-        Guarded {
-            data: vec![f64::from_bits(MARK); len + guard],
-            len,
-            mark: MARK,
-        }
-    }
-
-    fn values(&self) -> &[f64] {
-        &self.data[..self.len]
-    }
-
-    /// Checks the output (`cols` columns, 0 for a vector) after a launch:
-    /// nothing past its end, everything written, nothing computed from shared
-    /// memory the block never wrote.
-    fn check(&self, cols: usize, name: &str) -> Result<(), String> {
-        // `cols` is 0 for a vector.
-        let element = |at: usize| match (at.checked_div(cols), at.checked_rem(cols)) {
-            (Some(row), Some(col)) => format!("{name}[{row}, {col}]"),
-            _ => format!("{name}[{at}]"),
-        };
-        let guard = &self.data[self.len..];
-        if let Some(past) = guard.iter().position(|value| value.to_bits() != self.mark) {
-            return Err(format!(
-                "it wrote past the end of {name} ({} elements), at element {} of the buffer: \
-                 a thread outside the output wrote anyway. The last blocks stick out past the \
-                 edges: guard the store with the bounds check (i < n && j < m)",
-                self.len,
-                self.len + past
-            ));
-        }
-        let values = self.values();
-        if let Some(first) = values.iter().position(|value| value.to_bits() == MARK) {
-            return Err(format!(
-                "it never wrote {} (element {first} of {}): every element needs a thread that \
-                 stores it. Is the kernel still a TODO? Does every element have a thread whose \
-                 indices (from blockIdx, blockDim and threadIdx) reach it, and does the store's \
-                 guard let it through?",
-                element(first),
-                self.len
-            ));
-        }
-        let poisoned = |value: &f64| {
-            value.to_bits() | NAN_SIGN_AND_QUIET == SHARED_POISON | NAN_SIGN_AND_QUIET
-        };
-        if let Some(first) = values.iter().position(poisoned) {
-            return Err(format!(
-                "{} is NaN, computed from __shared__ memory read before any thread of its block \
-                 had written it: on a GPU shared memory starts uninitialised in every block (the \
-                 emulator fills it with NaN). Either nothing writes that element (a tile's \
-                 padding must be written too, as 0 where a row or column does not exist), or the \
-                 write and the read have no __syncthreads() between them",
-                element(first)
-            ));
-        }
-        Ok(())
     }
 }
 

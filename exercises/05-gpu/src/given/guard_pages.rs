@@ -3,13 +3,19 @@
 //! written, so a kernel that reads past the end faults on the first element
 //! too far, and the emulator reports which buffer and element, instead of the
 //! read returning whatever happens to lie there (as on a GPU, where it may
-//! also return garbage, or fault, depending on the allocation).
+//! also return garbage, or fault, depending on the allocation). Before its
+//! first element: a marker NaN up to the page's start, then a guard page.
 
 use std::ptr::NonNull;
 
-/// A copy of some doubles, followed by inaccessible guard pages.
+/// What lies before an input's first element, on its first page: a NaN
+/// whose payload names it in a result computed from it.
+pub(super) const BEFORE_START: u64 = 0x7ff8_dead_beef_0003;
+
+/// A copy of some doubles, between inaccessible guard pages.
 pub(super) struct GuardPaged {
-    /// The whole mapping: padding, the elements, the guard pages.
+    /// The whole mapping: a guard page, marked padding, the elements, the
+    /// guard pages.
     map: NonNull<libc::c_void>,
     map_bytes: usize,
     /// The first element; the last ends exactly where the guard pages begin.
@@ -30,7 +36,7 @@ impl GuardPaged {
         let page = page_size();
         let data_bytes = (len * size_of::<f64>()).next_multiple_of(page);
         let guard_bytes = (guard.max(1) * size_of::<f64>()).next_multiple_of(page);
-        let map_bytes = data_bytes + guard_bytes;
+        let map_bytes = page + data_bytes + guard_bytes;
         // SAFETY: a fresh private anonymous mapping, at an address the
         // system picks: it overlaps nothing. Nothing is accessible yet.
         let map = unsafe {
@@ -47,26 +53,28 @@ impl GuardPaged {
             return None;
         }
         let map = NonNull::new(map)?;
-        // SAFETY: the first `data_bytes` of the mapping just made: the pages
-        // that hold the elements become readable and writable; the rest stay
-        // inaccessible.
+        // SAFETY: the mapping just made is `page + data_bytes` long and more.
+        let pages = unsafe { map.as_ptr().cast::<u8>().add(page) };
+        // SAFETY: the `data_bytes` after the first page of the mapping just
+        // made: the pages that hold the elements become readable and
+        // writable; the rest stay inaccessible.
         if data_bytes > 0
             && unsafe {
-                libc::mprotect(map.as_ptr(), data_bytes, libc::PROT_READ | libc::PROT_WRITE)
+                libc::mprotect(pages.cast(), data_bytes, libc::PROT_READ | libc::PROT_WRITE)
             } != 0
         {
             // SAFETY: the mapping made above, not used since.
             unsafe { libc::munmap(map.as_ptr(), map_bytes) };
             return None;
         }
-        // SAFETY: `data_bytes - len * 8` is within the mapping and a multiple
+        let padding = (data_bytes - len * size_of::<f64>()) / size_of::<f64>();
+        // SAFETY: `padding * 8` is within the readable pages and a multiple
         // of 8 from a page-aligned start: `data` is aligned for f64.
-        let data = unsafe {
-            map.as_ptr()
-                .cast::<u8>()
-                .add(data_bytes - len * size_of::<f64>())
+        let data = unsafe { pages.add(padding * size_of::<f64>()) }.cast::<f64>();
+        for before in 1..=padding {
+            // SAFETY: `data - before` lies between the readable pages' start and `data`.
+            unsafe { data.sub(before).write(f64::from_bits(BEFORE_START)) };
         }
-        .cast::<f64>();
         let buffer = GuardPaged {
             map,
             map_bytes,
@@ -92,6 +100,15 @@ impl GuardPaged {
     /// The number of elements.
     pub(super) fn len(&self) -> usize {
         self.len
+    }
+
+    /// If `address` is before the first element, in the buffer's mapping:
+    /// how many elements before it (1 for the element right before).
+    pub(super) fn elements_before_start(&self, address: usize) -> Option<usize> {
+        let start = self.data as usize;
+        (self.map.as_ptr() as usize..start)
+            .contains(&address)
+            .then(|| (start - address).div_ceil(size_of::<f64>()))
     }
 
     /// If `address` is in the guard pages: how many elements past the last

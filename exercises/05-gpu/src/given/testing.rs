@@ -76,9 +76,18 @@ pub fn assert_close(
     );
     for ((i, j), &want) in expected.indexed_iter() {
         let got = actual[[i, j]];
+        // The emulator names the cause of a NaN in its own outputs; this one came from
+        // elsewhere (a GPU, or code on the CPU), so the likely causes are listed here.
+        let nan = if got.is_nan() && !want.is_nan() {
+            ": a NaN comes from the arithmetic (the square root of a number below 0, 0/0, \
+             ∞ - ∞), or from memory read before anything wrote it (shared memory, an output) or \
+             past the end of an input"
+        } else {
+            ""
+        };
         assert!(
             (got - want).abs() <= tolerance * (1.0 + want.abs()),
-            "{what}: element [{i}, {j}] is {got}, expected {want} (shape {:?})",
+            "{what}: element [{i}, {j}] is {got}, expected {want} (shape {:?}){nan}",
             expected.dim()
         );
     }
