@@ -201,7 +201,7 @@ fn missing_tools(labs: &[Lab]) -> Vec<String> {
                     "lab {}: the tests that need `{name}` are skipped: `{}` is not installed \
                      ({})",
                     lab.name,
-                    tool.needs,
+                    tool.needs(),
                     tool.install()
                 ));
             }

@@ -244,7 +244,7 @@ fn tools_installed(lab: &Lab) -> Tally {
                 "{}'s `{name}` needs `{}`, not found on PATH: install it ({}); until then the \
                  tests that need it are skipped",
                 lab.name,
-                tool.needs,
+                tool.needs(),
                 tool.install()
             )
         });
