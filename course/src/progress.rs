@@ -121,7 +121,7 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
     };
     if skipped > 0 {
         // Say why: a missing GPU, tool or .venv is the student's to know, never a pass.
-        let mut reasons: Vec<&str> = target
+        let reasons: Vec<&str> = target
             .results
             .iter()
             .filter_map(|t| match &t.outcome {
@@ -134,10 +134,16 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
                     .unwrap_or(reason)
             })
             .collect();
-        reasons.dedup();
-        let why = match reasons.is_empty() {
+        // Each reason once: the tests that miss one tool all say the same.
+        let mut unique: Vec<&str> = Vec::new();
+        for reason in reasons {
+            if !unique.contains(&reason) {
+                unique.push(reason);
+            }
+        }
+        let why = match unique.is_empty() {
             true => "needs hardware or a tool".to_string(),
-            false => reasons.join("; "),
+            false => unique.join("; "),
         };
         status += &format!(" ({skipped} skipped: {why})");
     }
@@ -209,3 +215,6 @@ fn missing_tools(labs: &[Lab]) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests;
