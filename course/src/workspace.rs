@@ -612,7 +612,10 @@ mod tests {
             platform::Tool::Gfortran.install_here(),
             "the advice is the course's table's, for this system"
         );
-        assert_eq!(meta.features["absent"].debian_packages()[0], "libopenmpi-dev");
+        assert_eq!(
+            meta.features["absent"].debian_packages()[0],
+            "libopenmpi-dev"
+        );
         let krate = Crate {
             dir: PathBuf::new(),
             package: "taskgraph".into(),

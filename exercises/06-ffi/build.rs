@@ -91,9 +91,11 @@ fn build_native(lab: &Path) {
             println!("cargo:rustc-cfg=has_openmp");
             runtimes.push(openmp.runtime);
             let compiler = c.get_compiler();
-            search.extend(openmp.lib_dir.or_else(|| {
-                runtime_dir(compiler.path(), &format!("lib{}", openmp.runtime))
-            }));
+            search.extend(
+                openmp
+                    .lib_dir
+                    .or_else(|| runtime_dir(compiler.path(), &format!("lib{}", openmp.runtime))),
+            );
         }
         Err(why) => {
             // The kernel's `#pragma omp` lines are for a compiler with OpenMP: no warning here.
@@ -257,7 +259,10 @@ fn gfortran() -> Result<String, String> {
     if std::env::var_os("FFI_NO_FORTRAN").is_some_and(|v| !v.is_empty() && v != "0") {
         return Err("FFI_NO_FORTRAN is set (build as if gfortran were missing)".into());
     }
-    match std::process::Command::new(GFORTRAN).arg("--version").output() {
+    match std::process::Command::new(GFORTRAN)
+        .arg("--version")
+        .output()
+    {
         Ok(out) if out.status.success() => Ok(String::from_utf8_lossy(&out.stdout)
             .lines()
             .next()

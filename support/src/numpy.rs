@@ -23,7 +23,9 @@ pub fn numpy_python(requirements: &str) -> Option<PathBuf> {
         None => {
             let venv = repository_venv().join("bin/python");
             if !venv.exists() {
-                skip(format_args!("no .venv, so there is no NumPy to compare with: {how}"));
+                skip(format_args!(
+                    "no .venv, so there is no NumPy to compare with: {how}"
+                ));
                 return None;
             }
             venv

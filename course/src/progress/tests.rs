@@ -33,7 +33,11 @@ fn skipped_tests_count_neither_way_and_each_reason_is_said_once() {
         ],
     };
     let (ok, total, status) = exercise_status(&target);
-    assert_eq!((ok, total), (1, 2), "a skipped test is neither passed nor failed");
+    assert_eq!(
+        (ok, total),
+        (1, 2),
+        "a skipped test is neither passed nor failed"
+    );
     assert_eq!(
         status,
         "in progress (3 skipped: no gfortran: install it; no OpenMP: install it)"

@@ -41,7 +41,8 @@ pub fn find_on_path(program: &str) -> Option<PathBuf> {
 #[cfg(unix)]
 fn is_executable(file: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(file).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    std::fs::metadata(file)
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(not(unix))]
@@ -193,7 +194,12 @@ pub enum Tool {
 }
 
 impl Tool {
-    pub const ALL: [Tool; 4] = [Tool::Gfortran, Tool::OpenMp, Tool::OpenMpi, Tool::PythonVenv];
+    pub const ALL: [Tool; 4] = [
+        Tool::Gfortran,
+        Tool::OpenMp,
+        Tool::OpenMpi,
+        Tool::PythonVenv,
+    ];
 
     /// Its name in a lab's lab.toml (`tool = "gfortran"`).
     pub fn name(self) -> &'static str {

@@ -26,18 +26,30 @@ fn linux_distributions_are_told_by_their_family() {
         );
     }
     assert_eq!(Platform::of_linux(None, None), Platform::Other);
-    assert_eq!(Platform::of_linux(None, Some(PLAIN_KERNEL)), Platform::Other);
+    assert_eq!(
+        Platform::of_linux(None, Some(PLAIN_KERNEL)),
+        Platform::Other
+    );
 }
 
 #[test]
 fn wsl_is_told_by_its_kernel_and_keeps_a_distribution_of_its_user_s_choice() {
-    assert_eq!(Platform::of_linux(Some(UBUNTU), Some(WSL_KERNEL)), Platform::Wsl);
+    assert_eq!(
+        Platform::of_linux(Some(UBUNTU), Some(WSL_KERNEL)),
+        Platform::Wsl
+    );
     // /proc/version, the fallback, says "Microsoft" on WSL 1.
     let wsl1 = "Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com)";
     assert_eq!(Platform::of_linux(Some(UBUNTU), Some(wsl1)), Platform::Wsl);
     assert_eq!(Platform::of_linux(None, Some(WSL_KERNEL)), Platform::Wsl);
-    assert_eq!(Platform::of_linux(Some(FEDORA), Some(WSL_KERNEL)), Platform::Fedora);
-    assert_eq!(Platform::of_linux(Some(ARCH), Some(WSL_KERNEL)), Platform::Other);
+    assert_eq!(
+        Platform::of_linux(Some(FEDORA), Some(WSL_KERNEL)),
+        Platform::Fedora
+    );
+    assert_eq!(
+        Platform::of_linux(Some(ARCH), Some(WSL_KERNEL)),
+        Platform::Other
+    );
     assert_eq!(Platform::Wsl.manager(), Some(Manager::Apt));
 }
 
@@ -80,7 +92,10 @@ fn an_unknown_system_gets_every_manager_s_command() {
         let advice = tool.install(Platform::Other);
         for manager in Manager::ALL {
             let command = manager.command(tool.packages(manager));
-            assert!(advice.contains(&command), "{tool}: no `{command}` in {advice}");
+            assert!(
+                advice.contains(&command),
+                "{tool}: no `{command}` in {advice}"
+            );
         }
     }
 }
@@ -89,7 +104,10 @@ fn an_unknown_system_gets_every_manager_s_command() {
 fn every_tool_has_packages_for_every_manager() {
     for tool in Tool::ALL {
         for manager in Manager::ALL {
-            assert!(!tool.packages(manager).is_empty(), "{tool} with {manager:?}");
+            assert!(
+                !tool.packages(manager).is_empty(),
+                "{tool} with {manager:?}"
+            );
         }
     }
 }

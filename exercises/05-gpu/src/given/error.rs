@@ -139,7 +139,10 @@ impl fmt::Display for GpuError {
             ),
             GpuError::NoNvrtc { searched, hidden } => {
                 if *hidden {
-                    write!(f, "no NVRTC: {NVRTC_HIDDEN} is set, so NVRTC was not looked for")?;
+                    write!(
+                        f,
+                        "no NVRTC: {NVRTC_HIDDEN} is set, so NVRTC was not looked for"
+                    )?;
                 } else {
                     write!(
                         f,

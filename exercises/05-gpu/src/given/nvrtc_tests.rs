@@ -227,10 +227,18 @@ fn without_nvrtc_the_message_says_where_it_looked_and_how_to_get_it_here() {
         "an empty search says what was missing, not `[]`: {nowhere}"
     );
     let pip = ".venv/bin/pip install -r exercises/05-gpu/requirements.txt";
-    for platform in [Platform::Debian, Platform::Fedora, Platform::Wsl, Platform::Other] {
+    for platform in [
+        Platform::Debian,
+        Platform::Fedora,
+        Platform::Wsl,
+        Platform::Other,
+    ] {
         let fix = crate::error::nvrtc_fix(platform);
         assert!(fix.contains(pip), "{platform:?}: {fix}");
-        assert!(!fix.contains("cargo xtask check"), "students have no check: {fix}");
+        assert!(
+            !fix.contains("cargo xtask check"),
+            "students have no check: {fix}"
+        );
     }
     let mac = crate::error::nvrtc_fix(Platform::MacOs);
     assert!(
