@@ -2,7 +2,8 @@
 //! Run: cargo test -p ffi --test fortran
 //!
 //! Needs gfortran: without it the tests that call a Fortran kernel report
-//! themselves skipped and say how to install it (`cargo xtask check` requires it).
+//! themselves skipped, before calling your code, and say how to install it on
+//! your system (`cargo test -p ffi --test fortran -- --show-output` shows why).
 
 use std::num::NonZeroUsize;
 

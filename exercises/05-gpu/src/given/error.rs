@@ -128,9 +128,9 @@ impl fmt::Display for GpuError {
                  Windows) could not be loaded, so there is no GPU to run on. Either this machine \
                  has no NVIDIA GPU or its driver is not installed (`nvidia-smi` should list the \
                  GPU). The GPU tests are `#[ignore = \"needs a CUDA GPU\"]`: run them on a \
-                 machine with one, with `cargo test -p gpu -- --include-ignored` (or `cargo \
-                 xtask gpu-test`); the rest of the lab, the kernels on the CPU emulator \
-                 included, needs no GPU"
+                 machine with one, with `cargo test -p gpu -- --include-ignored` (on Windows, \
+                 inside WSL, where NVIDIA's Windows driver brings CUDA); the rest of the lab, \
+                 the kernels on the CPU emulator included, needs no GPU"
             ),
             GpuError::NoDevice => write!(
                 f,
