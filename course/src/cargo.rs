@@ -2,6 +2,7 @@
 //! package, and the test executables it built (which `libtest` then runs one by one).
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,6 +42,9 @@ pub struct TestExe {
     pub target: String,
     pub kind: Vec<String>,
     pub path: PathBuf,
+    /// Environment variables set on each run of it, besides what `cargo test` would set: the
+    /// check of missing tools hides a tool this way (`GPU_NO_NVRTC=1`). Empty from cargo.
+    pub run_env: Vec<(OsString, OsString)>,
 }
 
 impl TestExe {
@@ -136,6 +140,7 @@ pub fn parse_messages(stdout: impl AsRef<[u8]>) -> Build {
                     target: artifact.target.name,
                     kind: artifact.target.kind.iter().map(|k| k.to_string()).collect(),
                     path: path.into(),
+                    run_env: Vec::new(),
                 });
             }
             _ => {}

@@ -42,8 +42,9 @@ pub const OUT_OF_MEMORY: &str = "exceeded the memory limit";
 /// How a test that cannot check what it claims says so: a line of its captured output (stdout
 /// or stderr) starting with this, followed by the reason (`skipped: no NumPy in .venv ...`).
 /// Such a test passes in libtest's eyes; here it is ignored, with that reason: never counted as
-/// passing. Only a passing test can be skipped: a failure stays a failure.
-pub const SKIP_PREFIX: &str = "skipped: ";
+/// passing. Only a passing test can be skipped: a failure stays a failure. The tests print it
+/// with `support::platform::skip`, from the same constant.
+pub const SKIP_PREFIX: &str = platform::SKIP_PREFIX;
 
 /// `--show-output`: the captured output of passing tests too, where a skip is announced.
 const RUN_ARGS: [&str; 3] = ["--test-threads=2", "--color=never", "--show-output"];
@@ -292,6 +293,7 @@ pub fn test_command(exe: &TestExe, package_dir: &Path, args: &[&str]) -> Command
     command.env("CARGO_MANIFEST_DIR", package_dir);
     // The panic message teaches; a backtrace under it is noise (and slow).
     command.env("RUST_BACKTRACE", "0");
+    command.envs(exe.run_env.iter().map(|(key, value)| (key, value)));
     if let Some(deps) = exe.path.parent() {
         let mut paths = vec![deps.to_path_buf()];
         paths.extend(deps.parent().map(Path::to_path_buf));

@@ -146,7 +146,7 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
     };
     if skipped > 0 {
         // Say why: a missing GPU, tool or .venv is the student's to know, never a pass.
-        let mut reasons: Vec<&str> = target
+        let reasons: Vec<&str> = target
             .results
             .iter()
             .filter_map(|t| match &t.outcome {
@@ -159,10 +159,16 @@ pub fn exercise_status(target: &TargetResults) -> (usize, usize, String) {
                     .unwrap_or(reason)
             })
             .collect();
-        reasons.dedup();
-        let why = match reasons.is_empty() {
+        // Each reason once: the tests that miss one tool all say the same.
+        let mut unique: Vec<&str> = Vec::new();
+        for reason in reasons {
+            if !unique.contains(&reason) {
+                unique.push(reason);
+            }
+        }
+        let why = match unique.is_empty() {
             true => "needs hardware or a tool".to_string(),
-            false => reasons.join("; "),
+            false => unique.join("; "),
         };
         status += &format!(" ({skipped} skipped: {why})");
     }
@@ -294,7 +300,7 @@ fn missing_tools(labs: &[Lab]) -> Vec<String> {
                     "lab {}: the tests that need `{name}` are skipped: `{}` is not installed \
                      ({})",
                     lab.name,
-                    tool.needs,
+                    tool.needs(),
                     tool.install()
                 ));
             }
@@ -304,68 +310,4 @@ fn missing_tools(labs: &[Lab]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::python::test_lab;
-
-    #[test]
-    fn the_python_row_skips_without_a_venv_and_names_the_setup_as_the_next_step() {
-        let lab = test_lab(&[]);
-        let exercise = PythonExercise::of(&lab).unwrap();
-        let row = python_row(
-            &exercise,
-            &PythonTests::Skipped("there is no .venv; …".into()),
-        );
-        assert_eq!((row.passed, row.failed), (0, 0), "skipped: neither way");
-        assert_eq!(row.status, "skipped: there is no .venv; …");
-        let step = row.next_step.unwrap();
-        assert!(step.contains("python3 -m venv .venv"), "{step}");
-        assert!(
-            step.contains("Then iterate with: .venv/bin/maturin develop"),
-            "{step}"
-        );
-    }
-
-    #[test]
-    fn the_python_row_counts_each_test_and_points_at_the_first_failure() {
-        let lab = test_lab(&[]);
-        let exercise = PythonExercise::of(&lab).unwrap();
-        let result = |id: &str, outcome| TestResult {
-            id: id.into(),
-            name: id.rsplit("::").next().unwrap().into(),
-            outcome,
-        };
-        let failed = |message: &str| Outcome::Failed {
-            message: message.into(),
-            location: None,
-        };
-        let target = TargetResults {
-            target: "python".into(),
-            results: vec![
-                result("test_distances::test_a", Outcome::Passed),
-                result("test_distances::test_b[cityblock]", failed("first")),
-                result("test_boundary::test_c", failed("second")),
-                result("test_boundary::test_d", Outcome::Ignored("no GPU".into())),
-            ],
-        };
-        let row = python_row(&exercise, &PythonTests::Ran(target));
-        assert_eq!(row.tests, "1/3");
-        assert_eq!((row.passed, row.failed), (1, 2));
-        assert!(
-            row.status.starts_with("in progress (1 skipped: no GPU)"),
-            "{}",
-            row.status
-        );
-        let step = row.next_step.unwrap();
-        assert!(
-            step.contains("test `test_distances::test_b[cityblock]` fails:\n    first"),
-            "{step}"
-        );
-        assert!(
-            step.ends_with(
-                "pytest 'exercises/06-ffi/python/tests/test_distances.py::test_b[cityblock]'"
-            ),
-            "{step}"
-        );
-    }
-}
+mod tests;

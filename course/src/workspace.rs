@@ -150,46 +150,72 @@ impl SpeedToml {
     }
 }
 
-/// `[features.NAME]` or `[tools.NAME]` in lab.toml: a system tool, and how to get it.
+/// `[features.NAME]` or `[tools.NAME]` in lab.toml: a system tool, by its name in the course's
+/// table of tools (`tool = "gfortran"`; support/platform), which says what program shows it
+/// is installed and how to install it on each platform: one table for the students' advice,
+/// the tests' skip lines and `cargo xtask check`'s apt-get.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "SystemToolToml")]
 pub struct SystemTool {
-    /// A program whose presence on PATH shows the tool is installed (e.g. `mpicc`).
-    pub needs: String,
-    /// The Debian packages that provide it; `cargo xtask check` installs them.
-    pub debian: Vec<String>,
+    pub tool: platform::Tool,
+    /// The program whose presence on PATH shows the tool is installed (e.g. `mpicc`).
+    needs: String,
+}
+
+/// `[tools.NAME]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemToolToml {
+    tool: String,
+    /// The program that shows the tool is installed, when not the tool's own: only a test
+    /// fixture, whose imaginary tool no machine has, needs it.
+    needs: Option<String>,
+}
+
+impl TryFrom<SystemToolToml> for SystemTool {
+    type Error = String;
+
+    fn try_from(toml: SystemToolToml) -> Result<SystemTool, String> {
+        let tool = toml
+            .tool
+            .parse::<platform::Tool>()
+            .map_err(|error| error.to_string())?;
+        let needs = toml
+            .needs
+            .or_else(|| tool.program().map(str::to_string))
+            .ok_or_else(|| {
+                format!(
+                    "the tool `{tool}` is no program on PATH, so nothing shows whether it is \
+                     installed: name one with `needs = \"PROGRAM\"`"
+                )
+            })?;
+        Ok(SystemTool { tool, needs })
+    }
 }
 
 impl SystemTool {
+    /// The program whose presence on PATH shows the tool is installed.
+    pub fn needs(&self) -> &str {
+        &self.needs
+    }
+
     pub fn installed(&self) -> bool {
         on_path(&self.needs)
     }
 
-    /// How to install it, said when it is missing.
+    /// How to install it on this system, said when it is missing.
     pub fn install(&self) -> String {
-        format!(
-            "Debian/Ubuntu: `sudo apt-get install {}`",
-            self.debian.join(" ")
-        )
+        self.tool.install_here()
+    }
+
+    /// The Debian packages that provide it, which `cargo xtask check` installs.
+    pub fn debian_packages(&self) -> &'static [&'static str] {
+        self.tool.packages(platform::Manager::Apt)
     }
 }
 
-/// Whether `program` is an executable file in one of PATH's directories.
-pub fn on_path(program: &str) -> bool {
-    find_on_path(program).is_some()
-}
-
-/// The first executable file named `program` in PATH's directories.
-pub fn find_on_path(program: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| {
-            fs::metadata(candidate)
-                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-        })
-}
+/// Whether a program is on PATH, and where: the same test the labs' tests make.
+pub use platform::{find_on_path, on_path};
 
 /// `[python]` in lab.toml: the lab's Python extension crate, on both sides.
 #[derive(Debug, Clone, Deserialize)]
@@ -557,6 +583,21 @@ mod tests {
     }
 
     #[test]
+    fn a_system_tool_is_named_from_the_course_s_table_and_finds_its_own_program() {
+        let tool = |toml_text: &str| {
+            toml::from_str::<BTreeMap<String, SystemTool>>(toml_text).map_err(|e| e.to_string())
+        };
+        let mpi = tool("[mpi]\ntool = \"open-mpi\"\n").unwrap();
+        assert_eq!(mpi["mpi"].needs(), "mpicc");
+        let unknown = tool("[x]\ntool = \"fortran\"\n").unwrap_err();
+        assert!(unknown.contains("`fortran` is not a tool"), "{unknown}");
+        let no_program = tool("[x]\ntool = \"openmp\"\n").unwrap_err();
+        assert!(no_program.contains("needs = \"PROGRAM\""), "{no_program}");
+        let old_schema = tool("[x]\nneeds = \"gfortran\"\ndebian = [\"gfortran\"]\n").unwrap_err();
+        assert!(old_schema.contains("debian"), "{old_schema}");
+    }
+
+    #[test]
     fn lab_toml_ignores_unknown_keys() {
         let meta: LabToml = toml::from_str(
             "title = \"T\"\nchapter = \"labs/01.md\"\nweights = 3\n[stub_passes]\n\"a::b\" = \"why\"\n",
@@ -569,9 +610,9 @@ mod tests {
     fn a_feature_is_on_where_its_tool_is_and_qualified_by_package() {
         let meta: LabToml = toml::from_str(
             "title = \"T\"\nchapter = \"c.md\"\n\
-             [features.here]\nneeds = \"sh\"\ndebian = []\n\
-             [features.absent]\nneeds = \"no-such-program-anywhere\"\ndebian = [\"it\"]\n\
-             [tools.other]\nneeds = \"no-such-compiler\"\ndebian = [\"a\", \"b\"]\n",
+             [features.here]\ntool = \"gfortran\"\nneeds = \"sh\"\n\
+             [features.absent]\ntool = \"open-mpi\"\nneeds = \"no-such-program-anywhere\"\n\
+             [tools.other]\ntool = \"gfortran\"\nneeds = \"no-such-compiler\"\n",
         )
         .unwrap();
         assert_eq!(meta.installed_features(), ["here"]);
@@ -579,7 +620,12 @@ mod tests {
         assert_eq!(tools, ["absent", "here", "other"]);
         assert_eq!(
             meta.tools["other"].install(),
-            "Debian/Ubuntu: `sudo apt-get install a b`"
+            platform::Tool::Gfortran.install_here(),
+            "the advice is the course's table's, for this system"
+        );
+        assert_eq!(
+            meta.features["absent"].debian_packages()[0],
+            "libopenmpi-dev"
         );
         let krate = Crate {
             dir: PathBuf::new(),

@@ -11,6 +11,9 @@
 //!   at run time (labs 2, 3 and 6);
 //! - [`speed`]: the speed probes of the exercises whose speed counts
 //!   (`benches/speed.rs`, read by `cargo xtask speed` and `grade`);
+//! - [`platform`]: which system the student runs, and the command that installs each tool the
+//!   labs need there; [`platform::skip`] marks a test skipped for want of one (labs 3 to 6);
+//! - [`numpy`]: the Python with NumPy that a few tests compare with, or their skip line;
 //! - [`cells`]: the `--json` cell lines of the solutions' measurement programs,
 //!   for `cargo xtask bench --book`;
 //! - `compare` (feature `compare`): the command line, `.npy` data, timing and
@@ -23,6 +26,7 @@
 
 pub mod cells;
 pub mod dims;
+pub mod numpy;
 pub mod pages;
 pub mod simd;
 pub mod speed;
@@ -32,3 +36,5 @@ pub mod testing;
 pub mod compare;
 
 pub use dims::{DimensionMismatch, check_dims};
+/// The support/platform crate, which lab 6's build script and `course` take directly.
+pub use platform;

@@ -15,6 +15,7 @@ use crate::{book, lint};
 
 mod examples;
 mod handout;
+mod missing_tools;
 mod mutants;
 pub(crate) mod python;
 mod staging;
@@ -37,6 +38,7 @@ enum Step<'a> {
     Python(&'a Lab, &'a PythonToml),
     Doctests,
     ToolTests,
+    MissingTools,
     Build,
     Clippy,
     Handout,
@@ -80,7 +82,12 @@ impl Step<'_> {
             ),
             Step::Doctests => "doctests (solutions)".into(),
             Step::ToolTests => {
-                "the course's own crates pass their tests (support, course, xtask)".into()
+                "the course's own crates pass their tests (support, platform, course, xtask)".into()
+            }
+            Step::MissingTools => {
+                "without gfortran, OpenMP, NVRTC, Open MPI or NumPy (simulated), \
+                 the tests that need one are skipped with its install command, never failed"
+                    .into()
             }
             Step::Build => "the whole workspace builds without a warning".into(),
             Step::Clippy => "clippy -D warnings".into(),
@@ -162,6 +169,8 @@ fn plan(labs: &[Lab], skip_book: bool) -> Vec<Step<'_>> {
     plan.extend([
         Step::Doctests,
         Step::ToolTests,
+        // Before the build step: lab 6, rebuilt without its tools here, is rebuilt back there.
+        Step::MissingTools,
         Step::Build,
         Step::Clippy,
         // After clippy: `cargo check` of the handout's xtask reuses its dependencies' metadata.
@@ -204,6 +213,7 @@ fn run_step(
             .and_then(|()| python::check(root, lab, python, options.timeout)),
         Step::Doctests => tools::doctests(root, labs),
         Step::ToolTests => tools::tool_tests(root, options.timeout),
+        Step::MissingTools => missing_tools::check(root, labs, options.timeout),
         // With --lab, only those labs' features: the build is the workspace's either way.
         Step::Build => tools::build_warnings(root, labs),
         Step::Clippy => tools::clippy(root, labs),
@@ -244,7 +254,7 @@ fn tools_installed(lab: &Lab) -> Tally {
                 "{}'s `{name}` needs `{}`, not found on PATH: install it ({}); until then the \
                  tests that need it are skipped",
                 lab.name,
-                tool.needs,
+                tool.needs(),
                 tool.install()
             )
         });

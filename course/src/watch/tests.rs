@@ -31,6 +31,7 @@ fn exe(target: &str) -> TestExe {
         target: target.into(),
         kind: vec!["test".into()],
         path: format!("/nowhere/target/debug/deps/{target}-0").into(),
+        run_env: Vec::new(),
     }
 }
 

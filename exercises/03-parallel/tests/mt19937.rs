@@ -1,10 +1,10 @@
 //! Exercise 5: NumPy's legacy random stream, bit for bit (src/mt19937.rs).
 //! Run: cargo test -p parallel --test mt19937
 
-use std::path::Path;
 use std::process::Command;
 
 use parallel::mt19937::{Mt19937, notebook_matrices};
+use support::numpy::numpy_python;
 
 #[test]
 fn the_reference_generator_starts_with_3499211612() {
@@ -90,31 +90,10 @@ fn the_matrix_product_exercise_reproduces_the_ulhpc_reference() {
     );
 }
 
-/// The Python with NumPy to check against: `$NUMPY_PYTHON`, else the
-/// workspace's `.venv` (made by `cargo xtask check` and `cargo xtask bench`).
-fn numpy_python() -> Option<String> {
-    if let Ok(python) = std::env::var("NUMPY_PYTHON") {
-        return Some(python);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    venv.exists().then(|| venv.display().to_string())
-}
-
-/// Why the comparison with NumPy cannot run, and what to do: the line that marks the test
-/// skipped (`cargo xtask check`, which installs NumPy first, counts a skip as a failure).
-fn skip(reason: &str) {
-    eprintln!(
-        "skipped: {reason}: from the workspace's root, python3 -m venv .venv && \
-         .venv/bin/pip install numpy, or set NUMPY_PYTHON to a Python that has NumPy"
-    );
-}
-
 #[test]
 fn agrees_with_numpy_itself() {
-    let mut rng = Mt19937::new(699);
-    let ours: Vec<f64> = (0..2000).map(|_| rng.next_f64()).collect();
-    let Some(python) = numpy_python() else {
-        skip("no NumPy to compare with (no .venv/bin/python, no NUMPY_PYTHON)");
+    // NumPy first: without it the test is skipped, whatever the state of the exercise.
+    let Some(python) = numpy_python("exercises/03-parallel/requirements.txt") else {
         return;
     };
     let script = "import numpy as np; np.random.seed(699); \
@@ -122,16 +101,15 @@ fn agrees_with_numpy_itself() {
     let output = Command::new(&python)
         .args(["-c", script])
         .output()
-        .unwrap_or_else(|e| panic!("could not run {python}: {e}"));
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", python.display()));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() && stderr.contains("No module named 'numpy'") {
-        // A .venv made for another lab (lab 5's NVRTC) need not have NumPy.
-        skip(&format!(
-            "no NumPy to compare with ({python} has no numpy module)"
-        ));
-        return;
-    }
-    assert!(output.status.success(), "{python} failed: {stderr}");
+    assert!(
+        output.status.success(),
+        "{} failed: {stderr}",
+        python.display()
+    );
+    let mut rng = Mt19937::new(699);
+    let ours: Vec<f64> = (0..2000).map(|_| rng.next_f64()).collect();
     let theirs: Vec<f64> = String::from_utf8(output.stdout)
         .expect("UTF-8")
         .lines()

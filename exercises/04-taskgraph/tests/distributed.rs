@@ -1,7 +1,8 @@
 //! Exercise 7: Cityblock on MPI ranks (src/distributed.rs).
 //! Run: cargo test -p taskgraph --features mpi --test distributed
-//! (the `mpi` feature needs Open MPI and libclang: on Debian,
-//! `apt install libopenmpi-dev openmpi-bin libclang-dev`).
+//! (the `mpi` feature needs Open MPI and libclang; without them, or without
+//! the feature, the MPI tests report themselves skipped and say what to
+//! install or add: `-- --show-output` shows it, `cargo xtask progress` too).
 //!
 //! The MPI tests run the lab's program (src/bin/mpi.rs, given in
 //! src/given/mpi_main.rs) under
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use ndarray::Array2;
+use support::platform::{Tool, on_path, skip};
 
 use taskgraph::GraphError;
 use taskgraph::distributed::partition;
@@ -55,8 +57,10 @@ fn partition_refuses_counts_a_c_int_cannot_hold() {
 }
 
 #[test]
-#[cfg_attr(not(feature = "mpi"), ignore = "needs Open MPI: add --features mpi")]
 fn two_ranks_give_the_serial_result() {
+    if !mpi_built() {
+        return;
+    }
     let (x, y) = (points(37, 6, 1), points(23, 6, 2));
     let r = run_ranks(2, &x, &y, "two");
     assert_eq!(
@@ -67,8 +71,10 @@ fn two_ranks_give_the_serial_result() {
 }
 
 #[test]
-#[cfg_attr(not(feature = "mpi"), ignore = "needs Open MPI: add --features mpi")]
 fn more_ranks_than_rows_leave_some_ranks_empty() {
+    if !mpi_built() {
+        return;
+    }
     let (x, y) = (points(10, 3, 3), points(7, 3, 4));
     assert_eq!(
         run_ranks(3, &x, &y, "uneven"),
@@ -85,8 +91,10 @@ fn more_ranks_than_rows_leave_some_ranks_empty() {
 }
 
 #[test]
-#[cfg_attr(not(feature = "mpi"), ignore = "needs Open MPI: add --features mpi")]
 fn a_shape_mismatch_stops_every_rank_with_the_shapes() {
+    if !mpi_built() {
+        return;
+    }
     let dir = scratch("mismatch");
     let (x, y) = (dir.join("x.npy"), dir.join("y.npy"));
     write(&x, &points(5, 3, 7));
@@ -174,8 +182,37 @@ fn mpirun(ranks: usize, args: &[&Path]) -> Output {
         .env("RUST_BACKTRACE", "0")
         .output()
         .unwrap_or_else(|e| {
-            panic!("could not start mpirun ({e}): install Open MPI (Debian: openmpi-bin)")
+            panic!(
+                "could not start mpirun ({e}): install Open MPI ({})",
+                Tool::OpenMpi.install_here()
+            )
         })
+}
+
+/// Whether the MPI tests can run: the lab was built with its `mpi` feature. When not, prints
+/// the line that marks the calling test skipped, with what to do: install Open MPI where its
+/// mpicc is not on PATH (the command for this system), else add the feature. The test then
+/// returns, before it runs any code of the exercise: `if !mpi_built() { return; }`.
+fn mpi_built() -> bool {
+    if cfg!(feature = "mpi") {
+        return true;
+    }
+    let run = format!(
+        "`cargo test -p {} --features mpi --test distributed` (`cargo xtask progress` turns the \
+         feature on where Open MPI is installed)",
+        env!("CARGO_PKG_NAME")
+    );
+    let open_mpi = Tool::OpenMpi;
+    match on_path(open_mpi.program().unwrap_or("mpicc")) {
+        true => skip(format_args!(
+            "built without the `mpi` feature, which the MPI tests need: {run}"
+        )),
+        false => skip(format_args!(
+            "Open MPI is not installed (no mpicc on PATH): install it ({}), then {run}",
+            open_mpi.install_here()
+        )),
+    }
+    false
 }
 
 /// The lab's MPI program, built by cargo for this test (`taskgraph-mpi`).

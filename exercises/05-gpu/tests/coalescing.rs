@@ -66,6 +66,9 @@ fn both_layouts_give_the_same_sums_bit_for_bit() {
 
 #[test]
 fn gemv_kernels_compile_to_ptx() {
+    if !nvrtc::nvrtc_or_skip() {
+        return;
+    }
     let ptx = nvrtc::ptx_text(&GEMV).unwrap_or_else(|error| panic!("{error}"));
     for kernel in ["gemv_row_major", "gemv_col_major"] {
         assert!(

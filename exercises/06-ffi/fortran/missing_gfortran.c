@@ -8,13 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* How to install gfortran on the system that builds, and rebuild: build.rs
+ * defines it from the course's table of install commands. */
+#ifndef FFI_FORTRAN_FIX
+#define FFI_FORTRAN_FIX "install gfortran, then `cargo clean -p ffi` and build again"
+#endif
+
 static void missing_gfortran(const char *kernel)
 {
     fprintf(stderr,
             "%s: the Fortran kernels were not compiled, because gfortran was missing "
-            "when this crate was built. Install it (Debian/Ubuntu: apt-get install "
-            "gfortran), then `cargo clean -p ffi -p ffi-solution` and build again.\n",
-            kernel);
+            "when this crate was built: %s\n",
+            kernel, FFI_FORTRAN_FIX);
     abort();
 }
 

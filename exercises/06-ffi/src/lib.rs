@@ -20,9 +20,10 @@
 //!    transposed without a copy, the result in Fortran order;
 //! 3. [`precision`]: the single-precision kernel, and dispatch on precision.
 //!
-//! The Fortran part needs gfortran (`apt-get install gfortran`); without it
-//! the crate builds, and the Fortran wrappers return
-//! [`FfiError::FortranUnavailable`].
+//! The Fortran part needs gfortran; without it the crate builds, the Fortran
+//! wrappers return [`FfiError::FortranUnavailable`], and the tests that need
+//! it report themselves skipped with the command that installs it on your
+//! system (the build's warning says it too).
 //!
 //! [`error`], [`openmp`] and [`testing`] are given.
 

@@ -130,9 +130,10 @@ pub(super) fn build_test_file(lab: &Lab, test: &str, target: &Path) -> Result<ca
     cargo::build_json(&lab.stub.dir, &args)
 }
 
-/// The tests that compare with NumPy look for `<workspace>/.venv`: the staged tree shares the
-/// instructor's, so they run there as they do in the instructor's tree.
-fn link_venv(root: &Path, out: &Path) -> Result<()> {
+/// The tests that compare with NumPy look for `<workspace>/.venv`, before they run the
+/// exercise's code: a copy of the tree (staged, or the handout) shares the instructor's, so
+/// they run there as they do in the instructor's tree.
+pub(crate) fn link_venv(root: &Path, out: &Path) -> Result<()> {
     let venv = root.join(".venv");
     let link = out.join(".venv");
     if venv.is_dir() && fs::read_link(&link).ok().as_deref() != Some(venv.as_path()) {

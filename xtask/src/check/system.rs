@@ -1,7 +1,8 @@
 //! The Debian packages `cargo xtask check` needs, installed before anything else runs, so that
 //! the README's two commands pass on a fresh Debian machine.
 //!
-//! The labs' tools come from their lab.toml (`[features.NAME]` and `[tools.NAME]`, `debian = [...]`);
+//! The labs' tools come from their lab.toml (`[features.NAME]` and `[tools.NAME]`, `tool = "..."`,
+//! whose Debian packages the course's table of tools gives: support/platform);
 //! the instructor's own tools are listed here. As root, or with password-less sudo, `check`
 //! installs what is missing with apt-get; otherwise it stops at the start and prints the one
 //! command to run. Without dpkg (not Debian) it installs nothing: the lab's tools step then
@@ -51,10 +52,10 @@ pub fn needed(labs: &[Lab]) -> Vec<Package> {
         .collect();
     for lab in labs {
         for (tool, system) in lab.meta.system_tools() {
-            for name in &system.debian {
-                if !packages.iter().any(|known| &known.name == name) {
+            for name in system.debian_packages() {
+                if !packages.iter().any(|known| known.name == *name) {
                     packages.push(Package {
-                        name: name.clone(),
+                        name: name.to_string(),
                         why: format!("lab {}: {tool}", lab.name),
                     });
                 }

@@ -143,16 +143,17 @@ fn doctest_results(stdout: &str) -> Vec<(String, Line)> {
         .collect()
 }
 
-/// The crates beside the labs that the course is made of: the labs' shared helpers, the
-/// students' commands and the instructors'. `check` tests and lints them with the solutions.
-pub const TOOL_CRATES: [&str; 3] = ["support", "course", "xtask"];
+/// The crates beside the labs that the course is made of, by directory: the labs' shared
+/// helpers and their table of install commands, the students' commands and the instructors'.
+/// `check` tests and lints them with the solutions.
+pub const TOOL_CRATES: [&str; 4] = ["support", "support/platform", "course", "xtask"];
 
 /// `--package NAME` for each tool crate in this tree.
 fn tool_packages(root: &Path) -> Vec<String> {
     TOOL_CRATES
         .iter()
-        .filter(|name| root.join(name).join("Cargo.toml").is_file())
-        .flat_map(|name| ["--package".to_string(), name.to_string()])
+        .filter_map(|dir| workspace::read_crate(&root.join(dir)).ok())
+        .flat_map(|krate| ["--package".to_string(), krate.package])
         .collect()
 }
 

@@ -182,7 +182,7 @@ impl CourseLab {
             .map(|(name, tool)| {
                 let why = format!(
                     "its tests need `{}`, which is not installed ({})",
-                    tool.needs,
+                    tool.needs(),
                     tool.install()
                 );
                 (name.clone(), why)

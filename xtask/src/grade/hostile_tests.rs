@@ -369,8 +369,8 @@ fn course_with_a_missing_tool(work: &Path) -> PathBuf {
         lab_toml.replace(
             "[grading]",
             "[exercise_files]\nwords = [\"src/lib.rs\"]\n\n\
-             [features.imaginary]\nneeds = \"xtask-fixture-missing-tool\"\n\
-             debian = [\"nowhere-to-be-had\"]\n\n[grading]",
+             [features.imaginary]\ntool = \"open-mpi\"\n\
+             needs = \"xtask-fixture-missing-tool\"\n\n[grading]",
         ),
     )
     .unwrap();

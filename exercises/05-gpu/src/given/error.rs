@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use support::platform::{Platform, venv_install};
+
 use crate::dim::{Axis, Dim2, MAX_THREADS_PER_BLOCK};
 
 /// Why a launch geometry (or, later, a GPU call) was refused.
@@ -38,6 +40,8 @@ pub enum GpuError {
     NoNvrtc {
         /// The folders searched, besides the system's library path.
         searched: Vec<String>,
+        /// NVRTC was not looked for: `GPU_NO_NVRTC` is set.
+        hidden: bool,
     },
     /// cuBLAS (libcublas) could not be loaded.
     NoCublas,
@@ -124,23 +128,38 @@ impl fmt::Display for GpuError {
                  Windows) could not be loaded, so there is no GPU to run on. Either this machine \
                  has no NVIDIA GPU or its driver is not installed (`nvidia-smi` should list the \
                  GPU). The GPU tests are `#[ignore = \"needs a CUDA GPU\"]`: run them on a \
-                 machine with one, with `cargo test -p gpu -- --include-ignored` (or `cargo \
-                 xtask gpu-test`); the rest of the lab, the kernels on the CPU emulator \
-                 included, needs no GPU"
+                 machine with one, with `cargo test -p gpu -- --include-ignored` (on Windows, \
+                 inside WSL, where NVIDIA's Windows driver brings CUDA); the rest of the lab, \
+                 the kernels on the CPU emulator included, needs no GPU"
             ),
             GpuError::NoDevice => write!(
                 f,
                 "the CUDA driver loads but finds no GPU: `nvidia-smi` should list one; check \
                  CUDA_VISIBLE_DEVICES, which can hide them all"
             ),
-            GpuError::NoNvrtc { searched } => write!(
-                f,
-                "no NVRTC: CUDA's run-time compiler (libnvrtc.so.13 or .12) is not on the \
-                 library path, nor in {searched:?}. Without a CUDA toolkit, get it from PyPI: \
-                 `python3 -m venv .venv && .venv/bin/pip install -r \
-                 exercises/05-gpu/requirements.txt` at the repository root (`cargo xtask \
-                 check` does it); with a toolkit, set CUDA_HOME (e.g. /usr/local/cuda)"
-            ),
+            GpuError::NoNvrtc { searched, hidden } => {
+                if *hidden {
+                    write!(
+                        f,
+                        "no NVRTC: {NVRTC_HIDDEN} is set, so NVRTC was not looked for"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "no NVRTC: CUDA's run-time compiler (libnvrtc.so.13 or .12) is not on \
+                         the library path"
+                    )?;
+                    match searched.as_slice() {
+                        [] => write!(
+                            f,
+                            ", and there is no .venv with its wheel, no CUDA_HOME and no \
+                             /usr/local/cuda to look in"
+                        )?,
+                        folders => write!(f, ", nor in {}", folders.join(", "))?,
+                    }
+                }
+                write!(f, ". {}", nvrtc_fix(Platform::detect()))
+            }
             GpuError::NoCublas => write!(
                 f,
                 "no cuBLAS: libcublas.so.13 or .12 is not on the library path nor in \
@@ -177,3 +196,25 @@ impl fmt::Display for GpuError {
 }
 
 impl std::error::Error for GpuError {}
+
+/// The variable that hides NVRTC, so that the tests run as on a machine without it (the
+/// course's CI checks their skip messages that way).
+pub const NVRTC_HIDDEN: &str = "GPU_NO_NVRTC";
+
+/// Where lab 5's pip requirements are, from the repository's root: NVRTC's wheel.
+pub const REQUIREMENTS: &str = "exercises/05-gpu/requirements.txt";
+
+/// How to get NVRTC on `platform`: its PyPI wheel in the repository's `.venv`, or a CUDA
+/// toolkit; neither exists for macOS.
+pub fn nvrtc_fix(platform: Platform) -> String {
+    match platform {
+        Platform::MacOs => "NVRTC has no macOS build (neither the CUDA toolkit nor its PyPI \
+                            wheel): on macOS the tests that compile the kernels to PTX are \
+                            skipped; they run on Linux, or on Windows with WSL"
+            .to_string(),
+        _ => format!(
+            "Get it from PyPI ({}), or, with a CUDA toolkit, set CUDA_HOME (e.g. /usr/local/cuda)",
+            venv_install(REQUIREMENTS, platform)
+        ),
+    }
+}

@@ -11,6 +11,9 @@
 //! NVRTC) and loads the library from there by its full path. The dynamic
 //! loader then hands cudarc that same library when it asks by name, because
 //! the name matches the library's SONAME.
+//!
+//! Set `GPU_NO_NVRTC=1` to act as if NVRTC were missing: the tests that need it
+//! then report themselves skipped, with how to install it ([`nvrtc_or_skip`]).
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
@@ -18,7 +21,7 @@ use std::sync::OnceLock;
 
 use cudarc::nvrtc::{CompileError, CompileOptions, Ptx, sys};
 
-use crate::error::GpuError;
+use crate::error::{GpuError, NVRTC_HIDDEN};
 use crate::kernels::KernelFile;
 
 #[path = "cubin.rs"]
@@ -39,7 +42,12 @@ pub fn nvrtc_available() -> Result<(), GpuError> {
             // SAFETY: `is_culib_present` loads and drops libnvrtc, running its
             // initialisers, which are NVIDIA's and meant to run in any process.
             let present = || unsafe { cudarc::nvrtc::sys::is_culib_present() };
-            if present() || (preload(&["nvrtc"]) && present()) {
+            if std::env::var_os(NVRTC_HIDDEN).is_some_and(|v| !v.is_empty() && v != "0") {
+                Err(GpuError::NoNvrtc {
+                    searched: Vec::new(),
+                    hidden: true,
+                })
+            } else if present() || (preload(&["nvrtc"]) && present()) {
                 Ok(())
             } else {
                 Err(GpuError::NoNvrtc {
@@ -47,10 +55,25 @@ pub fn nvrtc_available() -> Result<(), GpuError> {
                         .iter()
                         .map(|d| d.display().to_string())
                         .collect(),
+                    hidden: false,
                 })
             }
         })
         .clone()
+}
+
+/// Whether NVRTC can be loaded. When not, prints the line that marks the
+/// calling test skipped, with why and how to install it on this system, and
+/// the test returns at once, before it compiles any kernel of the exercise:
+/// `if !nvrtc_or_skip() { return; }`.
+pub fn nvrtc_or_skip() -> bool {
+    match nvrtc_available() {
+        Ok(()) => true,
+        Err(error) => {
+            support::platform::skip(error);
+            false
+        }
+    }
 }
 
 /// `Ok(())` when cuBLAS can be loaded, `Err(GpuError::NoCublas)` when not.

@@ -1,6 +1,6 @@
 //! The unit tests of NVRTC's compiles, cubins, ptxas's report and the PTX
 //! fallback, on small kernels of their own. They need NVRTC (the PyPI wheel
-//! in `.venv`), not a GPU.
+//! in `.venv`), not a GPU: without it they report themselves skipped.
 
 use std::fmt;
 
@@ -50,6 +50,9 @@ fn ptxas_error(result: Result<impl fmt::Debug, GpuError>, arch: &str) -> String 
 
 #[test]
 fn too_much_static_shared_memory_is_a_ptxas_error_naming_the_file_and_the_architecture() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     // What CI compiled before: PTX for NVRTC's default, with no ptxas to object.
     assert!(compile(&TOO_MUCH_SHARED, None).is_ok());
     ptxas_error(check_limits(&TOO_MUCH_SHARED), CHECKED_ARCHS[0]);
@@ -63,12 +66,18 @@ fn too_much_static_shared_memory_is_a_ptxas_error_naming_the_file_and_the_archit
 
 #[test]
 fn resources_keeps_ptxas_s_error_though_its_verbose_log_drops_it() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     let message = ptxas_error(resources(&TOO_MUCH_SHARED, "sm_90"), "sm_90");
     assert!(message.contains("too much shared data"), "{message}");
 }
 
 #[test]
 fn a_c_error_is_a_compile_error_even_for_a_real_architecture() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     const BROKEN: KernelFile = KernelFile {
         path: "tests/broken.cu",
         source: "extern \"C\" __global__ void broken(double *out) { out[0] = nope; }",
@@ -85,6 +94,9 @@ fn a_c_error_is_a_compile_error_even_for_a_real_architecture() {
 
 #[test]
 fn a_kernel_within_the_limits_compiles_to_an_elf_cubin_with_its_resources() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     for arch in CHECKED_ARCHS {
         let cubin = compile_cubin(&SMALL, arch).unwrap_or_else(|error| panic!("{error}"));
         assert!(cubin.starts_with(b"\x7fELF"), "a cubin is an ELF file");
@@ -132,6 +144,9 @@ ptxas info    : Used 20 registers, used 0 barriers, 360 bytes cmem[0]
 
 #[test]
 fn a_cubin_is_loaded_first_and_then_nothing_falls_back() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     let (kind, fallback) = load_with_fallback(&SMALL, "sm_90", |image| match image {
         Image::Cubin(_) => Ok::<_, String>("cubin"),
         Image::Ptx(_) => Ok("ptx"),
@@ -146,6 +161,9 @@ fn a_cubin_is_loaded_first_and_then_nothing_falls_back() {
 
 #[test]
 fn a_cubin_the_driver_refuses_falls_back_to_ptx_and_says_why() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     let (ptx, fallback) = load_with_fallback(&SMALL, "sm_90", |image| match image {
         Image::Cubin(_) => Err("CUDA_ERROR_NO_BINARY_FOR_GPU".to_string()),
         Image::Ptx(ptx) => Ok(ptx.to_src()),
@@ -165,6 +183,9 @@ fn a_cubin_the_driver_refuses_falls_back_to_ptx_and_says_why() {
 
 #[test]
 fn an_architecture_nvrtc_does_not_know_falls_back_to_ptx() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     let (kind, fallback) = load_with_fallback(&SMALL, "sm_1", |image| match image {
         Image::Cubin(_) => Ok::<_, String>("cubin"),
         Image::Ptx(_) => Ok("ptx"),
@@ -176,6 +197,9 @@ fn an_architecture_nvrtc_does_not_know_falls_back_to_ptx() {
 
 #[test]
 fn when_the_ptx_fails_too_ptxas_s_error_is_the_answer() {
+    if !nvrtc_or_skip() {
+        return;
+    }
     let mut tried = Vec::new();
     let error = load_with_fallback(&TOO_MUCH_SHARED, "sm_90", |image| {
         tried.push(matches!(image, Image::Ptx(_)));
@@ -188,4 +212,43 @@ fn when_the_ptx_fails_too_ptxas_s_error_is_the_answer() {
         [true],
         "no cubin to load; the PTX was tried, and refused"
     );
+}
+
+#[test]
+fn without_nvrtc_the_message_says_where_it_looked_and_how_to_get_it_here() {
+    use support::platform::Platform;
+    let nowhere = GpuError::NoNvrtc {
+        searched: Vec::new(),
+        hidden: false,
+    }
+    .to_string();
+    assert!(
+        nowhere.contains("no .venv with its wheel") && !nowhere.contains("[]"),
+        "an empty search says what was missing, not `[]`: {nowhere}"
+    );
+    let pip = ".venv/bin/pip install -r exercises/05-gpu/requirements.txt";
+    for platform in [
+        Platform::Debian,
+        Platform::Fedora,
+        Platform::Wsl,
+        Platform::Other,
+    ] {
+        let fix = crate::error::nvrtc_fix(platform);
+        assert!(fix.contains(pip), "{platform:?}: {fix}");
+        assert!(
+            !fix.contains("cargo xtask check"),
+            "students have no check: {fix}"
+        );
+    }
+    let mac = crate::error::nvrtc_fix(Platform::MacOs);
+    assert!(
+        mac.contains("no macOS build") && mac.contains("Linux") && !mac.contains("pip"),
+        "no wheel to install on macOS: {mac}"
+    );
+    let hidden = GpuError::NoNvrtc {
+        searched: Vec::new(),
+        hidden: true,
+    }
+    .to_string();
+    assert!(hidden.contains("GPU_NO_NVRTC is set"), "{hidden}");
 }

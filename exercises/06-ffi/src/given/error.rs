@@ -48,12 +48,15 @@ pub enum FfiError {
     FortranUnavailable,
 }
 
-/// How to get the Fortran kernels, for this crate.
-pub const FORTRAN_FIX: &str = concat!(
-    "install gfortran (Debian/Ubuntu: `apt-get install gfortran`), then `cargo clean -p ",
-    env!("CARGO_PKG_NAME"),
-    "` and build again"
-);
+/// How to get the Fortran kernels into this crate, on this system: the install command is
+/// the course's for the platform (`support::platform`).
+pub fn fortran_fix() -> String {
+    format!(
+        "install gfortran ({}), then `cargo clean -p {}` and build again",
+        support::platform::Tool::Gfortran.install_here(),
+        env!("CARGO_PKG_NAME")
+    )
+}
 
 impl FfiError {
     /// The error for an input `a` that is not in standard (row-major) layout.
@@ -110,7 +113,8 @@ impl fmt::Display for FfiError {
             FfiError::FortranUnavailable => write!(
                 f,
                 "the Fortran kernels were not compiled, because gfortran was missing when this \
-                 crate was built: {FORTRAN_FIX}"
+                 crate was built: {}",
+                fortran_fix()
             ),
         }
     }

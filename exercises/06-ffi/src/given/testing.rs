@@ -8,16 +8,35 @@ pub use support::testing::{assert_allclose, random_points};
 
 /// Whether this crate has its Fortran kernels. Without them (gfortran was missing when the
 /// crate was built) it prints the line that marks the calling test skipped, with how to
-/// install gfortran, and the test returns at once:
-/// `if !fortran_kernels_built() { return; }`.
+/// install gfortran on this system, and the test returns at once, before it calls any code of
+/// the exercise: `if !fortran_kernels_built() { return; }`.
 pub fn fortran_kernels_built() -> bool {
     if cfg!(has_fortran) {
         return true;
     }
-    println!(
-        "skipped: gfortran was missing when this crate was built: {}",
-        crate::error::FORTRAN_FIX
-    );
+    support::platform::skip(format_args!(
+        "gfortran was missing when this crate was built: {}",
+        crate::error::fortran_fix()
+    ));
+    false
+}
+
+/// Whether the kernels' OpenMP thread count can be set: the C kernel (c/cityblock.c, which
+/// sets it for the Fortran kernels too) was built with OpenMP. Without it every kernel runs
+/// as it likes whatever the setting, and a test about thread counts would check nothing: this
+/// prints the line that marks the calling test skipped, with how to install OpenMP on this
+/// system, and the test returns at once: `if !thread_count_settable() { return; }`.
+pub fn thread_count_settable() -> bool {
+    if cfg!(has_openmp) {
+        return true;
+    }
+    support::platform::skip(format_args!(
+        "the C kernel was built without OpenMP (the C compiler took no -fopenmp), so the \
+         kernels' thread count cannot be set: install OpenMP ({}), then `cargo clean -p {}` \
+         and build again",
+        support::platform::Tool::OpenMp.install_here(),
+        env!("CARGO_PKG_NAME")
+    ));
     false
 }
 
