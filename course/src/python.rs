@@ -90,9 +90,10 @@ impl<'a> PythonExercise<'a> {
     pub fn build_and_test(&self, root: &Path, timeout: Duration) -> Result<PythonTests> {
         let venv = root.join(".venv");
         if let Some(why) = missing_packages(&venv) {
+            let requirements = format!("{}/requirements.txt", self.dir());
             return Ok(PythonTests::Skipped(format!(
-                "{why}; set it up, from the workspace's root: {}",
-                self.setup_command()
+                "{why}; {}",
+                platform::venv_install_here(&requirements)
             )));
         }
         if let Some(error) = self.develop(root, &venv)? {
@@ -277,7 +278,7 @@ mod tests {
         assert!(why.starts_with("there is no .venv"), "{why}");
         assert!(
             why.contains(
-                "python3 -m venv .venv && .venv/bin/python -m pip install -r \
+                "python3 -m venv .venv && .venv/bin/pip install -r \
                  exercises/06-ffi/python/requirements.txt"
             ),
             "{why}"

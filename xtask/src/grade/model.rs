@@ -232,11 +232,15 @@ impl SpeedStatus {
     }
 }
 
-/// One exercise's speed against the reference solution's kernel, on the grading machine.
+/// One exercise's speed against the reference solution's kernel (for the Python exercise,
+/// the given kernel alone), on the grading machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpeedGrade {
     /// The exercise (its test file's stem), as in lab.toml `[speed.EXERCISE]`.
     pub exercise: String,
+    /// What the student's side was timed against, in words (`reference_seconds` is its time).
+    #[serde(default = "reference_kernel")]
+    pub against: String,
     /// The size it was timed at, `NxMxD`.
     pub size: String,
     /// The best time of each side's runs, in seconds (None: not measured).
@@ -362,4 +366,10 @@ pub fn show(points: f64) -> String {
 
 pub fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("").trim()
+}
+
+/// What a Rust exercise's speed is timed against (and what gradebooks written before
+/// `against` existed timed against).
+pub fn reference_kernel() -> String {
+    "the reference solution's kernel".into()
 }

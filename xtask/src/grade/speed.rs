@@ -197,6 +197,10 @@ impl SpeedGrade {
     pub fn pending(exercise: &str, speed: &SpeedToml) -> SpeedGrade {
         SpeedGrade {
             exercise: exercise.to_string(),
+            against: match speed.kernel_alone {
+                Some(_) => "the given kernel alone, called from Rust with no Python".into(),
+                None => super::model::reference_kernel(),
+            },
             size: speed.size.clone(),
             reference_seconds: None,
             student_seconds: None,

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::super::model::{
     Gradebook, LabGrade, LabInfo, LabStatus, SubmissionGrade, SubmissionStatus, TestGrade,
-    TestOutcome, show,
+    TestOutcome, reference_kernel, show,
 };
 use super::super::speed::{INNER, MAX_SPREAD};
 use super::{code, md_text};
@@ -161,6 +161,13 @@ fn speed_section(md: &mut String, lab: &LabGrade) {
     }
     md.push('\n');
     for speed in &lab.speed {
+        if speed.against != reference_kernel() {
+            let _ = writeln!(
+                md,
+                "`{}` is timed against {}: its reference column is that time.\n",
+                speed.exercise, speed.against
+            );
+        }
         if let Some(reason) = &speed.reason {
             let _ = writeln!(
                 md,

@@ -469,6 +469,7 @@ fn with_speed() -> Gradebook {
     let mut gradebook = gradebook();
     let timed = SpeedGrade {
         exercise: "sums".into(),
+        against: super::super::model::reference_kernel(),
         size: "20x20x5".into(),
         reference_seconds: Some(0.010),
         student_seconds: Some(0.025),
@@ -543,7 +544,24 @@ fn speed_results_reach_every_output_and_unscored_is_not_zero() {
     let json = serde_json::to_string(&gradebook).unwrap();
     let back: Gradebook = serde_json::from_str(&json).unwrap();
     assert_eq!(back.submissions[0].labs[0].speed, alice.labs[0].speed);
-    // A gradebook written before speed grading reads back with no speed results.
+    assert!(
+        !md.contains("is timed against"),
+        "a Rust exercise needs no word: {md}"
+    );
+    // The Python exercise is timed against the given kernel alone: the feedback says so.
+    let mut module = gradebook.clone();
+    module.submissions[0].labs[0].speed[0].against = "the given kernel alone".into();
+    let md = feedback_markdown(&module, &module.submissions[0]);
+    assert!(
+        md.contains("`sums` is timed against the given kernel alone: its reference column"),
+        "{md}"
+    );
+    // A gradebook written before speed grading reads back with no speed results, and one
+    // written before `against` with the reference solution's kernel.
+    let before = json.replace(",\"against\":\"the reference solution's kernel\"", "");
+    assert_ne!(before, json);
+    let before: Gradebook = serde_json::from_str(&before).unwrap();
+    assert_eq!(before.submissions[0].labs[0].speed, alice.labs[0].speed);
     let old = json.replace(",\"speed\":[]", "");
     let old: Gradebook = serde_json::from_str(&old).unwrap();
     assert!(old.submissions[1].labs[0].speed.is_empty());
