@@ -39,29 +39,33 @@ pub fn check(root: &Path, lab: &Lab, ui: &Ui) -> Result<Tally> {
         });
     }
     for (exercise, speed) in &lab.meta.speed {
+        // The Python exercise: here its given kernel timed alone, from the exercise's own
+        // crate; its module's probe runs in the Python step, once the solution's is built.
+        let python = lab.meta.python_exercise().filter(|dir| dir == exercise);
+        let (krate, bench) = match (python, &speed.kernel_alone) {
+            (Some(dir), Some(alone)) => (
+                crate::workspace::read_crate(&root.join("exercises").join(&lab.name).join(dir))?,
+                alone,
+            ),
+            _ => (solution.clone(), &speed.bench),
+        };
         let mut command = cargo::command(root);
-        command.args(["bench", "--quiet", "-p", &solution.package]);
-        command.args(crate::workspace::student_feature_args(solution)?);
-        command.args([
-            "--bench",
-            &speed.bench,
-            "--",
-            "--size",
-            "64x64x9",
-            "--inner",
-            "1",
-        ]);
+        command.args(["bench", "--quiet", "-p", &krate.package]);
+        command.args(crate::workspace::student_feature_args(&krate)?);
+        command.args(["--bench", bench, "--", "--size", "64x64x9", "--inner", "1"]);
         let out = cargo::output(&mut command)?;
         let stdout = String::from_utf8_lossy(&out.stdout);
-        tally.check(out.status.success() && stdout.contains("\"seconds\":"), || {
-            format!(
-                "the speed probe of `{exercise}` (`cargo bench -p {} --bench {}`) did not print \
-                 its time:\n{stdout}{}",
-                solution.package,
-                speed.bench,
-                cargo::excerpt(&String::from_utf8_lossy(&out.stderr), 30)
-            )
-        });
+        tally.check(
+            out.status.success() && stdout.contains("\"seconds\":"),
+            || {
+                format!(
+                    "the speed probe of `{exercise}` (`cargo bench -p {} --bench {bench}`) did not \
+                 print its time:\n{stdout}{}",
+                    krate.package,
+                    cargo::excerpt(&String::from_utf8_lossy(&out.stderr), 30)
+                )
+            },
+        );
     }
     Ok(tally)
 }

@@ -86,6 +86,7 @@ pub fn check(root: &Path, lab: &Lab, python: &PythonToml, timeout: Duration) -> 
 
     if let Some(solution) = &setup.solution {
         solution_passes(root, &setup, solution, python, timeout, &mut tally)?;
+        speed_probe(root, lab, &setup, solution, timeout, &mut tally)?;
         rust_tests(root, solution, timeout, &mut tally)?;
         wheel(root, &setup, solution, timeout, &mut tally)?;
     }
@@ -230,6 +231,51 @@ fn stub_fails(
             )),
         }
     }
+    Ok(())
+}
+
+/// The module's speed probe (lab.toml `[speed.<dir>]`, a script of the crate's `benches/`)
+/// on the solution's module, just installed: it prints its time at a small size, as `cargo
+/// xtask speed` and `grade` will have it do on a student's.
+fn speed_probe(
+    root: &Path,
+    lab: &Lab,
+    setup: &Setup,
+    solution: &Crate,
+    timeout: Duration,
+    tally: &mut Tally,
+) -> Result<()> {
+    let dir = lab.meta.python_exercise().unwrap_or_default();
+    let Some(speed) = lab.meta.speed.get(&dir) else {
+        return Ok(());
+    };
+    let script = setup
+        .stub
+        .dir
+        .join("benches")
+        .join(format!("{}.py", speed.bench));
+    let mut command = Command::new(setup.python());
+    command.current_dir(root).arg(&script).args([
+        "--size",
+        "64x64x9",
+        "--inner",
+        "1",
+        "--module",
+        &solution.lib,
+    ]);
+    let out = process::capture(command, timeout)?;
+    tally.check(
+        out.status.is_some_and(|s| s.success()) && out.stdout.contains("\"seconds\":"),
+        || {
+            format!(
+                "the speed probe {} did not print its time on {}:\n{}{}",
+                rel(root, &script),
+                solution.lib,
+                out.stdout,
+                crate::cargo::excerpt(&out.stderr, 20)
+            )
+        },
+    );
     Ok(())
 }
 

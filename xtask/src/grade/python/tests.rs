@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::*;
+use crate::grade::model::SpeedStatus;
 use crate::grade::tests::{find, lab, message, options, scratch, test};
 use crate::grade::{Gradebook, LabStatus, ResourceLimits, TestOutcome, grade, write_outputs};
 
@@ -221,14 +222,14 @@ fn check_python_tests_listed(gradebook: &Gradebook) -> (Vec<&str>, f64) {
             .contains(&"python/test_distances::test_matches_cdist_on_c_ordered_arrays[cityblock]")
     );
     assert!(python.contains(&"python/test_boundary::test_gil_is_released_while_computing"));
-    // One point each: the lab's maximum grows by as many.
+    // One point each: the lab's maximum grows by as many, and by the module's speed points.
     let rust_max: f64 = solved
         .tests
         .iter()
         .filter(|t| !is_python(&t.id))
         .map(|t| t.max)
         .sum();
-    assert_eq!(info.max, rust_max + python.len() as f64);
+    assert_eq!(info.max, rust_max + python.len() as f64 + 2.0);
     (python, rust_max)
 }
 
@@ -236,7 +237,27 @@ fn check_python_tests_listed(gradebook: &Gradebook) -> (Vec<&str>, f64) {
 fn check_solved(gradebook: &Gradebook, python_test: &str) {
     let solved = lab(find(gradebook, "solved"), "06-ffi");
     assert_eq!(solved.status, LabStatus::Ok, "{solved:#?}");
-    assert_eq!(solved.points, solved.max, "{solved:#?}");
+    assert!(
+        solved.tests.iter().all(|t| t.points == t.max),
+        "{solved:#?}"
+    );
+    // The module was timed, against the given kernel alone, in the real sandbox (how fast is
+    // the machine's business: no figure is asserted, only that both sides were measured).
+    let [speed] = &solved.speed[..] else {
+        panic!("one speed result: {solved:#?}")
+    };
+    assert!(
+        matches!(speed.status, SpeedStatus::Timed | SpeedStatus::Noisy),
+        "{speed:#?}"
+    );
+    assert!(
+        speed.against.contains("the given kernel alone"),
+        "{speed:#?}"
+    );
+    assert!(
+        speed.reference_seconds.is_some() && speed.student_seconds.is_some(),
+        "{speed:#?}"
+    );
     let one = test(solved, python_test);
     assert!(
         one.rerun
