@@ -288,14 +288,28 @@ mod tests {
     }
 
     #[test]
-    fn a_measurement_times_warm_up_and_best_calls() {
+    fn a_measurement_warms_up_for_warmup_seconds_then_times_the_best_calls() {
+        let started = Instant::now();
         let mut calls = 0;
         let timed = time(3, || {
             calls += 1;
             Ok::<(), ()>(())
         });
-        assert_eq!(calls, 4, "one warm-up call, then the 3 timed calls");
+        // The warm-up goes on until WARMUP_SECONDS have passed (a fast call is made many
+        // times), then the 3 timed calls: no figure is asserted, only the order of things.
+        assert!(started.elapsed().as_secs_f64() >= WARMUP_SECONDS);
+        assert!(
+            calls > 4,
+            "the first call, more warm-up calls, then 3 timed ones: {calls}"
+        );
         let (best, warmup) = timed.unwrap();
         assert!(best >= 0.0 && warmup >= 0.0);
+        // An error stops it at once, warm-up or not.
+        let mut calls = 0;
+        let failed = time(3, || {
+            calls += 1;
+            Err::<(), _>("no")
+        });
+        assert_eq!((failed, calls), (Err("no"), 1));
     }
 }
