@@ -40,7 +40,9 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
     ui.done();
 
     let mut table = new_table(["lab", "exercise", "tests passing", "status"]);
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    // What the counts leave out, said after them.
+    let mut uncounted: Vec<String> = Vec::new();
     let mut next_step: Option<String> = None;
     for (lab, tests, python) in &runs {
         match tests {
@@ -73,6 +75,7 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
                     let (ok, total, status) = exercise_status(target);
                     passed += ok;
                     failed += total - ok;
+                    skipped += target.results.len() - total;
                     table.add_row(vec![
                         lab.label(),
                         target.target.clone(),
@@ -89,6 +92,19 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
             let row = python_row(&exercise, python);
             passed += row.passed;
             failed += row.failed;
+            match python {
+                PythonTests::Ran(target) => {
+                    skipped += target.results.len() - (row.passed + row.failed)
+                }
+                PythonTests::DoesNotCompile(_) => uncounted.push(format!(
+                    "lab {}'s Python module does not compile: its tests are not counted",
+                    lab.name
+                )),
+                PythonTests::Skipped(_) => uncounted.push(format!(
+                    "lab {}'s Python exercise is skipped: its tests are not counted",
+                    lab.name
+                )),
+            }
             table.add_row(vec![
                 lab.label(),
                 exercise.name().to_string(),
@@ -106,9 +122,20 @@ pub fn run(root: &Path, filters: &[String], timeout: Duration) -> Result<()> {
     }
     match next_step {
         Some(step) => println!("\nNext step: {step}"),
+        None if skipped > 0 => println!(
+            "\nEvery exercise passes, but {skipped} tests were skipped for want of a tool \
+             (see the table): install it and run them too."
+        ),
         None => println!("\nEvery exercise passes: well done."),
     }
-    println!("progress: {passed} passed, {failed} failed");
+    let mut summary = format!("progress: {passed} passed, {failed} failed");
+    if skipped > 0 {
+        summary += &format!(", {skipped} skipped");
+    }
+    if !uncounted.is_empty() {
+        summary += &format!(" ({})", uncounted.join("; "));
+    }
+    println!("{summary}");
     Ok(())
 }
 

@@ -32,7 +32,8 @@ def test_matches_cdist_on_c_ordered_arrays(lab, metric):
 
 @pytest.mark.parametrize("metric", METRICS)
 def test_matches_cdist_at_sizes_beyond_one_tile_and_one_task(lab, metric):
-    # 150 rows: several rayon tasks of 64 rows and a ragged last tile; d = 3 and 50.
+    # 150 rows: more than one rayon task, however the kernel splits the rows, and for a
+    # blocked kernel (tasks of 64 rows, tiles of 4) a ragged last tile; d = 3 and 50.
     for d in (3, 50):
         x, y = points(150, d, 3), points(91, d, 4)
         check(lab, metric, x, y, f"x (150, {d}), y (91, {d})")
