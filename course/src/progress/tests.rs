@@ -135,3 +135,41 @@ fn the_python_row_counts_each_test_and_points_at_the_first_failure() {
         "{step}"
     );
 }
+
+#[test]
+fn tests_of_given_code_passing_on_the_stub_do_not_make_an_exercise_in_progress() {
+    let mut lab = test_lab(&[]);
+    lab.meta
+        .stub_passes
+        .insert("fortran::checks_the_emulator".into(), "given".into());
+    let target = |outcomes: Vec<(&str, Outcome)>| TargetResults {
+        target: "fortran".into(),
+        results: outcomes
+            .into_iter()
+            .map(|(name, outcome)| test(name, outcome))
+            .collect(),
+    };
+    let fresh = target(vec![
+        ("checks_the_emulator", Outcome::Passed),
+        (
+            "yours",
+            Outcome::Failed {
+                message: "todo".into(),
+                location: None,
+            },
+        ),
+    ]);
+    assert!(only_given_code_passes(&lab, &fresh));
+    let started = target(vec![
+        ("checks_the_emulator", Outcome::Passed),
+        ("yours", Outcome::Passed),
+        (
+            "more",
+            Outcome::Failed {
+                message: "todo".into(),
+                location: None,
+            },
+        ),
+    ]);
+    assert!(!only_given_code_passes(&lab, &started));
+}
