@@ -137,26 +137,27 @@ impl fmt::Display for GpuError {
                 "the CUDA driver loads but finds no GPU: `nvidia-smi` should list one; check \
                  CUDA_VISIBLE_DEVICES, which can hide them all"
             ),
-            GpuError::NoNvrtc { searched, hidden } => {
-                if *hidden {
-                    write!(
+            GpuError::NoNvrtc { hidden: true, .. } => write!(
+                f,
+                // Set on purpose (a laptop without NVRTC, simulated): unsetting it is the fix
+                // where NVRTC is installed.
+                "no NVRTC: {NVRTC_HIDDEN} is set, so NVRTC was not looked for (unset it to use \
+                 the NVRTC this machine has.) {}",
+                nvrtc_fix(Platform::detect())
+            ),
+            GpuError::NoNvrtc { searched, .. } => {
+                write!(
+                    f,
+                    "no NVRTC: CUDA's run-time compiler (libnvrtc.so.13 or .12) is not on the \
+                     library path"
+                )?;
+                match searched.as_slice() {
+                    [] => write!(
                         f,
-                        "no NVRTC: {NVRTC_HIDDEN} is set, so NVRTC was not looked for"
-                    )?;
-                } else {
-                    write!(
-                        f,
-                        "no NVRTC: CUDA's run-time compiler (libnvrtc.so.13 or .12) is not on \
-                         the library path"
-                    )?;
-                    match searched.as_slice() {
-                        [] => write!(
-                            f,
-                            ", and there is no .venv with its wheel, no CUDA_HOME and no \
-                             /usr/local/cuda to look in"
-                        )?,
-                        folders => write!(f, ", nor in {}", folders.join(", "))?,
-                    }
+                        ", and there is no .venv with its wheel, no CUDA_HOME and no \
+                         /usr/local/cuda to look in"
+                    )?,
+                    folders => write!(f, ", nor in {}", folders.join(", "))?,
                 }
                 write!(f, ". {}", nvrtc_fix(Platform::detect()))
             }
