@@ -74,16 +74,7 @@ impl<'a> PythonExercise<'a> {
     /// Build the module, then run its tests: all, or the one whose id
     /// (`<file stem>::<test name>`) is given.
     pub fn iterate_command(&self, test_id: Option<&str>) -> String {
-        let dir = self.dir();
-        let tests = match test_id.and_then(|id| id.split_once("::")) {
-            // pytest's node id; quoted, for a parametrized name's brackets.
-            Some((file, name)) => format!("'{dir}/tests/{file}.py::{name}'"),
-            None => format!("{dir}/tests"),
-        };
-        format!(
-            ".venv/bin/maturin develop --release -m {dir}/Cargo.toml && \
-             .venv/bin/python -m pytest {tests}"
-        )
+        pytest_command(&self.dir(), test_id.and_then(|id| id.split_once("::")))
     }
 
     /// Builds the student's module into `<root>/.venv` and runs the tests on it.
@@ -102,20 +93,13 @@ impl<'a> PythonExercise<'a> {
         self.pytest(root, &venv, timeout)
     }
 
-    /// `maturin develop --release` into the venv; the first error when it fails. Its own target
-    /// directory: maturin changes pyo3's build, and sharing `target/` with plain cargo would
-    /// rebuild pyo3 on every switch.
+    /// `maturin develop --release` into the venv; the first error when it fails.
     fn develop(&self, root: &Path, venv: &Path) -> Result<Option<String>> {
         let manifest = root.join(self.dir()).join("Cargo.toml");
-        let mut command = Command::new(venv.join("bin").join("maturin"));
+        let mut command = maturin(root, venv);
         command
-            .current_dir(root)
             .args(["develop", "--release", "--manifest-path"])
-            .arg(&manifest)
-            .env("VIRTUAL_ENV", venv)
-            .env("CARGO_TARGET_DIR", root.join("target").join("maturin"))
-            .env("CARGO_TERM_COLOR", "never")
-            .env_remove("PYO3_PYTHON");
+            .arg(&manifest);
         let out = process::capture(command, BUILD_LIMIT)?;
         if out.status.is_some_and(|status| status.success()) {
             return Ok(None);
@@ -197,8 +181,41 @@ impl<'a> PythonExercise<'a> {
     }
 }
 
-/// Why the venv cannot build and test the module, if it cannot.
-fn missing_packages(venv: &Path) -> Option<String> {
+/// What builds the module of the crate at `dir` (relative to the workspace root) into
+/// `.venv` and runs its tests: all, or one (`(file stem, test name)`). `progress`, `hint` and
+/// the grader's feedback all say this.
+pub fn pytest_command(dir: &str, test: Option<(&str, &str)>) -> String {
+    let tests = match test {
+        // pytest's node id, quoted for the shell: a parametrized name has brackets.
+        Some((file, name)) => {
+            let node = format!("{dir}/tests/{file}.py::{name}");
+            format!("'{}'", node.replace('\'', r"'\''"))
+        }
+        None => format!("{dir}/tests"),
+    };
+    format!(
+        ".venv/bin/maturin develop --release -m {dir}/Cargo.toml && \
+         .venv/bin/python -m pytest {tests}"
+    )
+}
+
+/// The venv's maturin, run from `root` for `venv`, building in `target/maturin`: maturin sets
+/// PYO3_BUILD_EXTENSION_MODULE, which changes pyo3's build, and sharing `target/` with plain
+/// cargo would rebuild pyo3 on every switch. (`progress` here, `check` in xtask.)
+pub fn maturin(root: &Path, venv: &Path) -> Command {
+    let mut command = Command::new(venv.join("bin").join("maturin"));
+    command
+        .current_dir(root)
+        .env("VIRTUAL_ENV", venv)
+        .env("CARGO_TARGET_DIR", root.join("target").join("maturin"))
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("PYO3_PYTHON");
+    command
+}
+
+/// Why the venv cannot build and test a module (no venv, or no maturin, pytest, NumPy or
+/// SciPy in it), if it cannot.
+pub fn missing_packages(venv: &Path) -> Option<String> {
     let python = venv.join("bin").join("python");
     if !python.is_file() {
         return Some("there is no .venv".into());
@@ -300,6 +317,11 @@ mod tests {
             exercise
                 .iterate_command(None)
                 .ends_with("pytest exercises/06-ffi/python/tests")
+        );
+        // A quote inside the node id stays inside the shell's quotes.
+        assert!(
+            pytest_command("p", Some(("test_x", "test_y[it's]")))
+                .ends_with(r"pytest 'p/tests/test_x.py::test_y[it'\''s]'")
         );
     }
 

@@ -17,7 +17,7 @@ use crate::floor::{Limits, Work};
 use crate::libtest::Outcome;
 use crate::python::PythonExercise;
 use crate::report::new_table;
-use crate::testrun::{self, Tests};
+use crate::testrun::{self, TargetResults, Tests};
 use crate::workspace::{self, Crate, Lab, SpeedToml};
 
 mod extension;
@@ -175,18 +175,24 @@ fn failing_tests(
     let Some(target) = targets.iter().find(|target| target.target == exercise) else {
         return Ok(Some(format!("no test file tests/{exercise}.rs")));
     };
+    let rerun = format!("cargo test -p {} --test {exercise}", lab.stub.package);
+    Ok(failing(target, &rerun))
+}
+
+/// Why an exercise whose tests ran is not timed (how many fail, and `rerun`), or None when
+/// none fails.
+fn failing(target: &TargetResults, rerun: &str) -> Option<String> {
     let failed = target
         .results
         .iter()
         .filter(|test| matches!(test.outcome, Outcome::Failed { .. }))
         .count();
-    Ok((failed > 0).then(|| {
+    (failed > 0).then(|| {
         format!(
-            "{failed} of its {} tests fail; correct first (cargo test -p {} --test {exercise})",
-            target.results.len(),
-            lab.stub.package
+            "{failed} of its {} tests fail; correct first ({rerun})",
+            target.results.len()
         )
-    }))
+    })
 }
 
 /// One run of the speed probe `bench` of `krate` (the lab's, or its Python crate's): its best
@@ -198,12 +204,15 @@ fn probe(root: &Path, krate: &Crate, bench: &str, speed: &SpeedToml) -> Result<f
     command.args(["--bench", bench, "--", "--size", &speed.size, "--inner"]);
     command.arg(INNER.to_string());
     let output = crate::cargo::output(&mut command)?;
+    probe_seconds(&output, &format!("`{bench}` of {}", krate.package))
+}
+
+/// The best time a speed probe (`what`) printed, or why there is none.
+fn probe_seconds(output: &std::process::Output, what: &str) -> Result<f64> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
-            "the speed probe `{bench}` of {} failed:\n{}{}",
-            krate.package,
-            stdout,
+            "the speed probe {what} failed:\n{stdout}{}",
             crate::cargo::excerpt(&String::from_utf8_lossy(&output.stderr), 20)
         );
     }

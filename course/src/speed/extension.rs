@@ -7,10 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::json_number;
-use crate::libtest::Outcome;
 use crate::python::{PythonExercise, PythonTests};
 use crate::workspace::SpeedToml;
 
@@ -24,19 +22,7 @@ pub fn failing_tests(
     Ok(match python.build_and_test(root, timeout)? {
         PythonTests::Skipped(why) => Some(format!("skipped: {why}")),
         PythonTests::DoesNotCompile(_) => Some(format!("the module does not compile ({rerun})")),
-        PythonTests::Ran(target) => {
-            let failed = target
-                .results
-                .iter()
-                .filter(|test| matches!(test.outcome, Outcome::Failed { .. }))
-                .count();
-            (failed > 0).then(|| {
-                format!(
-                    "{failed} of its {} tests fail; correct first ({rerun})",
-                    target.results.len()
-                )
-            })
-        }
+        PythonTests::Ran(target) => super::failing(&target, &rerun),
     })
 }
 
@@ -53,16 +39,7 @@ pub fn probe(root: &Path, python: &PythonExercise, speed: &SpeedToml) -> Result<
         .args(["--size", &speed.size, "--inner", &super::INNER.to_string()])
         .output()
         .with_context(|| format!("running {} {}", interpreter.display(), script.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        bail!(
-            "the speed probe {} failed:\n{stdout}{}",
-            script.display(),
-            crate::cargo::excerpt(&String::from_utf8_lossy(&output.stderr), 20)
-        );
-    }
-    json_number(&stdout, "seconds")
-        .with_context(|| format!("the speed probe printed no \"seconds\": {stdout}"))
+    super::probe_seconds(&output, &script.display().to_string())
 }
 
 /// What the binding adds to the kernel: the module's best time against the kernel's alone.

@@ -71,11 +71,7 @@ pub fn check(root: &Path, lab: &Lab, python: &PythonToml, timeout: Duration) -> 
         venv: root.join(".venv"),
     };
     // The tools: maturin's binary, and the modules the tests import.
-    let maturin = setup.venv.join("bin").join("maturin");
-    let probe = Command::new(setup.python())
-        .args(["-c", "import numpy, scipy, pytest"])
-        .output();
-    if !maturin.is_file() || !probe.is_ok_and(|out| out.status.success()) {
+    if course::python::missing_packages(&setup.venv).is_some() {
         tally.fail(format!(
             "{} lacks maturin, pytest, scipy or numpy (or does not exist): {}",
             setup.venv.display(),
@@ -94,11 +90,10 @@ pub fn check(root: &Path, lab: &Lab, python: &PythonToml, timeout: Duration) -> 
     Ok(tally)
 }
 
-/// `maturin develop --release` of `krate` into the venv; the error when it fails. maturin
-/// builds in `target/maturin`: it sets PYO3_BUILD_EXTENSION_MODULE, which changes pyo3's
-/// build, and sharing `target/` with plain cargo would rebuild pyo3 on every switch.
+/// `maturin develop --release` of `krate` into the venv (in `target/maturin`, as `progress`
+/// builds: [`course::python::maturin`]); the error when it fails.
 fn develop(root: &Path, setup: &Setup, krate: &Crate) -> Result<Option<String>> {
-    let mut command = maturin(root, setup);
+    let mut command = course::python::maturin(root, &setup.venv);
     command
         .args(["develop", "--release", "-m"])
         .arg(krate.manifest());
@@ -112,16 +107,6 @@ fn develop(root: &Path, setup: &Setup, krate: &Crate) -> Result<Option<String>> 
         if out.timed_out { " (timed out)" } else { "" },
         crate::cargo::excerpt(&format!("{}{}", out.stdout, out.stderr), 30)
     )))
-}
-
-fn maturin(root: &Path, setup: &Setup) -> Command {
-    let mut command = Command::new(setup.venv.join("bin").join("maturin"));
-    command
-        .current_dir(root)
-        .env("VIRTUAL_ENV", &setup.venv)
-        .env("CARGO_TARGET_DIR", root.join("target").join("maturin"))
-        .env_remove("PYO3_PYTHON");
-    command
 }
 
 /// pytest on the shared tests with `module_env` naming `module`; the per-test results, or why
@@ -366,7 +351,7 @@ fn build_wheel(
     setup: &Setup,
     solution: &Crate,
 ) -> Result<std::result::Result<PathBuf, String>> {
-    let mut command = maturin(root, setup);
+    let mut command = course::python::maturin(root, &setup.venv);
     command
         .args(["build", "--release", "-m"])
         .arg(solution.manifest())

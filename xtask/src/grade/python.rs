@@ -108,18 +108,9 @@ impl PythonPart {
 
     /// What reruns one test in the student's workspace.
     fn rerun(&self, lab: &str, file: &str, name: &str) -> String {
-        let dir = self.crate_dir(lab);
-        let node = format!("{}/tests/{file}.py::{name}", dir.display());
-        format!(
-            ".venv/bin/maturin develop --release -m {}/Cargo.toml && .venv/bin/python -m pytest {}",
-            dir.display(),
-            shell_quoted(&node)
-        )
+        let dir = self.crate_dir(lab).display().to_string();
+        course::python::pytest_command(&dir, Some((file, name)))
     }
-}
-
-fn shell_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// What building the extension gave.
@@ -148,21 +139,13 @@ impl Worker {
         self.target.join("python")
     }
 
-    /// The wheel the last `build_python` left, if it left one (a regular file).
+    /// The wheel the last `build_python` left, if it left one.
     pub fn built_wheel(&self) -> Result<Option<PathBuf>> {
         let wheels = self.python_target().join("wheels");
         if !wheels.is_dir() {
             return Ok(None);
         }
-        let found: Vec<PathBuf> = listing::paths(&wheels)?
-            .into_iter()
-            .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
-            .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
-            .collect();
-        Ok(match &found[..] {
-            [wheel] => Some(wheel.clone()),
-            _ => None,
-        })
+        Ok(the_wheel(&wheel_files(&wheels)?).cloned())
     }
 
     /// `maturin build --release --frozen` of the lab's Python crate, in the sandbox. The
@@ -214,15 +197,10 @@ impl Worker {
             };
             return Ok(Built::DoesNotCompile(excerpt(&error, 30)));
         }
-        let found: Vec<PathBuf> = listing::paths(&wheels)?
-            .into_iter()
-            .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
-            .collect();
-        match &found[..] {
-            [wheel] if fs::symlink_metadata(wheel).is_ok_and(|m| m.is_file()) => {
-                Ok(Built::Wheel(wheel.clone()))
-            }
-            _ => bail!(
+        let found = wheel_files(&wheels)?;
+        match the_wheel(&found) {
+            Some(wheel) => Ok(Built::Wheel(wheel.clone())),
+            None => bail!(
                 "`maturin build` of {} succeeded but left {} wheels in {}:\n{}",
                 part.crate_dir(&lab.name).display(),
                 found.len(),
@@ -285,6 +263,23 @@ impl Worker {
             },
             output: tail,
         })
+    }
+}
+
+/// The `.whl` entries of `wheels` (maturin's output folder), whatever they are.
+fn wheel_files(wheels: &Path) -> Result<Vec<PathBuf>> {
+    Ok(listing::paths(wheels)?
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .collect())
+}
+
+/// The wheel a build made: the only `.whl` entry, a regular file (a build's own code could
+/// leave anything there).
+fn the_wheel(found: &[PathBuf]) -> Option<&PathBuf> {
+    match found {
+        [wheel] if fs::symlink_metadata(wheel).is_ok_and(|m| m.is_file()) => Some(wheel),
+        _ => None,
     }
 }
 
